@@ -1,0 +1,81 @@
+/* ym_config: yamori.yaml, the configuration of one yamori installation.
+ *
+ * Loaded once at start (and again on reload) into an immutable struct
+ * ym_config; everything in it is owned by the struct and freed by
+ * ym_config_free. Every setting has an embedded default, so
+ * ym_config_default() is a complete configuration: no file is needed.
+ * Command-line flags override the file (ym_config_set_listen, data_dir).
+ * Errors carry file, line and reason (struct ym_error). Unknown keys are
+ * errors, so that a typo does not silently leave a default in force.
+ * Not thread-safe while being built; read-only (any thread) once loaded.
+ * Documented key by key in docs/configuration.md. */
+#ifndef YM_CONFIG_H
+#define YM_CONFIG_H
+
+#include <stddef.h>
+
+#include "core/ym_status.h"
+
+struct ym_listen {
+    int enabled;
+    char host[256]; /* address to bind, "127.0.0.1", "::", "0.0.0.0" */
+    char port[16];
+};
+
+struct ym_tls_config {
+    char *cert_file;    /* PEM certificate chain; NULL = TLS listener off */
+    char *key_file;     /* PEM private key */
+    char *ca_file;      /* CA bundle to verify client certificates; NULL = none */
+    int verify_clients; /* 0 = no client cert, 1 = ask and verify if given, 2 = require */
+};
+
+struct ym_tenant_config {
+    char *name;         /* [a-z0-9_-]{1,64}; used as a directory name */
+    char *display_name; /* free text; defaults to name */
+};
+
+struct ym_device_config {
+    char *name;
+    char *tenant;    /* must name a tenant */
+    char *kind;      /* asa, ftd, panos, nsp, fireeye, cef, leef, json, syslog, auto */
+    char *timezone;  /* "" = UTC; "+09:00" or a tz name */
+    char **addresses; /* sender addresses or CIDRs ("192.0.2.10", "198.51.100.0/24", "2001:db8::/32") */
+    size_t address_count;
+    char **hostnames; /* syslog HOSTNAME values that identify it */
+    size_t hostname_count;
+};
+
+struct ym_config {
+    char *path;       /* file it came from; NULL for defaults */
+    char *data_dir;   /* default "./var" */
+    struct ym_listen syslog; /* UDP and TCP, default 127.0.0.1:5514 */
+    struct ym_listen relp;   /* default 127.0.0.1:2514 */
+    struct ym_listen tls;    /* default 127.0.0.1:6514, enabled only with a certificate */
+    struct ym_listen http;   /* portal, default 127.0.0.1:8443 */
+    struct ym_tls_config tls_config;
+    int retention_days;      /* default 90 */
+    int udp_rcvbuf_bytes;    /* default 8 MiB */
+    int workers;             /* parse/detect threads; 0 = one per core */
+    unsigned queue_batches;  /* batches in flight, bounds memory; default 64 */
+    int flush_ms;            /* longest a log waits in a partial batch; default 20 */
+    struct ym_tenant_config *tenants;
+    size_t tenant_count;
+    struct ym_device_config *devices;
+    size_t device_count;
+};
+
+struct ym_config *ym_config_default(void);
+/* Reads and checks path. On error returns YM_EPARSE/YM_EINVAL/YM_EIO with
+ * err filled (file, line, reason) and *out untouched. */
+enum ym_status ym_config_load(const char *path, struct ym_config **out, struct ym_error *err);
+void ym_config_free(struct ym_config *cfg);
+
+/* "HOST:PORT", "[v6]:PORT", ":PORT" or "PORT" into l (enables it). */
+enum ym_status ym_config_parse_listen(const char *arg, struct ym_listen *l);
+void ym_config_set_data_dir(struct ym_config *cfg, const char *dir);
+
+const struct ym_tenant_config *ym_config_tenant(const struct ym_config *cfg, const char *name);
+/* 1 if name is a valid tenant name ([a-z0-9][a-z0-9_-]{0,63}). */
+int ym_config_tenant_name_ok(const char *name);
+
+#endif

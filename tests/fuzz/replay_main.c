@@ -1,0 +1,67 @@
+/* Replays a libFuzzer corpus without libFuzzer: every file under the given
+ * directories (or the files given) is passed once to LLVMFuzzerTestOneInput.
+ * Built with the sanitizers of the test run, so a corpus file that once
+ * crashed a target keeps proving the fix. */
+#include <dirent.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static int run_file(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        perror(path);
+        return 1;
+    }
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    uint8_t *buf = malloc(n > 0 ? (size_t)n : 1);
+    size_t got = n > 0 ? fread(buf, 1, (size_t)n, f) : 0;
+    fclose(f);
+    LLVMFuzzerTestOneInput(buf, got);
+    free(buf);
+    return 0;
+}
+
+static int run_path(const char *path, int *count)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        perror(path);
+        return 1;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        (*count)++;
+        return run_file(path);
+    }
+    DIR *d = opendir(path);
+    if (!d)
+        return 1;
+    struct dirent *e;
+    int rc = 0;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        char sub[4096];
+        snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
+        rc |= run_path(sub, count);
+    }
+    closedir(d);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    int count = 0, rc = 0;
+    for (int i = 1; i < argc; i++)
+        rc |= run_path(argv[i], &count);
+    printf("replayed %d inputs\n", count);
+    printf("%d passed, %d failed\n", rc ? 0 : 1, rc ? 1 : 0);
+    return rc;
+}
