@@ -58,6 +58,17 @@ struct parse_stats {
     uint64_t unparsed;     /* no decoder took it: kept raw */
 };
 
+/* The decoders, one per kind; each defined in its parse_<kind>.c. */
+extern const struct parse_decoder parse_decoder_syslog;  /* parse_syslog.c */
+extern const struct parse_decoder parse_decoder_json;    /* parse_json.c */
+extern const struct parse_decoder parse_decoder_asa;     /* parse_asa.c */
+extern const struct parse_decoder parse_decoder_ftd;     /* parse_ftd.c */
+extern const struct parse_decoder parse_decoder_panos;   /* parse_panos.c */
+extern const struct parse_decoder parse_decoder_nsp;     /* parse_nsp.c */
+extern const struct parse_decoder parse_decoder_fireeye; /* parse_fireeye.c */
+extern const struct parse_decoder parse_decoder_cef;     /* parse_cef.c */
+extern const struct parse_decoder parse_decoder_leef;    /* parse_leef.c */
+
 /* The registry of decoders (static table in parse.c), NULL-terminated. */
 const struct parse_decoder *const *parse_decoders(void);
 const struct parse_decoder *parse_decoder_find(const char *kind);

@@ -1,0 +1,29 @@
+/* archive_token: the words the archive's bloom filters index, shared by the
+ * writer (what goes in) and search (what may be looked up).
+ *
+ * A token is lower-cased ASCII (bytes >= 0x80 kept as they are) and is one of
+ *  - a maximal run of alphanumerics (letters, digits, bytes >= 0x80), and
+ *  - a maximal run of alphanumerics joined by '.', '-', '_' or '@' (so
+ *    "192.0.2.5", "reset-i", "www.example.com", "a.b@example.com" are whole
+ *    tokens too), trimmed of those joiners at both ends.
+ * Everything else separates tokens. "outside:192.0.2.5/4444" gives
+ * "outside", "192", "0", "2", "5", "4444" and "192.0.2.5".
+ * A search term can use the bloom only if it is itself exactly one token.
+ * Thread-safe, no allocation (tokens are handed to the callback in a
+ * caller-visible stack buffer, valid during the call). */
+#ifndef ARCHIVE_TOKEN_H
+#define ARCHIVE_TOKEN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define ARCHIVE_TOKEN_MAX 128 /* longer tokens are cut to this many bytes */
+
+typedef void (*archive_token_fn)(void *arg, const char *tok, size_t len);
+void archive_token_each(const char *s, size_t len, archive_token_fn fn, void *arg);
+/* 1 if text (len bytes) is exactly one token as defined above, i.e. a
+ * search for it may consult the bloom filters (after lower-casing). */
+int archive_token_is_single(const char *text, size_t len);
+uint64_t archive_token_hash(const char *tok, size_t len); /* of the lower-cased token */
+
+#endif
