@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# bench/ingest: 1,000,000 Cisco-ASA-like lines over one TCP connection into
+# `yamori serve`, then the same lines into rsyslog (Debian, writing a plain
+# file) in the same run. Prints lines/s until the last line is committed
+# (yamori: durably in the archive; rsyslog: written to its file), CPU
+# seconds, peak RSS, bytes on disk and compression ratio, and yamori/rsyslog.
+# Bounded: every wait has a time limit; every daemon is stopped by its PID.
+# Usage: bench/ingest/run.sh [YAMORI_BINARY]   env: N=1000000 RUNS=1
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+YAMORI=${1:-$repo/build/yamori}
+YAMORI=$(cd "$(dirname "$YAMORI")" && pwd)/$(basename "$YAMORI")
+SHARED=${YM_SHARED:-$repo/../shared}
+N=${N:-1000000}
+RS=${YM_RSYSLOG_ROOT:-/opt/yamori-test/rsyslog}
+HZ=$(getconf CLK_TCK)
+T=$(mktemp -d /tmp/yamori-bench-ingest.XXXXXX)
+pids=()
+cleanup() { for p in "${pids[@]:-}"; do kill -KILL "$p" 2>/dev/null || true; done; rm -rf "$T"; }
+trap cleanup EXIT
+
+relp_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+input=/tmp/yamori-bench-asa-$N.log
+[ -s "$input" ] || python3 "$SHARED/bench/peers/gen_asa.py" "$N" "$input" 42
+raw_bytes=$(stat -c %s "$input")
+
+now() { date +%s.%N; }
+cpu_s() { awk -v hz="$HZ" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$1/stat"; }
+peak_rss_mib() { awk '/VmHWM/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
+listening() { ss -Htln "sport = :$port" | grep -q .; }
+wait_listen() { for _ in $(seq 1 300); do listening && return 0; sleep 0.1; done; return 1; }
+
+# ---- yamori ----
+"$YAMORI" serve --data "$T/ym" --syslog 127.0.0.1:$port --relp 127.0.0.1:$relp_port >"$T/ym.log" 2>&1 &
+ym=$!; pids+=($ym)
+wait_listen || { cat "$T/ym.log"; echo "yamori did not listen"; exit 1; }
+committed() { "$YAMORI" stats --data "$T/ym" --json 2>/dev/null |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["counters"].get("archive.logs_committed", 0))' 2>/dev/null || echo 0; }
+t0=$(now)
+nc -q 1 127.0.0.1 "$port" <"$input"
+deadline=$(($(date +%s) + 600))
+while [ "$(committed)" -lt "$N" ]; do
+    [ "$(date +%s)" -lt "$deadline" ] || { echo "yamori: timed out"; tail "$T/ym.log"; exit 1; }
+    sleep 0.05
+done
+t1=$(now)
+ym_cpu=$(cpu_s $ym); ym_rss=$(peak_rss_mib $ym)
+kill -TERM $ym; for _ in $(seq 1 600); do kill -0 $ym 2>/dev/null || break; sleep 0.1; done
+ym_disk=$(du -sb "$T/ym/archive" | cut -f1)
+ym_rate=$(python3 -c "print(int($N / ($t1 - $t0)))")
+
+# ---- rsyslog (plain file, defaults; the peer configuration of shared/bench) ----
+mkdir -p "$T/rs/work" "$T/rs/out"
+sed -e "s#/tmp/anchors/work#$T/rs/work#; s#/tmp/anchors/out/out.log#$T/rs/out/out.log#; s#15514#$port#" \
+    "$SHARED/bench/peers/rsyslog-tcp.conf" >"$T/rs/rsyslog.conf"
+moddir=$(dirname "$(find "$RS" -name imtcp.so | head -1)")
+"$RS/usr/sbin/rsyslogd" -n -i "$T/rs/pid" -M "$moddir" -f "$T/rs/rsyslog.conf" >"$T/rs/log" 2>&1 &
+rs=$!; pids+=($rs)
+wait_listen || { cat "$T/rs/log"; echo "rsyslog did not listen"; exit 1; }
+t0=$(now)
+nc -q 1 127.0.0.1 "$port" <"$input"
+deadline=$(($(date +%s) + 600))
+while [ "$(wc -l <"$T/rs/out/out.log" 2>/dev/null || echo 0)" -lt "$N" ]; do
+    [ "$(date +%s)" -lt "$deadline" ] || { echo "rsyslog: timed out"; exit 1; }
+    sleep 0.05
+done
+t1=$(now)
+rs_cpu=$(cpu_s $rs); rs_rss=$(peak_rss_mib $rs)
+kill -TERM $rs; for _ in $(seq 1 100); do kill -0 $rs 2>/dev/null || break; sleep 0.1; done
+rs_disk=$(stat -c %s "$T/rs/out/out.log")
+rs_rate=$(python3 -c "print(int($N / ($t1 - $t0)))")
+
+printf '\nbench/ingest: %d ASA-like lines (%d bytes) over one TCP connection, %s\n' "$N" "$raw_bytes" "$(date -u +%FT%TZ)"
+printf '%-8s %12s %8s %10s %14s %8s\n' peer lines/s cpu_s rss_MiB disk_bytes ratio
+printf '%-8s %12d %8s %10s %14d %8.1f\n' yamori "$ym_rate" "$ym_cpu" "$ym_rss" "$ym_disk" "$(python3 -c "print($raw_bytes/$ym_disk)")"
+printf '%-8s %12d %8s %10s %14d %8.1f\n' rsyslog "$rs_rate" "$rs_cpu" "$rs_rss" "$rs_disk" "$(python3 -c "print($raw_bytes/$rs_disk)")"
+printf 'yamori/rsyslog rate: %.2fx   (targets: >= 1.0x, compression >= 10:1, peak RSS <= 200 MiB)\n' \
+    "$(python3 -c "print($ym_rate/$rs_rate)")"
