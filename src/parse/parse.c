@@ -1,0 +1,172 @@
+/* parse: the decoder registry and the dispatch of one log to its decoder
+ * (see parse.h for the contract).
+ *
+ * For each record: the syslog header is split once; the decoder of the
+ * device's kind (or the one whose sniff() claims the message, for "auto")
+ * runs; a decline rolls the fields back and falls back to the generic
+ * `syslog` decoder; then the common fields are added (@timestamp,
+ * event.original, observer.*, log.syslog.*). Allocation only from the
+ * record's arena. Thread-safe as long as each thread has its own records
+ * and stats. */
+#include "parse/parse.h"
+
+#include <string.h>
+
+#include "core/ym_time.h"
+#include "parse/parse_ecs.h"
+#include "parse/parse_syslog.h"
+
+/* Sniff order: the most specific formats first (FTD before ASA, FireEye
+ * and NSP before the generic CEF/LEEF they may be carried in), JSON before
+ * the catch-all syslog (which never sniffs). */
+static const struct parse_decoder *const registry[] = {
+    &parse_decoder_ftd,     &parse_decoder_asa,  &parse_decoder_fireeye,
+    &parse_decoder_nsp,     &parse_decoder_panos, &parse_decoder_cef,
+    &parse_decoder_leef,    &parse_decoder_json, &parse_decoder_syslog,
+    NULL,
+};
+
+const struct parse_decoder *const *parse_decoders(void) { return registry; }
+
+const struct parse_decoder *parse_decoder_find(const char *kind)
+{
+    if (!kind)
+        return NULL;
+    for (size_t i = 0; registry[i]; i++)
+        if (!strcmp(registry[i]->kind, kind))
+            return registry[i];
+    return NULL;
+}
+
+static const struct parse_decoder *sniff_msg(const char *msg, size_t len)
+{
+    for (size_t i = 0; registry[i]; i++)
+        if (registry[i]->sniff && registry[i]->sniff(msg, len))
+            return registry[i];
+    return &parse_decoder_syslog;
+}
+
+const char *parse_detect_kind(const char *raw, size_t len)
+{
+    struct parse_syslog_hdr hdr;
+    parse_syslog_header(raw, len, NULL, 0, &hdr);
+    return sniff_msg(hdr.msg.p, hdr.msg.len)->kind;
+}
+
+static int wants_auto(const char *kind)
+{
+    return !kind || !*kind || !strcmp(kind, "auto");
+}
+
+static void add_if_unset(struct ym_fields *f, enum parse_ecs_id id, const char *s, size_t len)
+{
+    if (s && len && !ym_fields_get_id(f, (uint16_t)id))
+        ecs_add(f, id, s, len);
+}
+
+static void add_int_if_unset(struct ym_fields *f, enum parse_ecs_id id, int64_t v)
+{
+    if (!ym_fields_get_id(f, (uint16_t)id))
+        ecs_add_int(f, id, v);
+}
+
+/* The fields every log gets, whatever the decoder did. */
+static void add_common(const struct parse_ctx *ctx, const struct parse_syslog_hdr *hdr,
+                       const struct parse_decoder *dec, struct ym_record *rec)
+{
+    struct ym_fields *f = &rec->fields;
+    if (!ym_fields_get_id(f, ECS_TIMESTAMP)) {
+        int64_t t = rec->time_ns ? rec->time_ns : hdr->time_ns;
+        if (!t)
+            t = rec->received_ns ? rec->received_ns : (ctx->now_ns ? ctx->now_ns : ym_time_now_ns());
+        rec->time_ns = t;
+        char buf[40];
+        size_t n = ym_time_format_rfc3339(t, buf, sizeof buf);
+        ym_fields_add_copy(f, ECS_TIMESTAMP, parse_ecs_name(ECS_TIMESTAMP), buf, n);
+    } else if (!rec->time_ns) {
+        rec->time_ns = hdr->time_ns ? hdr->time_ns : rec->received_ns;
+    }
+    add_if_unset(f, ECS_EVENT_ORIGINAL, rec->raw, rec->raw_len);
+    if (hdr->pri >= 0) {
+        add_int_if_unset(f, ECS_LOG_SYSLOG_PRIORITY, hdr->pri);
+        add_int_if_unset(f, ECS_LOG_SYSLOG_FACILITY_CODE, hdr->pri >> 3);
+        add_int_if_unset(f, ECS_LOG_SYSLOG_SEVERITY_CODE, hdr->pri & 7);
+    }
+    if (hdr->version > 0)
+        add_int_if_unset(f, ECS_LOG_SYSLOG_VERSION, hdr->version);
+    add_if_unset(f, ECS_LOG_SYSLOG_HOSTNAME, hdr->hostname.p, hdr->hostname.len);
+    add_if_unset(f, ECS_LOG_SYSLOG_APPNAME, hdr->appname.p, hdr->appname.len);
+    add_if_unset(f, ECS_LOG_SYSLOG_PROCID, hdr->procid.p, hdr->procid.len);
+    add_if_unset(f, ECS_LOG_SYSLOG_MSGID, hdr->msgid.p, hdr->msgid.len);
+    /* An appliance is the observer of what it logs; a generic syslog or
+     * JSON source is a host, and says so in host.hostname. */
+    int appliance = dec && dec != &parse_decoder_syslog && dec != &parse_decoder_json;
+    if (appliance)
+        add_if_unset(f, ECS_OBSERVER_HOSTNAME, hdr->hostname.p, hdr->hostname.len);
+    const struct ym_device *dev = rec->device;
+    if (dev && dev->configured && dev->name)
+        add_if_unset(f, ECS_OBSERVER_NAME, dev->name, strlen(dev->name));
+}
+
+void parse_record(const struct parse_ctx *ctx, struct ym_record *rec, struct parse_stats *stats)
+{
+    struct parse_ctx c = *ctx;
+    if (!c.now_ns)
+        c.now_ns = ym_time_now_ns();
+    struct parse_syslog_hdr hdr;
+    parse_syslog_header(rec->raw, rec->raw_len, c.timezone, c.now_ns, &hdr);
+
+    const struct parse_decoder *dec =
+        wants_auto(c.kind) ? sniff_msg(hdr.msg.p, hdr.msg.len) : parse_decoder_find(c.kind);
+    if (!dec)
+        dec = &parse_decoder_syslog;
+    struct ym_fields *f = &rec->fields;
+    uint32_t mark = f->count;
+    int64_t time_mark = rec->time_ns;
+    enum ym_status st = dec->decode(&c, &hdr, rec);
+    if (st != YM_OK && st != YM_EPARSE && dec != &parse_decoder_syslog) {
+        f->count = mark;
+        rec->time_ns = time_mark;
+        dec = &parse_decoder_syslog;
+        st = dec->decode(&c, &hdr, rec);
+    }
+    if (st == YM_OK) {
+        if (stats)
+            stats->parsed++;
+    } else if (st == YM_EPARSE) {
+        rec->flags |= YM_REC_PARSE_ERROR;
+        if (!ym_fields_get_id(f, ECS_ERROR_MESSAGE)) {
+            char *m = ym_arena_printf(f->arena, "%s: could not read the whole log", dec->kind);
+            if (m)
+                ecs_add(f, ECS_ERROR_MESSAGE, m, strlen(m));
+        }
+        if (stats)
+            stats->parse_errors++;
+    } else {
+        /* Nobody read it: keep it as a message with the common fields. */
+        f->count = mark;
+        rec->time_ns = time_mark;
+        rec->flags |= YM_REC_UNPARSED;
+        add_if_unset(f, ECS_MESSAGE, hdr.msg.p, hdr.msg.len);
+        dec = NULL;
+        if (stats)
+            stats->unparsed++;
+    }
+    add_common(&c, &hdr, dec, rec);
+}
+
+void parse_batch(struct ym_batch *batch, int64_t now_ns, struct parse_stats *stats)
+{
+    if (!now_ns)
+        now_ns = ym_time_now_ns();
+    for (uint32_t i = 0; i < batch->count; i++) {
+        struct ym_record *rec = &batch->recs[i];
+        const struct ym_device *dev = rec->device;
+        struct parse_ctx ctx = {
+            .kind = dev && dev->kind ? dev->kind : "auto",
+            .timezone = dev ? dev->timezone : NULL,
+            .now_ns = now_ns,
+        };
+        parse_record(&ctx, rec, stats);
+    }
+}
