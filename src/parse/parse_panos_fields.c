@@ -1,0 +1,162 @@
+/* parse_panos_fields: column positions of each PAN-OS log type (see
+ * parse_panos.h). Positions follow Palo Alto's "Syslog Field Descriptions"
+ * for PAN-OS 10.x/11.x; older versions send a prefix of the same columns,
+ * newer ones append columns, so one table per type covers 8.1 to 11.x. */
+#include "parse/parse_panos.h"
+
+#include <string.h>
+
+#define C(n) ((n) + 1)
+
+/* Columns 7..29 are shared by the session-based types. */
+#define SESSION_COLUMNS                                                                            \
+    [PS_SRC_IP] = C(7), [PS_DST_IP] = C(8), [PS_NAT_SRC_IP] = C(9), [PS_NAT_DST_IP] = C(10),       \
+    [PS_RULE] = C(11), [PS_SRC_USER] = C(12), [PS_DST_USER] = C(13), [PS_APP] = C(14),             \
+    [PS_VSYS] = C(15), [PS_FROM_ZONE] = C(16), [PS_TO_ZONE] = C(17), [PS_IN_IF] = C(18),           \
+    [PS_OUT_IF] = C(19), [PS_LOG_PROFILE] = C(20), [PS_SESSION] = C(22), [PS_REPEAT] = C(23),      \
+    [PS_SRC_PORT] = C(24), [PS_DST_PORT] = C(25), [PS_NAT_SRC_PORT] = C(26),                       \
+    [PS_NAT_DST_PORT] = C(27), [PS_FLAGS] = C(28), [PS_PROTO] = C(29), [PS_ACTION] = C(30)
+
+static const struct panos_layout layouts[] = {
+    {"TRAFFIC",
+     {SESSION_COLUMNS, [PS_BYTES] = C(31), [PS_BYTES_SENT] = C(32), [PS_BYTES_RECV] = C(33),
+      [PS_PACKETS] = C(34), [PS_START_TIME] = C(35), [PS_ELAPSED] = C(36), [PS_URL_CAT] = C(37),
+      [PS_SEQ] = C(39), [PS_ACTION_FLAGS] = C(40), [PS_SRC_LOC] = C(41), [PS_DST_LOC] = C(42),
+      [PS_PKTS_SENT] = C(44), [PS_PKTS_RECV] = C(45), [PS_END_REASON] = C(46),
+      [PS_DEVICE_NAME] = C(52), [PS_ACTION_SOURCE] = C(53), [PS_PARENT_SESSION] = C(58),
+      [PS_TUNNEL_TYPE] = C(60), [PS_RULE_UUID] = C(65), [PS_XFF] = C(75)}},
+    {"THREAT",
+     {SESSION_COLUMNS, [PS_MISC] = C(31), [PS_THREAT] = C(32), [PS_URL_CAT] = C(33),
+      [PS_SEVERITY] = C(34), [PS_DIRECTION] = C(35), [PS_SEQ] = C(36), [PS_ACTION_FLAGS] = C(37),
+      [PS_SRC_LOC] = C(38), [PS_DST_LOC] = C(39), [PS_FILE_DIGEST] = C(43),
+      [PS_USER_AGENT] = C(46), [PS_FILE_TYPE] = C(47), [PS_XFF] = C(48), [PS_REFERER] = C(49),
+      [PS_SENDER] = C(50), [PS_SUBJECT] = C(51), [PS_RECIPIENT] = C(52), [PS_REPORT_ID] = C(53),
+      [PS_DEVICE_NAME] = C(59), [PS_HTTP_METHOD] = C(63), [PS_PARENT_SESSION] = C(66),
+      [PS_TUNNEL_TYPE] = C(68), [PS_THREAT_CAT] = C(69), [PS_CONTENT_VER] = C(70),
+      [PS_RULE_UUID] = C(76)}},
+    {"SYSTEM",
+     {[PS_VSYS] = C(7), [PS_EVENT_ID] = C(8), [PS_OBJECT] = C(9), [PS_MODULE] = C(12),
+      [PS_SEVERITY] = C(13), [PS_DESCRIPTION] = C(14), [PS_SEQ] = C(15), [PS_ACTION_FLAGS] = C(16),
+      [PS_DEVICE_NAME] = C(22), [PS_HIGH_RES] = C(25)}},
+    {"CONFIG",
+     {[PS_IP] = C(7), [PS_VSYS] = C(8), [PS_CMD] = C(9), [PS_ADMIN] = C(10), [PS_CLIENT] = C(11),
+      [PS_RESULT] = C(12), [PS_PATH] = C(13), [PS_BEFORE] = C(14), [PS_AFTER] = C(15),
+      [PS_SEQ] = C(16), [PS_ACTION_FLAGS] = C(17), [PS_DEVICE_NAME] = C(23),
+      [PS_HIGH_RES] = C(26)}},
+    /* CONFIG without before/after change detail (PAN-OS 8.x default). */
+    {"CONFIG-8",
+     {[PS_IP] = C(7), [PS_VSYS] = C(8), [PS_CMD] = C(9), [PS_ADMIN] = C(10), [PS_CLIENT] = C(11),
+      [PS_RESULT] = C(12), [PS_PATH] = C(13), [PS_SEQ] = C(14), [PS_ACTION_FLAGS] = C(15),
+      [PS_DEVICE_NAME] = C(21)}},
+    {"GLOBALPROTECT",
+     {[PS_VSYS] = C(7), [PS_EVENT_ID] = C(8), [PS_STAGE] = C(9), [PS_AUTH_METHOD] = C(10),
+      [PS_TUNNEL_TYPE] = C(11), [PS_SRC_USER] = C(12), [PS_SRC_REGION] = C(13),
+      [PS_MACHINE] = C(14), [PS_PUBLIC_IP] = C(15), [PS_PUBLIC_IP6] = C(16),
+      [PS_PRIVATE_IP] = C(17), [PS_PRIVATE_IP6] = C(18), [PS_HOST_ID] = C(19),
+      [PS_CLIENT_SERIAL] = C(20), [PS_CLIENT_VER] = C(21), [PS_CLIENT_OS] = C(22),
+      [PS_CLIENT_OS_VER] = C(23), [PS_REPEAT] = C(24), [PS_REASON] = C(25), [PS_ERROR] = C(26),
+      [PS_DESCRIPTION] = C(27), [PS_STATUS] = C(28), [PS_LOCATION] = C(29),
+      [PS_LOGIN_DURATION] = C(30), [PS_CONNECT_METHOD] = C(31), [PS_PORTAL] = C(33),
+      [PS_SEQ] = C(34), [PS_ACTION_FLAGS] = C(35), [PS_HIGH_RES] = C(36),
+      [PS_DEVICE_NAME] = C(47)}},
+    {"HIPMATCH",
+     {[PS_SRC_USER] = C(7), [PS_VSYS] = C(8), [PS_MACHINE] = C(9), [PS_OS] = C(10),
+      [PS_SRC_IP] = C(11), [PS_HIP_NAME] = C(12), [PS_REPEAT] = C(13), [PS_HIP_TYPE] = C(14),
+      [PS_SEQ] = C(17), [PS_ACTION_FLAGS] = C(18), [PS_DEVICE_NAME] = C(24),
+      [PS_PRIVATE_IP6] = C(26), [PS_HOST_ID] = C(27), [PS_CLIENT_SERIAL] = C(28),
+      [PS_SRC_MAC] = C(29), [PS_HIGH_RES] = C(30)}},
+    {"DECRYPTION",
+     {SESSION_COLUMNS, [PS_TUNNEL_TYPE] = C(31), [PS_RULE_UUID] = C(36),
+      [PS_TLS_VERSION] = C(39), [PS_TLS_KEYX] = C(40), [PS_TLS_ENC] = C(41),
+      [PS_TLS_AUTH] = C(42), [PS_CERT_SERIAL] = C(49), [PS_FINGERPRINT] = C(50),
+      [PS_NOT_BEFORE] = C(51), [PS_NOT_AFTER] = C(52), [PS_CERT_VER] = C(53),
+      [PS_CERT_SIZE] = C(54), [PS_CN] = C(60), [PS_ISSUER_CN] = C(61), [PS_ROOT_CN] = C(62),
+      [PS_SNI] = C(63), [PS_DEC_ERROR] = C(64), [PS_HIGH_RES] = C(72), [PS_SEQ] = C(89),
+      [PS_ACTION_FLAGS] = C(90), [PS_DEVICE_NAME] = C(96)}},
+    /* Tunnel inspection logs: type START or END. */
+    {"START",
+     {SESSION_COLUMNS, [PS_SEVERITY] = C(31), [PS_SEQ] = C(32), [PS_ACTION_FLAGS] = C(33),
+      [PS_SRC_LOC] = C(34), [PS_DST_LOC] = C(35), [PS_DEVICE_NAME] = C(41),
+      [PS_PARENT_SESSION] = C(44), [PS_TUNNEL_TYPE] = C(46), [PS_BYTES] = C(47),
+      [PS_BYTES_SENT] = C(48), [PS_BYTES_RECV] = C(49), [PS_PACKETS] = C(50),
+      [PS_PKTS_SENT] = C(51), [PS_PKTS_RECV] = C(52), [PS_END_REASON] = C(59),
+      [PS_ACTION_SOURCE] = C(60), [PS_START_TIME] = C(61), [PS_ELAPSED] = C(62),
+      [PS_TUNNEL_RULE] = C(63), [PS_RULE_UUID] = C(66), [PS_HIGH_RES] = C(71)}},
+    {"USERID",
+     {[PS_VSYS] = C(7), [PS_IP] = C(8), [PS_USER] = C(9), [PS_DATASOURCE] = C(10),
+      [PS_EVENT_ID] = C(11), [PS_REPEAT] = C(12), [PS_SEQ] = C(18), [PS_ACTION_FLAGS] = C(19),
+      [PS_DEVICE_NAME] = C(25), [PS_HIGH_RES] = C(33)}},
+    {"AUTH",
+     {[PS_VSYS] = C(7), [PS_IP] = C(8), [PS_USER] = C(9), [PS_OBJECT] = C(11), [PS_RULE] = C(12),
+      [PS_REPEAT] = C(13), [PS_AUTH_SERVER] = C(17), [PS_DESCRIPTION] = C(18),
+      [PS_EVENT_ID] = C(20), [PS_AUTH_FACTOR] = C(21), [PS_SEQ] = C(22),
+      [PS_ACTION_FLAGS] = C(23), [PS_DEVICE_NAME] = C(29)}},
+};
+
+const struct panos_layout *parse_panos_layout(const char *type, size_t len)
+{
+    if (len == 3 && !memcmp(type, "END", 3))
+        type = "START", len = 5;
+    if (len == 9 && !memcmp(type, "HIP-MATCH", 9))
+        type = "HIPMATCH", len = 8;
+    for (size_t i = 0; i < sizeof layouts / sizeof layouts[0]; i++)
+        if (strlen(layouts[i].type) == len && !memcmp(layouts[i].type, type, len))
+            return &layouts[i];
+    return NULL;
+}
+
+const char *parse_panos_extra_name(enum panos_slot slot)
+{
+    switch (slot) {
+    case PS_VSYS: return "panw.panos.virtual_sys";
+    case PS_LOG_PROFILE: return "panw.panos.log_profile";
+    case PS_SESSION: return "panw.panos.flow_id";
+    case PS_FLAGS: return "panw.panos.flags";
+    case PS_ACTION: return "panw.panos.action";
+    case PS_URL_CAT: return "panw.panos.url.category";
+    case PS_SEQ: return "panw.panos.sequence_number";
+    case PS_ACTION_FLAGS: return "panw.panos.action_flags";
+    case PS_SRC_LOC: return "panw.panos.source.location";
+    case PS_DST_LOC: return "panw.panos.destination.location";
+    case PS_END_REASON: return "panw.panos.endreason";
+    case PS_ACTION_SOURCE: return "panw.panos.action_source";
+    case PS_THREAT_CAT: return "panw.panos.threat_category";
+    case PS_CONTENT_VER: return "panw.panos.content_version";
+    case PS_TUNNEL_TYPE: return "panw.panos.tunnel_type";
+    case PS_PARENT_SESSION: return "panw.panos.parent_session.id";
+    case PS_REPORT_ID: return "panw.panos.wildfire.report_id";
+    case PS_FILE_TYPE: return "panw.panos.file.type";
+    case PS_XFF: return "panw.panos.xff";
+    case PS_SENDER: return "panw.panos.email.sender";
+    case PS_SUBJECT: return "panw.panos.email.subject";
+    case PS_RECIPIENT: return "panw.panos.email.recipient";
+    case PS_OBJECT: return "panw.panos.object";
+    case PS_MODULE: return "panw.panos.module";
+    case PS_CMD: return "panw.panos.cmd";
+    case PS_CLIENT: return "panw.panos.client";
+    case PS_RESULT: return "panw.panos.result";
+    case PS_PATH: return "panw.panos.path";
+    case PS_BEFORE: return "panw.panos.before_change_detail";
+    case PS_AFTER: return "panw.panos.after_change_detail";
+    case PS_STAGE: return "panw.panos.stage";
+    case PS_AUTH_METHOD: return "panw.panos.auth_method";
+    case PS_SRC_REGION: return "panw.panos.source.region";
+    case PS_CLIENT_VER: return "panw.panos.client_ver";
+    case PS_REASON: return "panw.panos.reason";
+    case PS_ERROR: return "panw.panos.error";
+    case PS_STATUS: return "panw.panos.status";
+    case PS_LOCATION: return "panw.panos.location";
+    case PS_CONNECT_METHOD: return "panw.panos.connect_method";
+    case PS_PORTAL: return "panw.panos.portal";
+    case PS_HIP_NAME: return "panw.panos.hip.name";
+    case PS_HIP_TYPE: return "panw.panos.hip.type";
+    case PS_TLS_KEYX: return "panw.panos.tls.key_exchange";
+    case PS_TLS_AUTH: return "panw.panos.tls.auth";
+    case PS_ROOT_CN: return "panw.panos.root_cn";
+    case PS_DEC_ERROR: return "panw.panos.decrypt_error";
+    case PS_DATASOURCE: return "panw.panos.datasource";
+    case PS_AUTH_SERVER: return "panw.panos.auth_server_profile";
+    case PS_AUTH_FACTOR: return "panw.panos.auth_factor";
+    default: return NULL;
+    }
+}
