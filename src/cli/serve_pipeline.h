@@ -1,0 +1,88 @@
+/* serve_pipeline: the threads of `yamori serve` behind intake: the archive
+ * writer and the parse workers, and the queues and batch pool between them.
+ *
+ * DESIGN (threads, queues, order, shutdown):
+ *
+ *   intake ──▶ [archive queue] ──▶ archive writer ──▶ [parse queue] ──▶ parse workers (N)
+ *   (epoll)                        group commit,                        parse_batch, then
+ *                                  intake_ack, per-minute counts        ym_batch_put
+ *
+ *  - One archive writer thread owns the struct archive. It pops a batch,
+ *    takes every batch already waiting (up to SERVE_GROUP_MAX) and stores
+ *    them with archive_append_batches, one durable commit for the group.
+ *    Only then does it hand the RELP ack tokens to intake_ack (invariant:
+ *    acknowledged means committed) and push the batches to the parse queue.
+ *    About once a second it calls archive_maintain (sealing, retention).
+ *  - If a commit fails the archive is in its error state: the writer keeps
+ *    the group, reopens the archive and retries once a second. Meanwhile the
+ *    queues fill and intake pushes back on senders (UDP drops are counted);
+ *    nothing is thrown away while the server runs.
+ *  - N parse workers pop batches, parse them, and return them to the pool.
+ *    Each keeps its own counters and publishes them after every batch.
+ *  - The main thread (housekeeping) reads counters with serve_pipeline_stats
+ *    and takes the per-minute counts with serve_pipeline_minutes_take.
+ *  - Shutdown, in this order: serve_pipeline_detach_intake (no more acks to
+ *    an intake going away), intake_stop (pushes its last partial batch),
+ *    serve_pipeline_stop (closes the archive queue; the writer drains it,
+ *    closes the parse queue; the workers drain that; the archive is closed),
+ *    serve_pipeline_destroy.
+ *
+ * Memory: the pipeline owns the pool, both queues and the archive. Device
+ * pointers in the per-minute counts are borrowed from intake_devices, which
+ * must outlive the pipeline. Functions are main-thread only except
+ * serve_pipeline_stats and serve_pipeline_minutes_take (any thread). */
+#ifndef SERVE_PIPELINE_H
+#define SERVE_PIPELINE_H
+
+#include <stdint.h>
+
+#include "archive/archive.h"
+#include "core/ym_batch.h"
+#include "core/ym_config.h"
+#include "core/ym_device.h"
+#include "core/ym_queue.h"
+#include "core/ym_status.h"
+#include "parse/parse.h"
+
+struct intake;
+struct serve_pipeline;
+
+#define SERVE_GROUP_MAX 16 /* batches per group commit */
+
+/* Creates pool and queues and opens the archive (errors: the archive's,
+ * with err->reason saying which directory). No thread runs yet. */
+enum ym_status serve_pipeline_create(const struct ym_config *cfg, struct serve_pipeline **out,
+                                     struct ym_error *err);
+struct ym_batch_pool *serve_pipeline_pool(struct serve_pipeline *p);
+struct ym_queue *serve_pipeline_intake_queue(struct serve_pipeline *p); /* intake's `out` */
+
+/* Starts the writer and `workers` parse threads; acks go to in. */
+enum ym_status serve_pipeline_start(struct serve_pipeline *p, struct intake *in, int workers);
+void serve_pipeline_detach_intake(struct serve_pipeline *p);
+/* Drains both queues, joins the threads and closes the archive. */
+void serve_pipeline_stop(struct serve_pipeline *p);
+void serve_pipeline_destroy(struct serve_pipeline *p); /* NULL is fine */
+
+struct serve_pipeline_stats {
+    struct archive_writer_stats archive; /* as last published by the writer */
+    struct parse_stats parse;            /* summed over workers */
+    uint64_t parse_batches;
+    uint64_t group_commits;              /* archive_append_batches calls that succeeded */
+    uint64_t commit_failures;            /* ... that failed (retried) */
+    uint64_t archive_reopens;
+    uint64_t lost_logs;                  /* given up at shutdown after failed commits */
+    int archive_failing;                 /* 1 while the archive refuses commits */
+    uint64_t archive_queue_len, archive_queue_capacity;
+    uint64_t parse_queue_len, parse_queue_capacity;
+    uint64_t batches_in_use, batches_max;
+    int workers;
+};
+void serve_pipeline_stats(struct serve_pipeline *p, struct serve_pipeline_stats *out);
+
+/* Per-minute log counts per device since the last take; each (device,
+ * minute) is handed to fn once and forgotten. */
+typedef void (*serve_minute_fn)(void *arg, const struct ym_device *dev, int64_t minute_ns,
+                                uint64_t logs);
+void serve_pipeline_minutes_take(struct serve_pipeline *p, serve_minute_fn fn, void *arg);
+
+#endif
