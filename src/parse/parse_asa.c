@@ -1,18 +1,352 @@
-/* parse_asa: decoder for Cisco ASA syslog messages (%ASA-<sev>-<id>: ...). */
+/* parse_asa: the `asa` decoder (Cisco ASA) and the message-id dispatch of
+ * the ASA family, shared with parse_ftd.c. See parse_asa.h.
+ *
+ *   <166>Aug 18 2026 18:24:29 asa-fw-01 : %ASA-6-302020: Built inbound ICMP connection for faddr 203.0.113.20/28416 gaddr 198.51.100.10/0 laddr 192.0.2.30/0 type 8 code 0
+ *   Jan 23 15:10:55 10.10.10.1 %ASA-2-106006: message repeated 2 times: [ Deny inbound UDP from 192.168.2.66/137 to 10.1.2.42/137 on interface inside]
+ *
+ * Each known id has one row in `defs` (sorted by id, binary search): the
+ * body handler, the ECS classification (category/type/outcome, kind) and
+ * event.action. A recognised header with an unknown id still yields the
+ * common fields and is not an error. */
+#include "parse/parse_asa.h"
+
 #include <string.h>
 
-#include "parse/parse.h"
-#include "parse/parse_syslog.h"
+/* ECS classification shared by many ids. */
+struct asa_profile {
+    const char *cat[2];
+    const char *type[3];
+    const char *outcome;
+};
+
+enum {
+    P_NONE,
+    P_NET,
+    P_CONN_START,
+    P_CONN_START_FAIL,
+    P_CONN_END,
+    P_CONN_END_PLAIN,
+    P_DENY,
+    P_DENY_FAIL,
+    P_ALLOW,
+    P_AUTH_OK,
+    P_AUTH_FAIL,
+    P_INFO,
+    P_INFO_FAIL,
+    P_CONN_INFO,
+    P_CONN_INFO_OK,
+    P_CONN_INFO_FAIL,
+    P_NAT_CREATE,
+    P_NAT_DELETE,
+    P_CONFIG_INFO,
+    P_CONFIG_CHANGE,
+    P_IAM_CHANGE,
+    P_IDS,
+    P_FILE_ACCESS,
+    P_URL,
+    P_AUTH_INFO_OK,
+};
+
+static const struct asa_profile profiles[] = {
+    [P_NONE] = {{0}, {0}, 0},
+    [P_NET] = {{"network"}, {0}, 0},
+    [P_CONN_START] = {{"network"}, {"connection", "start"}, "success"},
+    [P_CONN_START_FAIL] = {{"network"}, {"connection", "start"}, "failure"},
+    [P_CONN_END] = {{"network"}, {"connection", "end"}, "success"},
+    [P_CONN_END_PLAIN] = {{"network"}, {"connection", "end"}, 0},
+    /* Elastic marks a deny as a successful enforcement, and so do we. */
+    [P_DENY] = {{"network"}, {"connection", "denied"}, "success"},
+    [P_DENY_FAIL] = {{"network"}, {"connection", "denied"}, "failure"},
+    [P_ALLOW] = {{"network"}, {"connection", "allowed"}, "success"},
+    [P_AUTH_OK] = {{"authentication", "network"}, {"allowed", "info"}, "success"},
+    [P_AUTH_FAIL] = {{"authentication", "network"}, {"denied", "info"}, "failure"},
+    [P_INFO] = {{"network"}, {"info"}, 0},
+    [P_INFO_FAIL] = {{"network"}, {"info"}, "failure"},
+    [P_CONN_INFO] = {{"network"}, {"connection", "info"}, 0},
+    [P_CONN_INFO_OK] = {{"network"}, {"connection", "info"}, "success"},
+    [P_CONN_INFO_FAIL] = {{"network"}, {"connection", "info"}, "failure"},
+    [P_NAT_CREATE] = {{"network", "configuration"}, {"creation"}, "success"},
+    [P_NAT_DELETE] = {{"network", "configuration"}, {"deletion"}, "success"},
+    [P_CONFIG_INFO] = {{"configuration"}, {"info"}, "success"},
+    [P_CONFIG_CHANGE] = {{"configuration"}, {"change"}, "success"},
+    [P_IAM_CHANGE] = {{"iam"}, {"user", "change"}, "success"},
+    [P_IDS] = {{"intrusion_detection", "network"}, {"info", "denied"}, 0},
+    [P_FILE_ACCESS] = {{"network", "file"}, {"access"}, "success"},
+    [P_URL] = {{"network"}, {"access", "allowed"}, "success"},
+    [P_AUTH_INFO_OK] = {{"authentication", "network"}, {"allowed", "info"}, "success"},
+};
+
+struct asa_def {
+    uint32_t id;
+    asa_handler_fn fn;
+    uint8_t profile;
+    const char *action;
+    const char *reason; /* fixed event.reason, or NULL */
+};
+
+/* Sorted by id (checked by the unit test asa_message_table_is_sorted). */
+static const struct asa_def defs[] = {
+    {106001, asa_h_from_to, P_DENY, "firewall-rule", 0},
+    {106006, asa_h_from_to, P_DENY, "firewall-rule", 0},
+    {106007, asa_h_from_to, P_DENY, "firewall-rule", 0},
+    {106010, asa_h_src_dst, P_DENY, "firewall-rule", 0},
+    {106012, asa_h_from_to, P_DENY, "firewall-rule", 0},
+    {106014, asa_h_src_dst, P_DENY, "firewall-rule", 0},
+    {106015, asa_h_from_to, P_DENY, "firewall-rule", 0},
+    {106016, asa_h_from_to, P_DENY, "firewall-rule", "IP spoof"},
+    {106017, asa_h_from_to, P_DENY, "firewall-rule", "Land attack"},
+    {106020, asa_h_from_to, P_DENY, "firewall-rule", "IP teardrop fragment"},
+    {106021, asa_h_from_to, P_DENY, "firewall-rule", 0},
+    {106023, asa_h_src_dst, P_DENY, "firewall-rule", 0},
+    {106027, asa_h_src_dst, P_DENY, "firewall-rule", 0},
+    {106100, asa_h_acl, P_ALLOW, "firewall-rule", 0},
+    {110002, asa_h_from_to, P_CONN_INFO_FAIL, "firewall-rule", "Failed to locate egress interface"},
+    {110003, asa_h_from_to, P_CONN_INFO_FAIL, "firewall-rule", "Routing failed to locate next-hop"},
+    {111004, asa_h_console, P_CONFIG_CHANGE, "configuration", 0},
+    {111008, asa_h_cmd, P_CONFIG_CHANGE, "configuration", 0},
+    {111009, asa_h_cmd, P_CONFIG_INFO, "configuration", 0},
+    {111010, asa_h_cmd, P_CONFIG_CHANGE, "configuration", 0},
+    {113004, asa_h_aaa, P_AUTH_OK, "logged-in", 0},
+    {113005, asa_h_aaa, P_AUTH_FAIL, "logon-failed", 0},
+    {113008, asa_h_aaa, P_AUTH_OK, "logged-in", 0},
+    {113009, asa_h_aaa, P_AUTH_OK, "logged-in", 0},
+    {113012, asa_h_aaa, P_AUTH_OK, "logged-in", 0},
+    {113014, asa_h_aaa, P_AUTH_FAIL, "logon-failed", 0},
+    {113015, asa_h_aaa, P_AUTH_FAIL, "logon-failed", 0},
+    {113019, asa_h_session_disconnected, P_CONN_END, "client-vpn-disconnected", 0},
+    {113021, asa_h_aaa, P_AUTH_FAIL, "logon-failed", 0},
+    {302010, 0, P_NET, 0, 0},
+    {302013, asa_h_built, P_CONN_START, "flow-creation", 0},
+    {302014, asa_h_teardown, P_CONN_END, "flow-expiration", 0},
+    {302015, asa_h_built, P_CONN_START, "flow-creation", 0},
+    {302016, asa_h_teardown, P_CONN_END, "flow-expiration", 0},
+    {302017, asa_h_built, P_CONN_START, "flow-creation", 0},
+    {302018, asa_h_teardown, P_CONN_END, "flow-expiration", 0},
+    {302020, asa_h_icmp_conn, P_CONN_START, "flow-creation", 0},
+    {302021, asa_h_icmp_conn, P_CONN_END, "flow-expiration", 0},
+    {302022, asa_h_built, P_CONN_START, "flow-creation", 0},
+    {302023, asa_h_teardown, P_CONN_END, "flow-expiration", 0},
+    {302024, asa_h_built, P_CONN_START, "flow-creation", 0},
+    {302025, asa_h_teardown, P_CONN_END, "flow-expiration", 0},
+    {302026, asa_h_built, P_CONN_START, "flow-creation", 0},
+    {302027, asa_h_teardown, P_CONN_END, "flow-expiration", 0},
+    {302303, asa_h_built, P_CONN_START, "flow-creation", 0},
+    {302304, asa_h_teardown, P_CONN_END, "flow-expiration", 0},
+    {303002, asa_h_ftp, P_FILE_ACCESS, "ftp", 0},
+    {304001, asa_h_url, P_URL, "url-access", 0},
+    {305011, asa_h_translation, P_NAT_CREATE, "nat-slot", 0},
+    {305012, asa_h_translation, P_NAT_DELETE, "nat-slot", 0},
+    {313001, asa_h_icmp_denied, P_DENY, "firewall-rule", 0},
+    {313004, asa_h_icmp_denied, P_DENY, "firewall-rule", 0},
+    {313005, asa_h_icmp_nomatch, P_DENY, "firewall-rule", 0},
+    {313008, asa_h_icmp_denied, P_DENY, "firewall-rule", 0},
+    {315011, asa_h_ssh, P_CONN_END_PLAIN, "ssh-session-ended", 0},
+    {411001, asa_h_line_protocol, P_INFO, "interface-up", 0},
+    {411002, asa_h_line_protocol, P_INFO, "interface-down", 0},
+    {419001, asa_h_from_to, P_DENY, "firewall-rule", 0},
+    {419002, asa_h_from_to, P_CONN_INFO, "firewall-rule",
+     "Duplicate TCP SYN with different initial sequence number"},
+    {434002, asa_h_from_to, P_DENY, "firewall-rule", 0},
+    {434004, asa_h_from_to, P_INFO, "bypass", 0},
+    {502103, asa_h_priv, P_IAM_CHANGE, "privilege-level-changed", 0},
+    {507003, asa_h_from_to, P_CONN_END_PLAIN, "flow-termination", 0},
+    {602303, asa_h_ipsec_sa, P_CONN_START, "sa-created", 0},
+    {602304, asa_h_ipsec_sa, P_CONN_END, "sa-deleted", 0},
+    {605004, asa_h_login, P_AUTH_FAIL, "logon-failed", 0},
+    {605005, asa_h_login, P_AUTH_OK, "logged-in", 0},
+    {609001, asa_h_local_host, P_CONN_START, "flow-creation", 0},
+    {609002, asa_h_local_host, P_CONN_END, "flow-expiration", 0},
+    {611101, asa_h_user_ip, P_AUTH_OK, "logged-in", 0},
+    {611102, asa_h_user_ip, P_AUTH_FAIL, "logon-failed", 0},
+    {710003, asa_h_from_to, P_DENY, "firewall-rule", 0},
+    {710005, asa_h_from_to, P_DENY_FAIL, "firewall-rule", 0},
+    {710006, asa_h_from_to, P_DENY_FAIL, "firewall-rule", 0},
+    {713049, asa_h_ike, P_CONN_START, "firewall-rule", 0},
+    {713120, asa_h_ike, P_CONN_INFO_OK, "firewall-rule", 0},
+    {713202, asa_h_ike, P_CONN_INFO, "firewall-rule", 0},
+    {713901, asa_h_ike, P_INFO_FAIL, "client-vpn-error", 0},
+    {713902, asa_h_ike, P_INFO_FAIL, "client-vpn-error", 0},
+    {713903, asa_h_ike, P_INFO, 0, 0},
+    {713904, asa_h_ike, P_INFO, 0, 0},
+    {713905, asa_h_ike, P_INFO, 0, 0},
+    {716001, asa_h_group_user_ip, P_CONN_START, "client-vpn-connected", 0},
+    {716002, asa_h_group_user_ip, P_CONN_END, "client-vpn-disconnected", 0},
+    {716003, asa_h_group_user_ip, P_AUTH_INFO_OK, 0, 0},
+    {716039, asa_h_group_user_ip, P_AUTH_FAIL, "logon-failed", 0},
+    {716058, asa_h_group_user_ip, P_CONN_END, "client-vpn-disconnected", 0},
+    {716059, asa_h_group_user_ip, P_CONN_START, "client-vpn-resumed", 0},
+    {721016, asa_h_webvpn_client, P_CONN_START, "client-vpn-connected", 0},
+    {721018, asa_h_webvpn_client, P_CONN_END, "client-vpn-disconnected", 0},
+    {722022, asa_h_group_user_ip, P_CONN_START, "client-vpn-connected", 0},
+    {722023, asa_h_group_user_ip, P_CONN_END, "client-vpn-disconnected", 0},
+    {722028, asa_h_group_user_ip, P_CONN_END, 0, 0},
+    {722032, asa_h_group_user_ip, P_CONN_START, 0, 0},
+    {722051, asa_h_group_user_ip, P_CONN_INFO_OK, "address-assigned", 0},
+    {722055, asa_h_group_user_ip, P_CONN_INFO, 0, 0},
+    {725001, asa_h_ssl, P_CONN_START, 0, 0},
+    {725002, asa_h_ssl, P_CONN_INFO_OK, 0, 0},
+    {725007, asa_h_ssl, P_CONN_END, 0, 0},
+    {725016, asa_h_ssl, P_CONN_INFO_OK, 0, 0},
+    {733100, asa_h_threat_rate, P_INFO, 0, 0},
+    {733101, asa_h_threat_host, P_INFO, 0, 0},
+    {734001, asa_h_dap, P_CONN_INFO_OK, "dap-records-selected", 0},
+    {737003, asa_h_ipaa, P_CONN_INFO_FAIL, 0, 0},
+    {737006, asa_h_ipaa, P_CONN_INFO_OK, 0, 0},
+    {737016, asa_h_ipaa, P_CONN_INFO_OK, 0, 0},
+    {737026, asa_h_ipaa, P_CONN_INFO_OK, 0, 0},
+    {737034, asa_h_ipaa, P_CONN_INFO_FAIL, 0, 0},
+    {750002, asa_h_local_remote, P_CONN_START, "connection-started", 0},
+    {750003, asa_h_local_remote, P_CONN_START_FAIL, 0, 0},
+    {751025, asa_h_local_remote, P_NET, 0, 0},
+    {805001, asa_h_built, P_CONN_START, "flow-offload-started", 0},
+    {805002, asa_h_built, P_CONN_END, "flow-offload-ended", 0},
+};
+
+static const struct asa_def ips_def = {400000, asa_h_ips, P_IDS, "intrusion-detected", 0};
+
+static const struct asa_def *find_def(uint32_t id)
+{
+    if (id >= 400000 && id <= 400050)
+        return &ips_def;
+    size_t lo = 0, hi = sizeof defs / sizeof defs[0];
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (defs[mid].id == id)
+            return &defs[mid];
+        if (defs[mid].id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+/* For the unit test: 1 when defs is strictly sorted. */
+int parse_asa_table_sorted(void);
+int parse_asa_table_sorted(void)
+{
+    for (size_t i = 1; i < sizeof defs / sizeof defs[0]; i++)
+        if (defs[i - 1].id >= defs[i].id)
+            return 0;
+    return 1;
+}
+
+static const char *const level_names[8] = {"emergency", "alert",         "critical",
+                                           "error",     "warning",       "notification",
+                                           "informational", "debug"};
+
+long parse_asa_find_tag(const char *msg, size_t len, const char *tag5)
+{
+    /* The tag follows the header at once, or after ": " / a stray host
+     * field; look in the first bytes only so a quoted "%ASA-" deep in some
+     * other log does not count. */
+    size_t lim = len < 96 ? len : 96;
+    for (size_t i = 0; i + 5 <= lim; i++) {
+        if (msg[i] == '%' && memcmp(msg + i, tag5, 5) == 0)
+            return (long)i;
+    }
+    return -1;
+}
+
+enum ym_status parse_asa_family_decode(const struct parse_ctx *ctx,
+                                       const struct parse_syslog_hdr *hdr, struct ym_record *rec,
+                                       enum asa_product product)
+{
+    const char *msg = hdr && hdr->msg.p ? hdr->msg.p : rec->raw;
+    size_t len = hdr && hdr->msg.p ? hdr->msg.len : rec->raw_len;
+    /* Both products write either tag (an FTD in ASA mode says %ASA-, and
+     * ASA pipelines receive %FTD- lines): the decoder chosen names the product. */
+    long at = parse_asa_find_tag(msg, len, "%ASA-");
+    if (at < 0)
+        at = parse_asa_find_tag(msg, len, "%FTD-");
+    if (at < 0)
+        return YM_EDECLINED;
+    /* %ASA-6-302013: */
+    struct asa_cur c = {msg + at + 5, msg + len};
+    if (c.end - c.p < 3 || c.p[0] < '0' || c.p[0] > '7' || c.p[1] != '-')
+        return YM_EDECLINED;
+    int sev = c.p[0] - '0';
+    c.p += 2;
+    const char *id_p = c.p;
+    uint32_t id = 0;
+    while (c.p < c.end && *c.p >= '0' && *c.p <= '9' && c.p - id_p < 7)
+        id = id * 10 + (uint32_t)(*c.p++ - '0');
+    size_t id_len = (size_t)(c.p - id_p);
+    if (id_len < 6 || (c.p < c.end && *c.p != ':' && *c.p != ' '))
+        return YM_EDECLINED;
+    if (c.p < c.end && *c.p == ':')
+        c.p++;
+    asa_cur_sp(&c);
+
+    struct ym_fields *f = &rec->fields;
+    struct asa_msg m = {ctx, hdr, rec, f, product, id, sev, c, NULL};
+
+    ecs_add(f, ECS_OBSERVER_VENDOR, "Cisco", 5);
+    if (product == ASA_PRODUCT_ASA) {
+        ecs_add(f, ECS_OBSERVER_PRODUCT, "asa", 3);
+        ecs_add(f, ECS_OBSERVER_TYPE, "firewall", 8);
+    } else {
+        ecs_add(f, ECS_OBSERVER_PRODUCT, "ftd", 3);
+        ecs_add(f, ECS_OBSERVER_TYPE, "idps", 4);
+    }
+    if (hdr && hdr->hostname.p && hdr->hostname.len) {
+        ecs_add(f, ECS_OBSERVER_HOSTNAME, hdr->hostname.p, hdr->hostname.len);
+        ecs_add(f, ECS_HOST_HOSTNAME, hdr->hostname.p, hdr->hostname.len);
+    }
+    ecs_add(f, ECS_EVENT_CODE, id_p, id_len);
+    asa_extra(&m, ASA_X_MESSAGE_ID, id_p, id_len);
+    ecs_add_int(f, ECS_EVENT_SEVERITY, sev);
+    ecs_add(f, ECS_LOG_LEVEL, level_names[sev], strlen(level_names[sev]));
+
+    /* "message repeated 2 times: [ Deny ... ]" carries the real body inside. */
+    if (asa_cur_lit(&m.body, "message repeated ")) {
+        if (asa_cur_find(&m.body, "times: [")) {
+            asa_cur_sp(&m.body);
+            if (m.body.end > m.body.p && m.body.end[-1] == ']')
+                m.body.end--;
+        } else {
+            m.body = c;
+        }
+    }
+    while (m.body.end > m.body.p && (m.body.end[-1] == ' ' || m.body.end[-1] == '\r' ||
+                                     m.body.end[-1] == '\n'))
+        m.body.end--;
+
+    const struct asa_def *d = find_def(id);
+    const struct asa_profile *pr = &profiles[d ? d->profile : P_NONE];
+    ecs_add(f, ECS_EVENT_KIND, d && d->profile == P_IDS ? "alert" : "event", 5);
+    if (!d)
+        return YM_OK;
+    for (int i = 0; i < 2 && pr->cat[i]; i++)
+        ecs_add_array(f, ECS_EVENT_CATEGORY, pr->cat[i], strlen(pr->cat[i]));
+    for (int i = 0; i < 3 && pr->type[i]; i++)
+        ecs_add_array(f, ECS_EVENT_TYPE, pr->type[i], strlen(pr->type[i]));
+    if (pr->outcome)
+        ecs_add(f, ECS_EVENT_OUTCOME, pr->outcome, strlen(pr->outcome));
+    if (d->action)
+        ecs_add(f, ECS_EVENT_ACTION, d->action, strlen(d->action));
+    if (d->reason)
+        ecs_add(f, ECS_EVENT_REASON, d->reason, strlen(d->reason));
+    if (!d->fn)
+        return YM_OK;
+    enum ym_status st = d->fn(&m);
+    if (st == YM_EPARSE) {
+        const char *e = m.error ? m.error : "message body does not match its id";
+        ecs_add(f, ECS_ERROR_MESSAGE, e, strlen(e));
+    }
+    return st == YM_EDECLINED ? YM_OK : st;
+}
 
 static enum ym_status parse_asa_decode(const struct parse_ctx *ctx,
                                        const struct parse_syslog_hdr *hdr, struct ym_record *rec)
 {
-    return YM_EDECLINED;
+    return parse_asa_family_decode(ctx, hdr, rec, ASA_PRODUCT_ASA);
 }
 
+/* Auto-detection: an %ASA- tag near the start of the message. */
 static int parse_asa_sniff(const char *msg, size_t len)
 {
-    return len >= 5 && memcmp(msg, "%ASA-", 5) == 0;
+    return parse_asa_find_tag(msg, len, "%ASA-") >= 0;
 }
 
 const struct parse_decoder parse_decoder_asa = {

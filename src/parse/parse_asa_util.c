@@ -1,0 +1,350 @@
+/* parse_asa_util: field helpers shared by the ASA/FTD message handlers
+ * (addresses, endpoints, protocols, durations). See parse_asa.h. */
+#include "parse/parse_asa.h"
+
+#include <string.h>
+
+#include "core/ym_time.h"
+
+static const char *const extra_names[ASA_X__COUNT][2] = {
+#define X(e, n) [e] = {"cisco.asa." n, "cisco.ftd." n}
+    X(ASA_X_MESSAGE_ID, "message_id"),
+    X(ASA_X_CONNECTION_ID, "connection_id"),
+    X(ASA_X_SOURCE_INTERFACE, "source_interface"),
+    X(ASA_X_DESTINATION_INTERFACE, "destination_interface"),
+    X(ASA_X_MAPPED_SOURCE_IP, "mapped_source_ip"),
+    X(ASA_X_MAPPED_SOURCE_PORT, "mapped_source_port"),
+    X(ASA_X_MAPPED_DESTINATION_IP, "mapped_destination_ip"),
+    X(ASA_X_MAPPED_DESTINATION_PORT, "mapped_destination_port"),
+    X(ASA_X_RULE_NAME, "rule_name"),
+    X(ASA_X_ICMP_TYPE, "icmp_type"),
+    X(ASA_X_ICMP_CODE, "icmp_code"),
+    X(ASA_X_SUSPICIOUS, "suspicious"),
+    X(ASA_X_TUNNEL_GROUP, "tunnel_group"),
+    X(ASA_X_SESSION_TYPE, "session_type"),
+    X(ASA_X_COMMAND_LINE, "command_line_arguments"),
+    X(ASA_X_BURST_OBJECT, "burst.object"),
+    X(ASA_X_BURST_ID, "burst.id"),
+    X(ASA_X_BURST_CURRENT_RATE, "burst.current_burst_rate"),
+    X(ASA_X_BURST_AVG_RATE, "burst.current_average_rate"),
+    X(ASA_X_BURST_CUMULATIVE, "burst.cumulative_count"),
+    X(ASA_X_ASSIGNED_IP, "assigned_ip"),
+    X(ASA_X_PRIVILEGE_OLD, "privilege.old"),
+    X(ASA_X_PRIVILEGE_NEW, "privilege.new"),
+    X(ASA_X_DAP_RECORDS, "dap_records"),
+    X(ASA_X_TRUSTPOINT, "trustpoint"),
+    X(ASA_X_POOL_NAME, "pool_name"),
+    X(ASA_X_POOL_ADDRESS, "pool_address"),
+    X(ASA_X_SESSION_ID, "session_id"),
+#undef X
+};
+
+void asa_extra(struct asa_msg *m, enum asa_extra x, const char *s, size_t len)
+{
+    if (len)
+        ym_fields_add(m->f, YM_FIELD_DYNAMIC, extra_names[x][m->product], s, len);
+}
+
+void asa_extra_int(struct asa_msg *m, enum asa_extra x, int64_t v)
+{
+    ym_fields_add_int(m->f, YM_FIELD_DYNAMIC, extra_names[x][m->product], v);
+}
+
+void asa_str(struct asa_msg *m, enum parse_ecs_id id, struct parse_slice s)
+{
+    if (s.p && s.len)
+        ecs_add(m->f, id, s.p, s.len);
+}
+
+void asa_dyn(struct asa_msg *m, const char *name, struct parse_slice s)
+{
+    if (s.p && s.len)
+        ym_fields_add(m->f, YM_FIELD_DYNAMIC, name, s.p, s.len);
+}
+
+static int is_ipv4(const char *s, size_t len)
+{
+    int parts = 0;
+    size_t i = 0;
+    while (i < len) {
+        int v = 0, digits = 0;
+        while (i < len && s[i] >= '0' && s[i] <= '9') {
+            v = v * 10 + (s[i] - '0');
+            if (++digits > 3)
+                return 0;
+            i++;
+        }
+        if (!digits || v > 255)
+            return 0;
+        parts++;
+        if (i == len)
+            break;
+        if (s[i] != '.' || parts == 4)
+            return 0;
+        i++;
+        if (i == len)
+            return 0;
+    }
+    return parts == 4;
+}
+
+static int is_ipv6(const char *s, size_t len)
+{
+    int colons = 0;
+    if (len < 2 || len > 45)
+        return 0;
+    for (size_t i = 0; i < len; i++) {
+        char c = s[i];
+        if (c == ':')
+            colons++;
+        else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') ||
+                   c == '.'))
+            return 0;
+    }
+    return colons >= 2 && colons <= 7;
+}
+
+int asa_is_ip(const char *s, size_t len)
+{
+    return is_ipv4(s, len) || is_ipv6(s, len);
+}
+
+void asa_addr(struct asa_msg *m, int dst, struct parse_slice a)
+{
+    if (!a.p || !a.len)
+        return;
+    ecs_add(m->f, dst ? ECS_DESTINATION_ADDRESS : ECS_SOURCE_ADDRESS, a.p, a.len);
+    if (asa_is_ip(a.p, a.len))
+        ecs_add(m->f, dst ? ECS_DESTINATION_IP : ECS_SOURCE_IP, a.p, a.len);
+    else
+        ecs_add(m->f, dst ? ECS_DESTINATION_DOMAIN : ECS_SOURCE_DOMAIN, a.p, a.len);
+}
+
+/* "LOCAL\group\user" or "LOCAL\user" or "user". */
+static void emit_user(struct asa_msg *m, int dst, struct parse_slice u)
+{
+    const char *first = memchr(u.p, '\\', u.len);
+    if (!first) {
+        ecs_add(m->f, dst ? ECS_DESTINATION_USER_NAME : ECS_SOURCE_USER_NAME, u.p, u.len);
+        return;
+    }
+    const char *end = u.p + u.len;
+    const char *last = first;
+    for (const char *q = first + 1; q < end; q++)
+        if (*q == '\\')
+            last = q;
+    ym_fields_add(m->f, YM_FIELD_DYNAMIC, dst ? "destination.user.domain" : "source.user.domain",
+                  u.p, (size_t)(first - u.p));
+    if (last != first)
+        ym_fields_add(m->f, YM_FIELD_DYNAMIC,
+                      dst ? "destination.user.group.name" : "source.user.group.name", first + 1,
+                      (size_t)(last - first - 1));
+    ecs_add(m->f, dst ? ECS_DESTINATION_USER_NAME : ECS_SOURCE_USER_NAME, last + 1,
+            (size_t)(end - last - 1));
+}
+
+void asa_ep_emit(struct asa_msg *m, int dst, const struct asa_ep *ep)
+{
+    asa_addr(m, dst, ep->addr);
+    if (ep->port >= 0)
+        ecs_add_int(m->f, dst ? ECS_DESTINATION_PORT : ECS_SOURCE_PORT, ep->port);
+    if (ep->iface.len) {
+        ecs_add(m->f, dst ? ECS_OBSERVER_EGRESS_INTERFACE_NAME : ECS_OBSERVER_INGRESS_INTERFACE_NAME,
+                ep->iface.p, ep->iface.len);
+        asa_extra(m, dst ? ASA_X_DESTINATION_INTERFACE : ASA_X_SOURCE_INTERFACE, ep->iface.p,
+                  ep->iface.len);
+    }
+    if (ep->user.len)
+        emit_user(m, dst, ep->user);
+    if (ep->mapped_addr.len) {
+        asa_extra(m, dst ? ASA_X_MAPPED_DESTINATION_IP : ASA_X_MAPPED_SOURCE_IP, ep->mapped_addr.p,
+                  ep->mapped_addr.len);
+        if (ep->mapped_port >= 0)
+            asa_extra_int(m, dst ? ASA_X_MAPPED_DESTINATION_PORT : ASA_X_MAPPED_SOURCE_PORT,
+                          ep->mapped_port);
+        int same_ip = ep->mapped_addr.len == ep->addr.len &&
+                      memcmp(ep->mapped_addr.p, ep->addr.p, ep->addr.len) == 0;
+        if (!same_ip && asa_is_ip(ep->mapped_addr.p, ep->mapped_addr.len)) {
+            ecs_add(m->f, dst ? ECS_DESTINATION_NAT_IP : ECS_SOURCE_NAT_IP, ep->mapped_addr.p,
+                    ep->mapped_addr.len);
+            if (ep->mapped_port >= 0 && ep->mapped_port != ep->port)
+                ecs_add_int(m->f, dst ? ECS_DESTINATION_NAT_PORT : ECS_SOURCE_NAT_PORT,
+                            ep->mapped_port);
+        }
+    }
+}
+
+int asa_ep_read(struct asa_cur *c, int with_iface, struct asa_ep *ep)
+{
+    memset(ep, 0, sizeof *ep);
+    ep->port = -1;
+    ep->mapped_port = -1;
+    asa_cur_sp(c);
+    const char *s = c->p;
+    const char *e = s;
+    while (e < c->end && *e != ' ' && *e != ',')
+        e++;
+    if (e == s)
+        return 0;
+    const char *p = s;
+    if (with_iface) {
+        const char *colon = memchr(s, ':', (size_t)(e - s));
+        /* "2001:db8::1/80" has no interface: a short hex prefix followed
+         * by more colons is an IPv6 address. */
+        if (colon && colon - s <= 4 && memchr(colon + 1, ':', (size_t)(e - colon - 1))) {
+            int hex = 1;
+            for (const char *q = s; q < colon; q++)
+                if (!((*q >= '0' && *q <= '9') || (*q >= 'a' && *q <= 'f') || (*q >= 'A' && *q <= 'F')))
+                    hex = 0;
+            if (hex)
+                colon = NULL;
+        }
+        if (colon) {
+            ep->iface = asa_slice(s, colon);
+            p = colon + 1;
+        }
+    }
+    const char *a = p;
+    while (p < e && *p != '/' && *p != '(')
+        p++;
+    ep->addr = asa_slice(a, p);
+    if (p < e && *p == '/') {
+        p++;
+        int64_t v = 0;
+        const char *d = p;
+        while (p < e && *p >= '0' && *p <= '9' && p - d < 9)
+            v = v * 10 + (*p++ - '0');
+        if (p > d)
+            ep->port = v;
+    }
+    if (p < e && *p == '(') {
+        const char *u = ++p;
+        const char *close = memchr(u, ')', (size_t)(c->end - u));
+        if (close) {
+            if (memchr(u, '\\', (size_t)(close - u)))
+                ep->user = asa_slice(u, close);
+            if (close >= e) { /* "(LOCAL\some user)" may hold a space */
+                e = close + 1;
+            }
+        }
+    }
+    c->p = e;
+    /* " (mapped/port)" right after */
+    if (c->end - c->p > 2 && c->p[0] == ' ' && c->p[1] == '(') {
+        const char *q = c->p + 2;
+        const char *close = memchr(q, ')', (size_t)(c->end - q));
+        if (close) {
+            const char *slash = memchr(q, '/', (size_t)(close - q));
+            const char *paren = memchr(q, '(', (size_t)(close - q));
+            const char *aend = slash ? slash : close;
+            if (paren && paren < aend)
+                aend = paren;
+            ep->mapped_addr = asa_slice(q, aend);
+            if (slash && slash < close) {
+                struct asa_cur pc = {slash + 1, close};
+                int64_t v;
+                if (asa_cur_int(&pc, &v))
+                    ep->mapped_port = v;
+            }
+            c->p = close + 1;
+        }
+    }
+    return 1;
+}
+
+struct proto_name {
+    const char *lower;
+    const char *iana;
+};
+
+static const struct proto_name protos[] = {
+    {"tcp", "6"},   {"udp", "17"},  {"icmp", "1"},  {"icmp6", "58"}, {"gre", "47"},
+    {"esp", "50"},  {"ah", "51"},   {"sctp", "132"}, {"igmp", "2"},  {"ipv6-icmp", "58"},
+};
+
+int asa_proto_known(struct parse_slice w)
+{
+    if (!w.len || w.len > 10)
+        return 0;
+    for (size_t i = 0; i < sizeof protos / sizeof protos[0]; i++) {
+        if (strlen(protos[i].lower) != w.len)
+            continue;
+        size_t k = 0;
+        while (k < w.len && (w.p[k] | 0x20) == protos[i].lower[k])
+            k++;
+        if (k == w.len)
+            return 1;
+    }
+    return 0;
+}
+
+void asa_proto(struct asa_msg *m, struct parse_slice w)
+{
+    if (!w.len || w.len > 10)
+        return;
+    if (w.p[0] >= '0' && w.p[0] <= '9') {
+        for (size_t i = 0; i < w.len; i++)
+            if (w.p[i] < '0' || w.p[i] > '9')
+                return;
+        ecs_add(m->f, ECS_NETWORK_IANA_NUMBER, w.p, w.len);
+        return;
+    }
+    char low[12];
+    for (size_t i = 0; i < w.len; i++) {
+        char c = w.p[i];
+        low[i] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+    }
+    low[w.len] = 0;
+    for (size_t i = 0; i < sizeof protos / sizeof protos[0]; i++) {
+        if (strcmp(low, protos[i].lower) == 0) {
+            ecs_add(m->f, ECS_NETWORK_TRANSPORT, protos[i].lower, strlen(protos[i].lower));
+            /* Elastic leaves SCTP without a number; we give it (132). */
+            ecs_add(m->f, ECS_NETWORK_IANA_NUMBER, protos[i].iana, strlen(protos[i].iana));
+            return;
+        }
+    }
+}
+
+int64_t asa_parse_duration(struct parse_slice s)
+{
+    /* H:MM:SS (hours may exceed 24) or 0h:32m:16s */
+    int64_t part[3] = {0, 0, 0};
+    int n = 0;
+    struct asa_cur c = {s.p, s.p + s.len};
+    while (n < 3) {
+        int64_t v;
+        if (!asa_cur_int(&c, &v) || v < 0)
+            return -1;
+        part[n++] = v;
+        if (!asa_cur_eof(&c) && (*c.p == 'h' || *c.p == 'm' || *c.p == 's'))
+            c.p++;
+        if (asa_cur_eof(&c))
+            break;
+        if (*c.p != ':')
+            return -1;
+        c.p++;
+    }
+    if (n != 3 || !asa_cur_eof(&c))
+        return -1;
+    return ((part[0] * 60 + part[1]) * 60 + part[2]) * 1000000000LL;
+}
+
+static void add_time(struct asa_msg *m, enum parse_ecs_id id, int64_t t_ns)
+{
+    char buf[40];
+    size_t n = ym_time_format_rfc3339(t_ns, buf, sizeof buf);
+    if (n && n < sizeof buf)
+        ym_fields_add_copy(m->f, (uint16_t)id, parse_ecs_name(id), buf, n);
+}
+
+void asa_duration(struct asa_msg *m, int64_t dur_ns)
+{
+    if (dur_ns < 0)
+        return;
+    ecs_add_int(m->f, ECS_EVENT_DURATION, dur_ns);
+    int64_t end = m->hdr && m->hdr->time_ns ? m->hdr->time_ns : m->rec->time_ns;
+    if (end) {
+        add_time(m, ECS_EVENT_START, end - dur_ns);
+        add_time(m, ECS_EVENT_END, end);
+    }
+}
