@@ -546,7 +546,7 @@ static void panos_map(const struct parse_ctx *ctx, const struct panos_line *line
     add_static(f, ECS_OBSERVER_VENDOR, "Palo Alto Networks");
     add_static(f, ECS_OBSERVER_PRODUCT, "PAN-OS");
     add_static(f, ECS_OBSERVER_TYPE, "firewall");
-    if (csv->len[2] && !(csv->len[2] == 9 && !memcmp(csv->p[2], "no-serial", 9)))
+    if (csv->len[2])
         ecs_add(f, ECS_OBSERVER_SERIAL_NUMBER, csv->p[2], csv->len[2]);
     ym_fields_add(f, YM_FIELD_DYNAMIC, "panw.panos.type", csv->p[3], csv->len[3]);
     parse_vendor_add_dyn(f, "panw.panos.sub_type", sub, sub_len);
@@ -558,7 +558,9 @@ static void panos_map(const struct parse_ctx *ctx, const struct panos_line *line
         rec->time_ns = t;
     else if (parse_vendor_time(csv->p[1], csv->len[1], ctx->timezone, ctx->now_ns, &t) == YM_OK)
         rec->time_ns = t;
-    if (kind == PK_SYSTEM && COL(PS_HIGH_RES) &&
+    /* SYSTEM and tunnel logs carry their millisecond time in the high
+     * resolution column (epoch 0 when the device did not fill it). */
+    if ((kind == PK_SYSTEM || kind == PK_TUNNEL) && COL(PS_HIGH_RES) &&
         parse_vendor_time(v, n, ctx->timezone, ctx->now_ns, &t) == YM_OK && t > 86400 * YM_NS_PER_S)
         rec->time_ns = t;
     if (COL(PS_DEVICE_NAME))
