@@ -20,7 +20,9 @@
  *    so the sender resends them (RELP's own guarantee).
  * Ownership: batches are transferred to `out`. intake does not own pool,
  * out or devices (the caller creates and destroys them, after intake_stop).
- * intake_ack and intake_stats are thread-safe; the rest is main-thread. */
+ * intake_ack and intake_stats are thread-safe; the rest is main-thread.
+ * intake_ack must not be called once intake_stop has begun (stop the
+ * archive's acknowledgements first; unanswered RELP messages are resent). */
 #ifndef INTAKE_H
 #define INTAKE_H
 
@@ -62,7 +64,12 @@ struct intake_stats {
     uint64_t connections_total;
     uint64_t relp_unacked;      /* RELP messages waiting for the archive */
     uint64_t paused_ms;         /* time stream reading was paused by back-pressure */
+    uint64_t connection_errors; /* resets, TLS handshake failures, refused over the cap */
 };
 void intake_stats(struct intake *in, struct intake_stats *out);
+
+/* The port a listener is bound to (useful with port "0" = ephemeral), or 0
+ * when that listener is off. YM_TR_UDP and YM_TR_TCP share cfg->syslog. */
+uint16_t intake_bound_port(struct intake *in, enum ym_transport transport);
 
 #endif
