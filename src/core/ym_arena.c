@@ -55,6 +55,10 @@ void ym_arena_reset(struct ym_arena *a)
 
 void *ym_arena_alloc(struct ym_arena *a, size_t n)
 {
+    /* Refuse sizes that would wrap when rounded up or when the chunk
+     * header is added (they would otherwise "succeed" with a tiny block). */
+    if (n > SIZE_MAX / 2)
+        return NULL;
     size_t need = (n + 7) & ~(size_t)7;
     if (a->limit_bytes && a->used_bytes + need > a->limit_bytes)
         return NULL;

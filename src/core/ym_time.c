@@ -1,6 +1,7 @@
 #include "core/ym_time.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,6 +56,14 @@ static int64_t floor_div(int64_t a, int64_t b)
     return q;
 }
 
+/* Bytes snprintf actually wrote (it returns what it would have written). */
+static size_t written(int n, size_t out_len)
+{
+    if (n < 0)
+        return 0;
+    return (size_t)n < out_len ? (size_t)n : out_len - 1;
+}
+
 size_t ym_time_format_rfc3339_offset(int64_t t_ns, int offset_s, char *out, size_t out_len)
 {
     int64_t local_ns = t_ns + (int64_t)offset_s * YM_NS_PER_S;
@@ -66,6 +75,8 @@ size_t ym_time_format_rfc3339_offset(int64_t t_ns, int offset_s, char *out, size
     unsigned m, d;
     ym_time_civil_from_days(days, &y, &m, &d);
     int n;
+    if (out_len == 0)
+        return 0;
     if (offset_s == 0) {
         n = snprintf(out, out_len, "%04lld-%02u-%02uT%02d:%02d:%02d.%03lldZ", (long long)y, m, d,
                      (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60), (long long)ms);
@@ -75,7 +86,7 @@ size_t ym_time_format_rfc3339_offset(int64_t t_ns, int offset_s, char *out, size
                      (long long)y, m, d, (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60),
                      (long long)ms, offset_s < 0 ? '-' : '+', off / 3600, off / 60 % 60);
     }
-    return n < 0 ? 0 : (size_t)n;
+    return written(n, out_len);
 }
 
 size_t ym_time_format_rfc3339(int64_t t_ns, char *out, size_t out_len)
@@ -88,8 +99,10 @@ size_t ym_time_format_day(int64_t t_ns, char *out, size_t out_len)
     int64_t y;
     unsigned m, d;
     ym_time_civil_from_days(floor_div(t_ns, YM_NS_PER_DAY), &y, &m, &d);
+    if (out_len == 0)
+        return 0;
     int n = snprintf(out, out_len, "%04lld-%02u-%02u", (long long)y, m, d);
-    return n < 0 ? 0 : (size_t)n;
+    return written(n, out_len);
 }
 
 static int digits(const char *s, int n, int *out)
@@ -126,6 +139,13 @@ enum ym_status ym_time_parse_offset(const char *s, int *offset_s)
     return YM_OK;
 }
 
+static int days_in_month(int y, int m)
+{
+    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    return days[m - 1] + (m == 2 && leap);
+}
+
 enum ym_status ym_time_parse_arg(const char *s, int64_t now_ns, int64_t *out_ns)
 {
     if (!s || !*s)
@@ -136,7 +156,11 @@ enum ym_status ym_time_parse_arg(const char *s, int64_t now_ns, int64_t *out_ns)
     }
     if (s[0] == '-' && isdigit((unsigned char)s[1])) {
         char *end;
+        errno = 0;
         long long v = strtoll(s + 1, &end, 10);
+        /* At most ~1000 years back, so the product below cannot overflow. */
+        if (errno == ERANGE || v > 366LL * 1000 * 86400)
+            return YM_EINVAL;
         int64_t unit;
         if (!strcmp(end, "s"))
             unit = 1;
@@ -148,13 +172,15 @@ enum ym_status ym_time_parse_arg(const char *s, int64_t now_ns, int64_t *out_ns)
             unit = 86400;
         else
             return YM_EINVAL;
+        if (v > 366LL * 1000 * 86400 / unit)
+            return YM_EINVAL;
         *out_ns = now_ns - (int64_t)v * unit * YM_NS_PER_S;
         return YM_OK;
     }
     int y, mo, d, h = 0, mi = 0, se = 0;
     size_t len = strlen(s);
     if (len < 10 || !digits(s, 4, &y) || s[4] != '-' || !digits(s + 5, 2, &mo) || s[7] != '-' ||
-        !digits(s + 8, 2, &d) || mo < 1 || mo > 12 || d < 1 || d > 31)
+        !digits(s + 8, 2, &d) || mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo))
         return YM_EINVAL;
     const char *p = s + 10;
     int64_t frac_ns = 0;
@@ -209,7 +235,8 @@ enum ym_status ym_time_zone_offset(const char *tz, int64_t local_s, int *offset_
     static __thread int64_t cache_hour = INT64_MIN;
     static __thread int cache_off;
     int64_t hour = floor_div(local_s, 3600);
-    if (hour == cache_hour && !strncmp(cache_tz, tz, sizeof cache_tz))
+    int cacheable = strlen(tz) < sizeof cache_tz; /* a cut name could match another zone */
+    if (cacheable && hour == cache_hour && !strcmp(cache_tz, tz))
     {
         *offset_s = cache_off;
         return YM_OK;
@@ -239,9 +266,11 @@ enum ym_status ym_time_zone_offset(const char *tz, int64_t local_s, int *offset_
     }
     tzset();
     pthread_mutex_unlock(&tz_lock);
-    snprintf(cache_tz, sizeof cache_tz, "%s", tz);
-    cache_hour = hour;
-    cache_off = off;
+    if (cacheable) {
+        snprintf(cache_tz, sizeof cache_tz, "%s", tz);
+        cache_hour = hour;
+        cache_off = off;
+    }
     *offset_s = off;
     return YM_OK;
 }
