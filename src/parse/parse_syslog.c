@@ -163,7 +163,10 @@ static const char *read_bsd(const char *p, const char *end, struct wall *w)
     p = read_clock(p, end, w);
     if (!p)
         return NULL;
-    /* A zone name after the time ("UTC", "GMT") is skipped; offsets are read. */
+    /* "09:24:32Z", "09:24:32+09:00": an offset right after the time. */
+    if (p < end && (*p == 'Z' || *p == '+' || *p == '-'))
+        p = read_offset(p, end, w);
+    /* A zone name after the time ("UTC", "GMT") is read as UTC. */
     if (end - p >= 4 && p[0] == ' ' && ((p[1] == 'U' && p[2] == 'T' && p[3] == 'C') ||
                                         (p[1] == 'G' && p[2] == 'M' && p[3] == 'T')) &&
         (end - p == 4 || p[4] == ' ' || p[4] == ':')) {
@@ -281,6 +284,9 @@ static const char *sd_end(const char *p, const char *end)
     return p;
 }
 
+static int looks_5424(const char *p, const char *end);
+static void rest_5424(const char *p, const char *end, struct parse_syslog_hdr *out);
+
 static enum ym_status header_5424(const char *p, const char *end, const char *tz, int64_t now_ns,
                                   struct parse_syslog_hdr *out)
 {
@@ -297,6 +303,27 @@ static enum ym_status header_5424(const char *p, const char *end, const char *tz
     }
     p = q < end ? q + 1 : q;
     p = field_5424(p, end, &out->hostname);
+    rest_5424(p, end, out);
+    return YM_OK;
+}
+
+/* "APP PROCID MSGID" then "-" or "[": the rest of an RFC 5424 header. */
+static int looks_5424(const char *p, const char *end)
+{
+    for (int i = 0; i < 3; i++) {
+        const char *t = p;
+        while (p < end && *p != ' ')
+            p++;
+        if (p == t || p >= end || p[-1] == ':')
+            return 0;
+        p++;
+    }
+    return p < end && (*p == '[' || (*p == '-' && (p + 1 == end || p[1] == ' ')));
+}
+
+/* APP-NAME, PROCID, MSGID, STRUCTURED-DATA and MSG of an RFC 5424 header. */
+static void rest_5424(const char *p, const char *end, struct parse_syslog_hdr *out)
+{
     p = field_5424(p, end, &out->appname);
     p = field_5424(p, end, &out->procid);
     p = field_5424(p, end, &out->msgid);
@@ -313,7 +340,6 @@ static enum ym_status header_5424(const char *p, const char *end, const char *tz
         p++;
     p = skip_bom(p, end);
     out->msg = slice(p, end);
-    return YM_OK;
 }
 
 static int is_tag_char(char c)
@@ -332,6 +358,16 @@ static const char *read_tag(const char *p, const char *end, struct parse_syslog_
     if (q == p || q >= end)
         return NULL;
     const char *tag_end = q, *pid = NULL, *pid_end = NULL;
+    if (*q == '(') { /* "sshd(pam_unix)[42]:": the process is sshd */
+        const char *sub = q;
+        while (q < end && *q != ')' && *q != ' ' && q - sub < 64)
+            q++;
+        if (q >= end || *q != ')')
+            return NULL;
+        q++;
+        if (q >= end)
+            return NULL;
+    }
     if (*q == '[') {
         pid = ++q;
         while (q < end && *q != ']' && *q != ' ' && q - pid < 32)
@@ -371,8 +407,21 @@ enum ym_status parse_syslog_header(const char *line, size_t len, const char *tz,
             p = q + 1;
         }
     }
-    if (have_pri && end - p >= 2 && p[0] >= '1' && p[0] <= '9' && p[1] == ' ')
-        return header_5424(p + 2, end, tz, now_ns, out);
+    /* RFC 5424 VERSION: 1-3 digits and a space; without a PRI only when an
+     * RFC 3339 date follows (jc and rsyslog accept such lines). */
+    {
+        const char *q = p;
+        int v = 0;
+        while (q < end && is_digit(*q) && q - p < 3)
+            v = v * 10 + (*q++ - '0');
+        int y;
+        if (q > p && p[0] != '0' && q < end && *q == ' ' &&
+            (have_pri || (read_digits(q + 1, end, 4, &y) && end - q > 5 && q[5] == '-'))) {
+            enum ym_status st = header_5424(q + 1, end, tz, now_ns, out);
+            out->version = v;
+            return st;
+        }
+    }
 
     /* RFC 3164 and relatives. */
     const char *ts = p;
@@ -416,6 +465,11 @@ enum ym_status parse_syslog_header(const char *line, size_t len, const char *tz,
         return YM_OK;
     }
     out->hostname = slice(p, tok_end);
+    if (w.year && tok_end < end && looks_5424(tok_end + 1, end)) {
+        /* An RFC 5424 header without PRI and VERSION. */
+        rest_5424(tok_end + 1, end, out);
+        return YM_OK;
+    }
     p = skip_spaces(tok_end, end);
     if (end - p >= 2 && p[0] == ':' && (end - p == 1 || p[1] == ' ')) /* "fw01 : %ASA-..." */
         p = skip_spaces(p + 1, end);
@@ -576,9 +630,17 @@ enum ym_status parse_syslog_decode(const struct parse_ctx *ctx, const struct par
         ecs_add_int(f, ECS_PROCESS_PID, slice_int(hdr->procid));
     if (hdr->msgid.p)
         ecs_add(f, ECS_EVENT_CODE, hdr->msgid.p, hdr->msgid.len);
-    if (hdr->msg.p && hdr->msg.len)
-        ecs_add(f, ECS_MESSAGE, hdr->msg.p, hdr->msg.len);
+    uint32_t msg_len = hdr->msg.p ? hdr->msg.len : 0;
+    while (msg_len > 0 && (hdr->msg.p[msg_len - 1] == ' ' || hdr->msg.p[msg_len - 1] == '\t'))
+        msg_len--;
+    if (msg_len)
+        ecs_add(f, ECS_MESSAGE, hdr->msg.p, msg_len);
     enum ym_status st = YM_OK;
+    if (hdr->version > 0 && hdr->timestamp.p && !hdr->time_ns) {
+        static const char why[] = "syslog: unreadable RFC 5424 timestamp";
+        ecs_add(f, ECS_ERROR_MESSAGE, why, sizeof why - 1);
+        st = YM_EPARSE;
+    }
     if (hdr->sd.p) {
         struct sd_ctx sc = {f, 0};
         if (parse_syslog_sd_each(hdr->sd, sd_add, &sc) != YM_OK) {

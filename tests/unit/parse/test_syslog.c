@@ -213,6 +213,46 @@ static void test_malformed(void **state)
     assert_slice(h.hostname, "h1");
 }
 
+/* Lenient forms seen from real senders (and accepted by jc, rsyslog). */
+static void test_lenient_forms(void **state)
+{
+    (void)state;
+    struct parse_syslog_hdr h =
+        split("1 2003-10-11T22:14:15.003Z mymachine su - ID47 - msg", NULL, NOW, YM_OK);
+    assert_int_equal(h.pri, -1);
+    assert_int_equal(h.version, 1);
+    assert_slice(h.appname, "su");
+    assert_slice(h.msgid, "ID47");
+    assert_slice(h.msg, "msg");
+
+    h = split("2003-10-11T22:14:15.003Z mymachine evntslog - ID47 [a@1 b=\"c\"]", NULL, NOW, YM_OK);
+    assert_int_equal(h.version, 0);
+    assert_slice(h.hostname, "mymachine");
+    assert_slice(h.appname, "evntslog");
+    assert_slice(h.msgid, "ID47");
+    assert_slice(h.sd, "[a@1 b=\"c\"]");
+
+    h = split("<1>12 - mymachine - - ID47 - asd", NULL, NOW, YM_OK);
+    assert_int_equal(h.version, 12);
+    assert_int_equal(h.time_ns, 0);
+    assert_slice(h.hostname, "mymachine");
+    assert_slice(h.msg, "asd");
+
+    h = split("Mar  8 09:01:07 avas sshd(pam_unix)[21839]: session opened", NULL, NOW, YM_OK);
+    assert_slice(h.appname, "sshd");
+    assert_slice(h.procid, "21839");
+    assert_slice(h.msg, "session opened");
+
+    h = split("Mar  8 15:18:40 127:0:ab::1 sshd: unauthorized request", NULL, NOW, YM_OK);
+    assert_slice(h.hostname, "127:0:ab::1");
+    assert_slice(h.appname, "sshd");
+
+    h = split("Mar  8 15:18:40 avas: last message repeated 11 times", NULL, NOW, YM_OK);
+    assert_slice(h.hostname, "avas");
+    assert_slice(h.appname, NULL);
+    assert_slice(h.msg, "last message repeated 11 times");
+}
+
 static void test_year_inference(void **state)
 {
     (void)state;
@@ -381,6 +421,7 @@ int main(void)
         cmocka_unit_test(test_5424_rfc_examples),
         cmocka_unit_test(test_5424_nil_and_escapes),
         cmocka_unit_test(test_malformed),
+        cmocka_unit_test(test_lenient_forms),
         cmocka_unit_test(test_year_inference),
         cmocka_unit_test(test_zones),
         cmocka_unit_test(test_sd_each),
