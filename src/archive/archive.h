@@ -112,6 +112,15 @@ struct archive_scan_stats {
 enum ym_status archive_scan_run(const char *data_dir, const struct archive_scan *scan,
                                 archive_visit_fn visit, void *arg, struct archive_scan_stats *stats);
 
+/* archive_ref layout (64 bits): the UTC day number of the receive time
+ * (days since 1970-01-01) in the top 20 bits, the log's sequence number in
+ * its tenant-day file (1, 2, ... in commit order) in the low 44 bits. It
+ * does not change when staged logs are sealed into a block. Calls visit
+ * once with the log; YM_ENOTFOUND if the day file or the log is not there
+ * (e.g. removed by retention). */
+enum ym_status archive_get(const char *data_dir, const char *tenant, uint64_t ref,
+                           archive_visit_fn visit, void *arg);
+
 /* Usage of one tenant-day file, for `yamori stats`. */
 struct archive_usage {
     char tenant[72];

@@ -1,0 +1,108 @@
+/* Unit tests of the archive tokenizer (archive/archive_token.h): the
+ * tokens a search for an IP, a word or a host name relies on. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "archive/archive_token.h"
+
+struct toks {
+    char text[2048];
+    size_t len;
+    int count;
+};
+
+static void add_tok(void *arg, const char *tok, size_t len)
+{
+    struct toks *t = arg;
+    assert_true(t->len + len + 2 < sizeof(t->text));
+    memcpy(t->text + t->len, tok, len);
+    t->len += len;
+    t->text[t->len++] = '|';
+    t->text[t->len] = 0;
+    t->count++;
+}
+
+static const char *tokens_of(const char *s, struct toks *t)
+{
+    memset(t, 0, sizeof(*t));
+    archive_token_each(s, strlen(s), add_tok, t);
+    return t->text;
+}
+
+static void address_and_port_give_parts_and_whole(void **state)
+{
+    struct toks t;
+    assert_string_equal(tokens_of("outside:192.0.2.5/4444", &t),
+                        "outside|192|0|2|5|192.0.2.5|4444|");
+}
+
+static void words_are_lower_cased_and_joiners_trimmed(void **state)
+{
+    struct toks t;
+    assert_string_equal(tokens_of("TCP Reset-I -www.Example.com. a.b@Example.com",
+                                  &t),
+                        "tcp|reset|i|reset-i|www|example|com|www.example.com|a|b|example|com|"
+                        "a.b@example.com|");
+}
+
+static void separators_only_give_nothing(void **state)
+{
+    struct toks t;
+    tokens_of(" :/()[]-.-_@ ,;", &t);
+    assert_int_equal(t.count, 0);
+}
+
+static void high_bytes_belong_to_tokens(void **state)
+{
+    struct toks t;
+    assert_string_equal(tokens_of("User=J\xc3\xb6rg", &t), "user|j\xc3\xb6rg|");
+}
+
+static void long_tokens_are_cut(void **state)
+{
+    char s[300];
+    memset(s, 'a', sizeof(s) - 1);
+    s[sizeof(s) - 1] = 0;
+    struct toks t;
+    tokens_of(s, &t);
+    assert_int_equal(t.count, 1);
+    assert_int_equal(t.len, ARCHIVE_TOKEN_MAX + 1);
+}
+
+static void single_token_check(void **state)
+{
+    assert_true(archive_token_is_single("192.0.2.5", 9));
+    assert_true(archive_token_is_single("Deny", 4));
+    assert_true(archive_token_is_single("a.b@example.com", 15));
+    assert_false(archive_token_is_single("192.0.2.5/24", 12));
+    assert_false(archive_token_is_single("-x", 2));
+    assert_false(archive_token_is_single("two words", 9));
+    assert_false(archive_token_is_single("", 0));
+}
+
+static void hash_ignores_case(void **state)
+{
+    assert_true(archive_token_hash("DENY", 4) == archive_token_hash("deny", 4));
+    assert_true(archive_token_hash("deny", 4) != archive_token_hash("deny2", 5));
+    assert_true(archive_token_hash("192.0.2.5", 9) != archive_token_hash("192.0.2.6", 9));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(address_and_port_give_parts_and_whole),
+        cmocka_unit_test(words_are_lower_cased_and_joiners_trimmed),
+        cmocka_unit_test(separators_only_give_nothing),
+        cmocka_unit_test(high_bytes_belong_to_tokens),
+        cmocka_unit_test(long_tokens_are_cut),
+        cmocka_unit_test(single_token_check),
+        cmocka_unit_test(hash_ignores_case),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
