@@ -455,6 +455,11 @@ static enum ym_status json_decode(const struct parse_ctx *ctx, const struct pars
         if (s.p != s.end)
             rc = fail(&s, "json: text after the object");
     }
+    /* A JSON log behind a syslog header: the sender is the host. */
+    if (hdr->hostname.p && !ym_fields_get_id(&rec->fields, ECS_HOST_HOSTNAME))
+        ecs_add(&rec->fields, ECS_HOST_HOSTNAME, hdr->hostname.p, hdr->hostname.len);
+    if (hdr->appname.p && !ym_fields_get_id(&rec->fields, ECS_PROCESS_NAME))
+        ecs_add(&rec->fields, ECS_PROCESS_NAME, hdr->appname.p, hdr->appname.len);
     const struct ym_field *ts = ym_fields_get_id(&rec->fields, ECS_TIMESTAMP);
     if (ts && ts->type == YM_FT_STR && ts->len < 64) {
         char tmp[64];
