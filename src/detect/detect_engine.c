@@ -1,0 +1,782 @@
+/* detect_engine: Vectorscan databases per field, and the per-log matcher.
+ *
+ * Build (once per set): every pattern value (glob) of every rule becomes
+ * one Vectorscan expression in the database of its field that answers
+ * exactly ("exact" atoms); every regex goes in as a prefilter expression
+ * (a hit is necessary, PCRE2 confirms). Anything Vectorscan refuses (empty
+ * patterns, exotic regexes) is evaluated directly instead. Pattern id =
+ * slot = (rule, atom).
+ *
+ * Match (per log, per worker):
+ *   1. new generation number: every slot/rule mark of older generations is
+ *      stale, so nothing is cleared between logs;
+ *   2. each field that has a database is scanned once; a hit marks its
+ *      slot and puts its rule on the candidate list (once);
+ *   3. candidates, plus the few rules that can match without any literal
+ *      ("always" rules: `not sel`, numeric-only, cidr-only, ...), are
+ *      evaluated in full against the marks and the fields;
+ *   4. each rule that holds is a detection; it feeds its correlations.
+ * Invariant: an exact atom's truth == its slot is marked this generation,
+ * so a rule whose condition is false when all its marks are clear (checked
+ * with three-valued logic at build) cannot fire unless it is a candidate. */
+#include "detect/detect_types.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <hs/hs.h>
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "core/ym_alloc.h"
+#include "core/ym_buf.h"
+#include "detect/detect_rule.h"
+#include "parse/parse_ecs.h"
+
+/* ---- build --------------------------------------------------------------- */
+
+struct dbbuild {
+    struct detect_fkey field;
+    int raw;
+    char **expr;
+    unsigned *flags;
+    unsigned *ids;
+    size_t count, cap;
+};
+
+static void pat_to_hs(const struct detect_atom *a, struct ym_buf *out)
+{
+    uint32_t from = 0, to = a->pat_len;
+    while (from < to && a->pat[from] == DETECT_TOK_STAR)
+        from++;
+    while (to > from && a->pat[to - 1] == DETECT_TOK_STAR)
+        to--;
+    ym_buf_clear(out);
+    if (from == to)
+        return; /* matches anything (or only ""): not for Vectorscan */
+    if (from == 0)
+        ym_buf_adds(out, "\\A");
+    for (uint32_t i = from; i < to; i++) {
+        uint16_t t = a->pat[i];
+        if (t == DETECT_TOK_STAR)
+            ym_buf_adds(out, ".*");
+        else if (t == DETECT_TOK_QMARK)
+            ym_buf_addc(out, '.');
+        else if (t == DETECT_TOK_DASH)
+            ym_buf_adds(out, "(?:-|/|\\xE2\\x80[\\x93-\\x95])");
+        else if (isalnum(t))
+            ym_buf_addc(out, (char)t);
+        else
+            ym_buf_printf(out, "\\x%02X", t);
+    }
+    if (to == a->pat_len)
+        ym_buf_adds(out, "\\z");
+}
+
+static struct dbbuild *db_for(struct dbbuild **dbs, size_t *count, const struct detect_item *it)
+{
+    for (size_t i = 0; i < *count; i++) {
+        struct dbbuild *d = &(*dbs)[i];
+        if (d->raw != it->raw)
+            continue;
+        if (it->raw || (d->field.id == it->field.id && strcmp(d->field.name, it->field.name) == 0))
+            return d;
+    }
+    *dbs = ym_xrealloc(*dbs, (*count + 1) * sizeof(**dbs));
+    struct dbbuild *d = &(*dbs)[(*count)++];
+    memset(d, 0, sizeof(*d));
+    d->field = it->field;
+    d->raw = it->raw;
+    return d;
+}
+
+static void db_add(struct dbbuild *d, char *expr, unsigned flags, unsigned id)
+{
+    if (d->count == d->cap) {
+        d->cap = d->cap ? d->cap * 2 : 16;
+        d->expr = ym_xrealloc(d->expr, d->cap * sizeof(*d->expr));
+        d->flags = ym_xrealloc(d->flags, d->cap * sizeof(*d->flags));
+        d->ids = ym_xrealloc(d->ids, d->cap * sizeof(*d->ids));
+    }
+    d->expr[d->count] = expr;
+    d->flags[d->count] = flags;
+    d->ids[d->count] = id;
+    d->count++;
+}
+
+static uint32_t name_hash(const char *s)
+{
+    uint32_t h = 2166136261u;
+    for (; *s; s++)
+        h = (h ^ (uint8_t)*s) * 16777619u;
+    return h;
+}
+
+int detect_engine_build(struct detect_set *set, char *reason, size_t reason_len)
+{
+    struct dbbuild *dbs = NULL;
+    size_t db_count = 0, slot_cap = 0;
+    struct ym_buf hx = YM_BUF_INIT;
+    int rc = -1;
+
+    for (uint32_t r = 0; r < set->rule_count; r++) {
+        struct detect_rule *rule = set->rules[r];
+        rule->index = r;
+        if (rule->sel_count > set->max_sels)
+            set->max_sels = rule->sel_count;
+        for (uint32_t s = 0; s < rule->sel_count; s++)
+            for (uint32_t m = 0; m < rule->sels[s].count; m++)
+                for (uint32_t i = 0; i < rule->sels[s].alts[m].count; i++) {
+                    struct detect_item *it = &rule->sels[s].alts[m].items[i];
+                    for (uint32_t k = 0; k < it->atom_count; k++) {
+                        struct detect_atom *a = &it->atoms[k];
+                        a->hs = DETECT_HS_NONE;
+                        unsigned flags = HS_FLAG_SINGLEMATCH;
+                        if (a->kind == DETECT_ATOM_PAT) {
+                            pat_to_hs(a, &hx);
+                            if (!hx.len)
+                                continue;
+                            flags |= HS_FLAG_DOTALL | (a->cased ? 0 : HS_FLAG_CASELESS);
+                        } else if (a->kind == DETECT_ATOM_RE) {
+                            ym_buf_clear(&hx);
+                            ym_buf_adds(&hx, a->re_src);
+                            flags |= HS_FLAG_PREFILTER;
+                            if (a->re_flags & PCRE2_CASELESS)
+                                flags |= HS_FLAG_CASELESS;
+                            if (a->re_flags & PCRE2_MULTILINE)
+                                flags |= HS_FLAG_MULTILINE;
+                            if (a->re_flags & PCRE2_DOTALL)
+                                flags |= HS_FLAG_DOTALL;
+                            hs_expr_info_t *info = NULL;
+                            hs_compile_error_t *cerr = NULL;
+                            if (hs_expression_info(hx.data, flags, &info, &cerr) != HS_SUCCESS) {
+                                hs_free_compile_error(cerr);
+                                continue;
+                            }
+                            int empty = info->min_width == 0;
+                            free(info);
+                            if (empty)
+                                continue; /* can match "": keep it out of the prefilter */
+                        } else {
+                            continue;
+                        }
+                        if (set->slot_count == slot_cap) {
+                            slot_cap = slot_cap ? slot_cap * 2 : 256;
+                            set->slots = ym_xrealloc(set->slots, slot_cap * sizeof(*set->slots));
+                        }
+                        a->hs_id = set->slot_count;
+                        a->hs = a->kind == DETECT_ATOM_RE ? DETECT_HS_PREFILTER : DETECT_HS_EXACT;
+                        set->slots[set->slot_count].rule = r;
+                        set->slots[set->slot_count].atom = a;
+                        set->slot_count++;
+                        db_add(db_for(&dbs, &db_count, it), ym_xstrdup(hx.data), flags, a->hs_id);
+                    }
+                }
+    }
+
+    set->dbs = ym_xcalloc(db_count ? db_count : 1, sizeof(*set->dbs));
+    set->db_by_id = ym_xmalloc(ECS__COUNT * sizeof(*set->db_by_id));
+    for (int i = 0; i < ECS__COUNT; i++)
+        set->db_by_id[i] = -1;
+    set->raw_db = -1;
+    uint32_t dyn_cap = 16;
+    while (dyn_cap < db_count * 2)
+        dyn_cap *= 2;
+    set->dyn = ym_xcalloc(dyn_cap, sizeof(*set->dyn));
+    set->dyn_mask = dyn_cap - 1;
+
+    for (size_t i = 0; i < db_count; i++) {
+        struct dbbuild *d = &dbs[i];
+        hs_database_t *db = NULL;
+        for (;;) {
+            hs_compile_error_t *cerr = NULL;
+            if (!d->count)
+                break;
+            if (hs_compile_multi((const char *const *)d->expr, d->flags, d->ids, (unsigned)d->count,
+                                 HS_MODE_BLOCK, NULL, &db, &cerr) == HS_SUCCESS)
+                break;
+            int bad = cerr->expression;
+            if (bad < 0 || (size_t)bad >= d->count) {
+                snprintf(reason, reason_len, "pattern database for %s: %s",
+                         d->raw ? "raw log" : d->field.name, cerr->message);
+                hs_free_compile_error(cerr);
+                goto out;
+            }
+            hs_free_compile_error(cerr);
+            /* Evaluate that atom directly and try again without it. */
+            struct detect_atom *a = (struct detect_atom *)set->slots[d->ids[bad]].atom;
+            a->hs = DETECT_HS_NONE;
+            free(d->expr[bad]);
+            d->count--;
+            d->expr[bad] = d->expr[d->count];
+            d->flags[bad] = d->flags[d->count];
+            d->ids[bad] = d->ids[d->count];
+        }
+        if (!db)
+            continue;
+        struct detect_db *out = &set->dbs[set->db_count];
+        out->field = d->field;
+        out->raw = (uint8_t)d->raw;
+        out->db = db;
+        out->pattern_count = (uint32_t)d->count;
+        if (hs_alloc_scratch(db, (hs_scratch_t **)&set->hs_proto) != HS_SUCCESS) {
+            snprintf(reason, reason_len, "cannot allocate Vectorscan scratch");
+            hs_free_database(db);
+            goto out;
+        }
+        int32_t idx = (int32_t)set->db_count++;
+        if (d->raw) {
+            set->raw_db = idx;
+        } else {
+            if (d->field.id != YM_FIELD_DYNAMIC)
+                set->db_by_id[d->field.id] = idx;
+            uint32_t h = name_hash(d->field.name) & set->dyn_mask;
+            while (set->dyn[h].name)
+                h = (h + 1) & set->dyn_mask;
+            set->dyn[h].name = d->field.name;
+            set->dyn[h].db = idx;
+        }
+    }
+
+    /* Rules that can fire with no literal hit run on every log. */
+    set->always = ym_xcalloc(set->rule_count ? set->rule_count : 1, sizeof(uint32_t));
+    for (uint32_t r = 0; r < set->rule_count; r++) {
+        struct detect_rule *rule = set->rules[r];
+        rule->always = 0;
+        if (rule->meta.correlation)
+            continue;
+        if (detect_cond_may_match_without_hits(rule)) {
+            rule->always = 1;
+            set->always[set->always_count++] = r;
+        }
+    }
+    rc = 0;
+out:
+    for (size_t i = 0; i < db_count; i++) {
+        for (size_t k = 0; k < dbs[i].count; k++)
+            free(dbs[i].expr[k]);
+        free(dbs[i].expr);
+        free(dbs[i].flags);
+        free(dbs[i].ids);
+    }
+    free(dbs);
+    ym_buf_free(&hx);
+    return rc;
+}
+
+void detect_engine_free(struct detect_set *set)
+{
+    for (uint32_t i = 0; i < set->db_count; i++)
+        hs_free_database(set->dbs[i].db);
+    free(set->dbs);
+    free(set->db_by_id);
+    free(set->dyn);
+    free(set->always);
+    free(set->slots);
+    hs_free_scratch(set->hs_proto);
+}
+
+/* ---- scratch ------------------------------------------------------------- */
+
+#define MAX_MATCHED_FIELDS 16
+
+struct detect_scratch {
+    uint64_t serial;  /* set the arrays are sized for */
+    hs_scratch_t *hs;
+    uint32_t gen;
+    uint32_t *slot_gen;
+    uint32_t slot_cap;
+    uint32_t *rule_gen;
+    uint32_t *cand;
+    uint32_t cand_count;
+    uint32_t rule_cap;
+    int8_t *sel_state;
+    uint32_t sel_cap;
+    pcre2_match_data *md;
+    const char *matched[MAX_MATCHED_FIELDS];
+    unsigned matched_count;
+    const struct ym_device *last_device; /* kind mask cache */
+    uint32_t last_mask;
+};
+
+struct detect_scratch *detect_scratch_create(const struct detect_set *set)
+{
+    struct detect_scratch *s = calloc(1, sizeof(*s));
+    if (!s)
+        return NULL;
+    s->md = pcre2_match_data_create(1, NULL);
+    if (!s->md) {
+        free(s);
+        return NULL;
+    }
+    (void)set; /* sized on first use with a set */
+    return s;
+}
+
+void detect_scratch_destroy(struct detect_scratch *s)
+{
+    if (!s)
+        return;
+    hs_free_scratch(s->hs);
+    free(s->slot_gen);
+    free(s->rule_gen);
+    free(s->cand);
+    free(s->sel_state);
+    pcre2_match_data_free(s->md);
+    free(s);
+}
+
+static int scratch_fit(struct detect_scratch *s, const struct detect_set *set)
+{
+    if (s->serial == set->serial)
+        return 0;
+    if (set->hs_proto) {
+        hs_free_scratch(s->hs);
+        s->hs = NULL;
+        if (hs_clone_scratch(set->hs_proto, &s->hs) != HS_SUCCESS)
+            return -1;
+    }
+    if (set->slot_count > s->slot_cap) {
+        uint32_t *p = realloc(s->slot_gen, set->slot_count * sizeof(*p));
+        if (!p)
+            return -1;
+        s->slot_gen = p;
+        s->slot_cap = set->slot_count;
+    }
+    if (set->rule_count > s->rule_cap) {
+        uint32_t *p = realloc(s->rule_gen, set->rule_count * sizeof(*p));
+        if (!p)
+            return -1;
+        s->rule_gen = p;
+        p = realloc(s->cand, set->rule_count * sizeof(*p));
+        if (!p)
+            return -1;
+        s->cand = p;
+        s->rule_cap = set->rule_count;
+    }
+    if (set->max_sels > s->sel_cap) {
+        int8_t *p = realloc(s->sel_state, set->max_sels);
+        if (!p)
+            return -1;
+        s->sel_state = p;
+        s->sel_cap = set->max_sels;
+    }
+    if (s->slot_cap)
+        memset(s->slot_gen, 0, s->slot_cap * sizeof(*s->slot_gen));
+    if (s->rule_cap)
+        memset(s->rule_gen, 0, s->rule_cap * sizeof(*s->rule_gen));
+    s->gen = 0;
+    s->last_device = NULL;
+    s->serial = set->serial;
+    return 0;
+}
+
+/* ---- field access -------------------------------------------------------- */
+
+int detect_fkey_eq(const struct ym_field *f, const struct detect_fkey *k)
+{
+    if (f->id != YM_FIELD_DYNAMIC && k->id != YM_FIELD_DYNAMIC)
+        return f->id == k->id;
+    return f->name && strcmp(f->name, k->name) == 0;
+}
+
+const char *detect_field_text(const struct ym_field *f, char *buf, size_t buf_len, size_t *len)
+{
+    if (f->str && (f->len || f->type == YM_FT_STR || f->type == YM_FT_JSON)) {
+        *len = f->len;
+        return f->str;
+    }
+    int n;
+    switch (f->type) {
+    case YM_FT_INT: n = snprintf(buf, buf_len, "%" PRId64, f->num); break;
+    case YM_FT_FLOAT: n = snprintf(buf, buf_len, "%.17g", f->dbl); break;
+    case YM_FT_BOOL: n = snprintf(buf, buf_len, "%s", f->num ? "true" : "false"); break;
+    default: n = 0; break;
+    }
+    *len = n > 0 ? (size_t)n : 0;
+    return buf;
+}
+
+static int db_of(const struct detect_set *set, const struct ym_field *f)
+{
+    if (f->id != YM_FIELD_DYNAMIC && f->id < ECS__COUNT)
+        return set->db_by_id[f->id];
+    if (!f->name)
+        return -1;
+    uint32_t h = name_hash(f->name) & set->dyn_mask;
+    while (set->dyn[h].name) {
+        if (strcmp(set->dyn[h].name, f->name) == 0)
+            return set->dyn[h].db;
+        h = (h + 1) & set->dyn_mask;
+    }
+    return -1;
+}
+
+/* ---- direct evaluation --------------------------------------------------- */
+
+static inline unsigned char fold(unsigned char c) { return (unsigned char)tolower(c); }
+
+static int tok_at(uint16_t t, const char *s, size_t i, size_t n, int cased, size_t *adv)
+{
+    *adv = 1;
+    if (t == DETECT_TOK_QMARK)
+        return 1;
+    if (t == DETECT_TOK_DASH) {
+        if (s[i] == '-' || s[i] == '/')
+            return 1;
+        if (i + 2 < n && (unsigned char)s[i] == 0xE2 && (unsigned char)s[i + 1] == 0x80 &&
+            (unsigned char)s[i + 2] >= 0x93 && (unsigned char)s[i + 2] <= 0x95) {
+            *adv = 3;
+            return 1;
+        }
+        return 0;
+    }
+    unsigned char c = (unsigned char)s[i];
+    return cased ? c == t : fold(c) == fold((unsigned char)t);
+}
+
+static int glob(const uint16_t *p, size_t pn, const char *s, size_t sn, int cased)
+{
+    size_t pi = 0, si = 0, star_pi = (size_t)-1, star_si = 0, adv;
+    while (si < sn) {
+        if (pi < pn && p[pi] == DETECT_TOK_STAR) {
+            star_pi = pi++;
+            star_si = si;
+        } else if (pi < pn && tok_at(p[pi], s, si, sn, cased, &adv)) {
+            pi++;
+            si += adv;
+        } else if (star_pi != (size_t)-1) {
+            pi = star_pi + 1;
+            si = ++star_si;
+        } else {
+            return 0;
+        }
+    }
+    while (pi < pn && p[pi] == DETECT_TOK_STAR)
+        pi++;
+    return pi == pn;
+}
+
+static int text_num(const struct ym_field *f, double *out)
+{
+    if (f->type == YM_FT_INT || f->type == YM_FT_BOOL) {
+        *out = (double)f->num;
+        return 0;
+    }
+    if (f->type == YM_FT_FLOAT) {
+        *out = f->dbl;
+        return 0;
+    }
+    char buf[64];
+    if (!f->str || f->len == 0 || f->len >= sizeof(buf))
+        return -1;
+    memcpy(buf, f->str, f->len);
+    buf[f->len] = 0;
+    char *end;
+    errno = 0;
+    double v = strtod(buf, &end);
+    if (errno || end == buf || *end || !isfinite(v))
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int in_cidr(const struct detect_atom *a, const char *s, size_t n)
+{
+    char buf[64];
+    uint8_t addr[16];
+    if (n == 0 || n >= sizeof(buf))
+        return 0;
+    memcpy(buf, s, n);
+    buf[n] = 0;
+    if (a->family == 4) {
+        if (inet_pton(AF_INET, buf, addr) != 1) {
+            /* v4-mapped IPv6 (::ffff:a.b.c.d) still counts */
+            static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+            if (inet_pton(AF_INET6, buf, addr) != 1 || memcmp(addr, mapped, 12) != 0)
+                return 0;
+            memmove(addr, addr + 12, 4);
+        }
+    } else if (inet_pton(AF_INET6, buf, addr) != 1) {
+        return 0;
+    }
+    unsigned full = a->prefix / 8, rest = a->prefix % 8;
+    if (memcmp(addr, a->addr, full) != 0)
+        return 0;
+    if (rest) {
+        uint8_t mask = (uint8_t)(0xFF << (8 - rest));
+        if ((addr[full] & mask) != (a->addr[full] & mask))
+            return 0;
+    }
+    return 1;
+}
+
+struct mctx {
+    const struct detect_set *set;
+    struct detect_scratch *s;
+    const struct ym_record *rec;
+};
+
+static int atom_on_text(struct mctx *m, const struct detect_atom *a, const char *t, size_t n)
+{
+    switch (a->kind) {
+    case DETECT_ATOM_PAT:
+        return glob(a->pat, a->pat_len, t, n, a->cased);
+    case DETECT_ATOM_RE:
+        return pcre2_match(a->re, (PCRE2_SPTR)t, n, 0, 0, m->s->md, NULL) >= 0;
+    case DETECT_ATOM_CIDR:
+        return in_cidr(a, t, n);
+    default:
+        return 0;
+    }
+}
+
+static int fieldref_eq(struct mctx *m, const struct detect_atom *a, const char *t, size_t n)
+{
+    const struct ym_fields *fs = &m->rec->fields;
+    for (uint32_t i = 0; i < fs->count; i++) {
+        if (!detect_fkey_eq(&fs->v[i], &a->ref))
+            continue;
+        char buf[64];
+        size_t rn;
+        const char *rt = detect_field_text(&fs->v[i], buf, sizeof(buf), &rn);
+        if (rn == n && (a->cased ? memcmp(rt, t, n) == 0 : strncasecmp(rt, t, n) == 0))
+            return 1;
+    }
+    return 0;
+}
+
+static int atom_true(struct mctx *m, const struct detect_item *it, const struct detect_atom *a)
+{
+    if (a->hs != DETECT_HS_NONE) {
+        if (m->s->slot_gen[a->hs_id] != m->s->gen)
+            return 0;
+        if (a->hs == DETECT_HS_EXACT)
+            return 1;
+    }
+    if (it->raw) {
+        if (a->kind == DETECT_ATOM_EXISTS)
+            return 0; /* keyword null never matches */
+        return m->rec->raw && atom_on_text(m, a, m->rec->raw, m->rec->raw_len);
+    }
+    const struct ym_fields *fs = &m->rec->fields;
+    int present = 0;
+    for (uint32_t i = 0; i < fs->count; i++) {
+        const struct ym_field *f = &fs->v[i];
+        if (!detect_fkey_eq(f, &it->field))
+            continue;
+        char buf[64];
+        size_t n;
+        const char *t = detect_field_text(f, buf, sizeof(buf), &n);
+        switch (a->kind) {
+        case DETECT_ATOM_NULL:
+            if (n)
+                present = 1;
+            break;
+        case DETECT_ATOM_EXISTS:
+            present = 1;
+            break;
+        case DETECT_ATOM_NUM: {
+            double v;
+            if (text_num(f, &v) == 0) {
+                int ok = a->op == DETECT_OP_GT ? v > a->num : a->op == DETECT_OP_GTE ? v >= a->num
+                       : a->op == DETECT_OP_LT ? v < a->num : v <= a->num;
+                if (ok)
+                    return 1;
+            }
+            break;
+        }
+        case DETECT_ATOM_FIELDREF:
+            if (fieldref_eq(m, a, t, n))
+                return 1;
+            break;
+        default:
+            if (atom_on_text(m, a, t, n))
+                return 1;
+        }
+    }
+    if (a->kind == DETECT_ATOM_NULL)
+        return !present;
+    if (a->kind == DETECT_ATOM_EXISTS)
+        return present == (a->num != 0);
+    return 0;
+}
+
+static void note_field(struct detect_scratch *s, const char *name)
+{
+    for (unsigned i = 0; i < s->matched_count; i++)
+        if (s->matched[i] == name || strcmp(s->matched[i], name) == 0)
+            return;
+    if (s->matched_count < MAX_MATCHED_FIELDS)
+        s->matched[s->matched_count++] = name;
+}
+
+static int item_true(struct mctx *m, const struct detect_item *it, int positive)
+{
+    int v;
+    if (it->all) {
+        v = 1;
+        for (uint32_t i = 0; i < it->atom_count && v;) {
+            uint32_t g = it->atoms[i].group;
+            int gv = 0;
+            for (; i < it->atom_count && it->atoms[i].group == g; i++)
+                if (!gv && atom_true(m, it, &it->atoms[i]))
+                    gv = 1;
+            v = gv;
+        }
+    } else {
+        v = 0;
+        for (uint32_t i = 0; i < it->atom_count && !v; i++)
+            v = atom_true(m, it, &it->atoms[i]);
+    }
+    if (it->neg)
+        v = !v;
+    if (v && positive)
+        note_field(m->s, it->raw ? "event.original" : it->field.name);
+    return v;
+}
+
+static int sel_true(struct mctx *m, const struct detect_rule *r, uint32_t si, int positive)
+{
+    int8_t *st = &m->s->sel_state[si];
+    if (*st >= 0)
+        return *st;
+    const struct detect_sel *sel = &r->sels[si];
+    int v = 0;
+    for (uint32_t a = 0; a < sel->count && !v; a++) {
+        int all = 1;
+        for (uint32_t i = 0; i < sel->alts[a].count && all; i++)
+            all = item_true(m, &sel->alts[a].items[i], positive);
+        v = all;
+    }
+    *st = (int8_t)v;
+    return v;
+}
+
+static int cond_true(struct mctx *m, const struct detect_rule *r, const struct detect_cond *c, int positive)
+{
+    switch (c->op) {
+    case DETECT_C_AND: return cond_true(m, r, c->a, positive) && cond_true(m, r, c->b, positive);
+    case DETECT_C_OR: return cond_true(m, r, c->a, positive) || cond_true(m, r, c->b, positive);
+    case DETECT_C_NOT: return !cond_true(m, r, c->a, !positive);
+    case DETECT_C_SEL: return sel_true(m, r, c->sel, positive);
+    default: {
+        uint32_t need = c->need ? c->need : c->sel_count, got = 0;
+        for (uint32_t i = 0; i < c->sel_count; i++) {
+            if (sel_true(m, r, c->sels[i], positive) && ++got >= need)
+                return 1;
+            if (got + (c->sel_count - i - 1) < need)
+                return 0;
+        }
+        return got >= need;
+    }
+    }
+}
+
+/* ---- match --------------------------------------------------------------- */
+
+static int on_hs_match(unsigned int id, unsigned long long from, unsigned long long to,
+                       unsigned int flags, void *ctx)
+{
+    struct mctx *m = ctx;
+    struct detect_scratch *s = m->s;
+    s->slot_gen[id] = s->gen;
+    uint32_t r = m->set->slots[id].rule;
+    if (s->rule_gen[r] != s->gen) {
+        s->rule_gen[r] = s->gen;
+        if (!m->set->rules[r]->always)
+            s->cand[s->cand_count++] = r;
+    }
+    return 0;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static int64_t rec_time(const struct ym_record *rec)
+{
+    if (rec->time_ns)
+        return rec->time_ns;
+    if (rec->received_ns)
+        return rec->received_ns;
+    return 0;
+}
+
+int detect_set_match(struct detect_set *set, struct detect_scratch *s, const struct ym_record *rec,
+                     detect_hit_fn fn, void *arg)
+{
+    if (!set || !s || !rec)
+        return 0;
+    if (scratch_fit(s, set) < 0)
+        return -1;
+    if (++s->gen == 0) {
+        memset(s->slot_gen, 0, s->slot_cap * sizeof(*s->slot_gen));
+        memset(s->rule_gen, 0, s->rule_cap * sizeof(*s->rule_gen));
+        s->gen = 1;
+    }
+    s->cand_count = 0;
+    struct mctx m = {.set = set, .s = s, .rec = rec};
+
+    uint32_t kmask = DETECT_KINDS_ALL;
+    if (rec->device) {
+        if (rec->device != s->last_device) {
+            s->last_device = rec->device;
+            s->last_mask = detect_source_kind_mask(set->source, rec->device->kind);
+        }
+        kmask = s->last_mask;
+    }
+
+    if (s->hs) {
+        const struct ym_fields *fs = &rec->fields;
+        for (uint32_t i = 0; i < fs->count; i++) {
+            int d = db_of(set, &fs->v[i]);
+            if (d < 0)
+                continue;
+            char buf[64];
+            size_t n;
+            const char *t = detect_field_text(&fs->v[i], buf, sizeof(buf), &n);
+            if (n)
+                hs_scan(set->dbs[d].db, t, (unsigned)n, 0, s->hs, on_hs_match, &m);
+        }
+        if (set->raw_db >= 0 && rec->raw && rec->raw_len)
+            hs_scan(set->dbs[set->raw_db].db, rec->raw, rec->raw_len, 0, s->hs, on_hs_match, &m);
+    }
+    if (s->cand_count > 1)
+        qsort(s->cand, s->cand_count, sizeof(*s->cand), cmp_u32);
+
+    int hits = 0;
+    int64_t t_ns = rec_time(rec);
+    for (int pass = 0; pass < 2; pass++) {
+        const uint32_t *list = pass ? set->always : s->cand;
+        uint32_t count = pass ? set->always_count : s->cand_count;
+        for (uint32_t k = 0; k < count; k++) {
+            const struct detect_rule *r = set->rules[list[k]];
+            if (!(r->kinds_mask & kmask))
+                continue;
+            memset(s->sel_state, -1, r->sel_count);
+            s->matched_count = 0;
+            if (!cond_true(&m, r, r->cond, 1))
+                continue;
+            if (r->emit) {
+                struct detect_hit h = {.rule = &r->meta, .fields = s->matched,
+                                       .field_count = s->matched_count, .time_ns = t_ns,
+                                       .group = "", .count = 1};
+                hits++;
+                if (fn && fn(arg, rec, &h))
+                    return hits;
+            }
+            if (r->feed_count)
+                hits += detect_corr_feed(set, r, rec, t_ns, fn, arg, 0);
+        }
+    }
+    return hits;
+}
