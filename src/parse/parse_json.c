@@ -11,6 +11,7 @@
  * Returns YM_EDECLINED when the message does not start with '{', YM_EPARSE
  * when it is broken JSON (fields read before the error are kept).
  * Thread-safe, no state. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -305,8 +306,9 @@ static int parse_num(const char *v, size_t n, int is_float, struct ym_field *fld
     tmp[n] = '\0';
     char *endp;
     if (!is_float) {
+        errno = 0;
         long long x = strtoll(tmp, &endp, 10);
-        if (*endp == '\0') {
+        if (*endp == '\0' && errno == 0) {
             fld->type = YM_FT_INT;
             fld->num = x;
             return 1;
