@@ -298,8 +298,12 @@ static int report_changes(const struct ym_config *old, const struct ym_config *c
                 same = !strcmp(a->addresses[k], b->addresses[k]);
             for (size_t k = 0; same && k < a->hostname_count; k++)
                 same = !strcmp(a->hostnames[k], b->hostnames[k]);
-            if (!same)
-                CHANGED("device", "%s", a->name, b->name);
+            if (!same) {
+                ym_log(YM_LOG_INFO,
+                       "config: device '%s' of tenant '%s' changed (takes effect on restart)",
+                       b->name, b->tenant);
+                changes++;
+            }
         }
 #undef CHANGED
     return changes;
@@ -391,6 +395,13 @@ static int parse_args(int argc, char **argv, struct serve_args *a, int *help)
     }
     if (optind < argc)
         return cli_usage_error(CMD, "unexpected argument '%s'", argv[optind]);
+    for (int i = 0; i < 4; i++) {
+        struct ym_listen scratch = {0};
+        if (a->listen[i] && ym_config_parse_listen(a->listen[i], &scratch) != YM_OK)
+            return cli_usage_error(CMD,
+                                   "--%s: '%s' is not HOST:PORT, [IPv6]:PORT, :PORT, PORT or off",
+                                   listen_names[i], a->listen[i]);
+    }
     return CLI_OK;
 }
 
