@@ -12,41 +12,6 @@
 
 #include <string.h>
 
-/* ECS classification shared by many ids. */
-struct asa_profile {
-    const char *cat[2];
-    const char *type[3];
-    const char *outcome;
-};
-
-enum {
-    P_NONE,
-    P_NET,
-    P_CONN_START,
-    P_CONN_START_FAIL,
-    P_CONN_END,
-    P_CONN_END_PLAIN,
-    P_DENY,
-    P_DENY_FAIL,
-    P_ALLOW,
-    P_AUTH_OK,
-    P_AUTH_FAIL,
-    P_INFO,
-    P_INFO_FAIL,
-    P_CONN_INFO,
-    P_CONN_INFO_OK,
-    P_CONN_INFO_FAIL,
-    P_NAT_CREATE,
-    P_NAT_DELETE,
-    P_CONFIG_INFO,
-    P_CONFIG_CHANGE,
-    P_IAM_CHANGE,
-    P_IDS,
-    P_FILE_ACCESS,
-    P_URL,
-    P_AUTH_INFO_OK,
-};
-
 static const struct asa_profile profiles[] = {
     [P_NONE] = {{0}, {0}, 0},
     [P_NET] = {{"network"}, {0}, 0},
@@ -74,15 +39,13 @@ static const struct asa_profile profiles[] = {
     [P_FILE_ACCESS] = {{"network", "file"}, {"access"}, "success"},
     [P_URL] = {{"network"}, {"access", "allowed"}, "success"},
     [P_AUTH_INFO_OK] = {{"authentication", "network"}, {"allowed", "info"}, "success"},
+    [P_FTD_INFO] = {{"network"}, {"info"}, 0},
+    [P_OK_ONLY] = {{0}, {0}, "success"},
+    [P_FAIL_ONLY] = {{0}, {0}, "failure"},
+    [P_SA_END] = {{"network"}, {"info", "end", "allowed"}, "success"},
+    [P_MALWARE] = {{"malware"}, {"info"}, 0},
 };
 
-struct asa_def {
-    uint32_t id;
-    asa_handler_fn fn;
-    uint8_t profile;
-    const char *action;
-    const char *reason; /* fixed event.reason, or NULL */
-};
 
 /* Sorted by id (checked by the unit test asa_message_table_is_sorted). */
 static const struct asa_def defs[] = {
@@ -203,6 +166,10 @@ static const struct asa_def defs[] = {
 };
 
 static const struct asa_def ips_def = {400000, asa_h_ips, P_IDS, "intrusion-detected", 0};
+/* 430001-430005: the handler classifies (intrusion, connection, file, malware). */
+static const struct asa_def security_def = {430001, parse_ftd_security, P_NONE, 0, 0};
+/* What the cisco_ftd integration gives an id it has no rule for. */
+static const struct asa_def ftd_default_def = {0, 0, P_FTD_INFO, "firewall-rule", 0};
 
 static const struct asa_def *find_def(uint32_t id)
 {
@@ -239,10 +206,13 @@ long parse_asa_find_tag(const char *msg, size_t len, const char *tag5)
 {
     /* The tag follows the header at once, or after ": " / a stray host
      * field; look in the first bytes only so a quoted "%ASA-" deep in some
-     * other log does not count. */
+     * other log does not count. tag5 is "%ASA-"; "%ASA<x>-" (a mangled
+     * relay) is accepted too. */
     size_t lim = len < 96 ? len : 96;
-    for (size_t i = 0; i + 5 <= lim; i++) {
-        if (msg[i] == '%' && memcmp(msg + i, tag5, 5) == 0)
+    size_t n = strlen(tag5) - 1; /* without the '-' */
+    for (size_t i = 0; i + n + 1 <= lim; i++) {
+        if (msg[i] == '%' && memcmp(msg + i, tag5, n) == 0 &&
+            (msg[i + n] == '-' || msg[i + n] == '<'))
             return (long)i;
     }
     return -1;
@@ -256,13 +226,28 @@ enum ym_status parse_asa_family_decode(const struct parse_ctx *ctx,
     size_t len = hdr && hdr->msg.p ? hdr->msg.len : rec->raw_len;
     /* Both products write either tag (an FTD in ASA mode says %ASA-, and
      * ASA pipelines receive %FTD- lines): the decoder chosen names the product. */
-    long at = parse_asa_find_tag(msg, len, "%ASA-");
-    if (at < 0)
-        at = parse_asa_find_tag(msg, len, "%FTD-");
+    static const char *const tags[] = {"%ASA-", "%FTD-", "%NGIPS-"};
+    long at = -1;
+    size_t tag_len = 0;
+    for (size_t i = 0; i < sizeof tags / sizeof tags[0] && at < 0; i++) {
+        at = parse_asa_find_tag(msg, len, tags[i]);
+        tag_len = strlen(tags[i]) - 1;
+    }
     if (at < 0)
         return YM_EDECLINED;
     /* %ASA-6-302013: */
-    struct asa_cur c = {msg + at + 5, msg + len};
+    struct asa_cur c = {msg + at + tag_len, msg + len};
+    if (c.p < c.end && *c.p == '<') { /* "%FTD<Up>-4-313005" */
+        const char *gt = memchr(c.p, '>', (size_t)(c.end - c.p) < 16 ? (size_t)(c.end - c.p) : 16);
+        if (!gt)
+            return YM_EDECLINED;
+        c.p = gt + 1;
+    }
+    if (c.p >= c.end || *c.p != '-')
+        return YM_EDECLINED;
+    c.p++;
+    if (c.end - c.p > 1 && c.p[0] == '-')
+        c.p++; /* "%FTD--6-852002" as some FTD versions write it */
     if (c.end - c.p < 3 || c.p[0] < '0' || c.p[0] > '7' || c.p[1] != '-')
         return YM_EDECLINED;
     int sev = c.p[0] - '0';
@@ -292,6 +277,15 @@ enum ym_status parse_asa_family_decode(const struct parse_ctx *ctx,
     if (hdr && hdr->hostname.p && hdr->hostname.len) {
         ecs_add(f, ECS_OBSERVER_HOSTNAME, hdr->hostname.p, hdr->hostname.len);
         ecs_add(f, ECS_HOST_HOSTNAME, hdr->hostname.p, hdr->hostname.len);
+    } else if (at > 0) {
+        /* "<166>fw01 %FTD-6-113005: ...": a bare host name before the tag */
+        struct parse_slice h = asa_trim(asa_slice(msg, msg + at));
+        while (h.len && h.p[h.len - 1] == ':')
+            h.len--;
+        if (h.len && h.len < 64 && !memchr(h.p, ' ', h.len)) {
+            ecs_add(f, ECS_OBSERVER_HOSTNAME, h.p, h.len);
+            ecs_add(f, ECS_HOST_HOSTNAME, h.p, h.len);
+        }
     }
     ecs_add(f, ECS_EVENT_CODE, id_p, id_len);
     asa_extra(&m, ASA_X_MESSAGE_ID, id_p, id_len);
@@ -312,9 +306,16 @@ enum ym_status parse_asa_family_decode(const struct parse_ctx *ctx,
                                      m.body.end[-1] == '\n'))
         m.body.end--;
 
-    const struct asa_def *d = find_def(id);
+    const struct asa_def *d = NULL;
+    if (id >= 430001 && id <= 430005)
+        d = &security_def;
+    else if (product == ASA_PRODUCT_FTD && !(d = parse_ftd_find_def(id)) && !find_def(id))
+        d = &ftd_default_def;
+    if (!d)
+        d = find_def(id);
     const struct asa_profile *pr = &profiles[d ? d->profile : P_NONE];
-    ecs_add(f, ECS_EVENT_KIND, d && d->profile == P_IDS ? "alert" : "event", 5);
+    if (d != &security_def)
+        ecs_add(f, ECS_EVENT_KIND, d && d->profile == P_IDS ? "alert" : "event", 5);
     if (!d)
         return YM_OK;
     for (int i = 0; i < 2 && pr->cat[i]; i++)

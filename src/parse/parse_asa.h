@@ -95,6 +95,61 @@ struct asa_msg {
 
 typedef enum ym_status (*asa_handler_fn)(struct asa_msg *m);
 
+/* ECS classification shared by many ids. */
+struct asa_profile {
+    const char *cat[2];
+    const char *type[3];
+    const char *outcome;
+};
+
+enum {
+    P_NONE,
+    P_NET,
+    P_CONN_START,
+    P_CONN_START_FAIL,
+    P_CONN_END,
+    P_CONN_END_PLAIN,
+    P_DENY,
+    P_DENY_FAIL,
+    P_ALLOW,
+    P_AUTH_OK,
+    P_AUTH_FAIL,
+    P_INFO,
+    P_INFO_FAIL,
+    P_CONN_INFO,
+    P_CONN_INFO_OK,
+    P_CONN_INFO_FAIL,
+    P_NAT_CREATE,
+    P_NAT_DELETE,
+    P_CONFIG_INFO,
+    P_CONFIG_CHANGE,
+    P_IAM_CHANGE,
+    P_IDS,
+    P_FILE_ACCESS,
+    P_URL,
+    P_AUTH_INFO_OK,
+    P_FTD_INFO,   /* the cisco_ftd default: firewall-rule, network, info */
+    P_OK_ONLY,    /* outcome success, no category */
+    P_FAIL_ONLY,  /* outcome failure, no category */
+    P_SA_END,
+    P_MALWARE,
+    P__COUNT
+};
+
+/* One known message id: body handler, classification, event.action. */
+struct asa_def {
+    uint32_t id;
+    asa_handler_fn fn;
+    uint8_t profile;
+    const char *action;
+    const char *reason; /* fixed event.reason, or NULL */
+};
+
+/* FTD overrides of the classification (parse_ftd.c); NULL when none. */
+const struct asa_def *parse_ftd_find_def(uint32_t id);
+/* 430001-430005 Firepower security events (parse_ftd.c). */
+enum ym_status parse_ftd_security(struct asa_msg *m);
+
 /* The family decoder: splits %ASA-/%FTD-, adds the common fields, runs the
  * message handler of the id. */
 enum ym_status parse_asa_family_decode(const struct parse_ctx *ctx,
@@ -115,6 +170,10 @@ void asa_addr(struct asa_msg *m, int dst, struct parse_slice addr);
 void asa_ep_emit(struct asa_msg *m, int dst, const struct asa_ep *ep);
 /* network.transport + network.iana_number from a protocol word ("TCP", "icmp", "47"). */
 void asa_proto(struct asa_msg *m, struct parse_slice word);
+/* network.protocol (lower case) from a transport word ("ICMP" -> "icmp"). */
+void asa_app_proto(struct asa_msg *m, struct parse_slice word);
+/* source.user.name, split "name@domain" into name, domain and email. */
+void asa_user(struct asa_msg *m, struct parse_slice u);
 /* The word names a transport we know (any case). */
 int asa_proto_known(struct parse_slice word);
 /* event.duration, and event.start/end around the log time. */
@@ -162,6 +221,11 @@ enum ym_status asa_h_dap(struct asa_msg *m);
 enum ym_status asa_h_ssh(struct asa_msg *m);
 enum ym_status asa_h_priv(struct asa_msg *m);
 enum ym_status asa_h_console(struct asa_msg *m);
+enum ym_status asa_h_shun(struct asa_msg *m);
+enum ym_status asa_h_uauth(struct asa_msg *m);
+enum ym_status asa_h_user_identity(struct asa_msg *m);
+enum ym_status asa_h_pmtu(struct asa_msg *m);
+enum ym_status asa_h_reason_all(struct asa_msg *m);
 
 /* ---- cursor (inline: these run for every field of every log) ---- */
 

@@ -24,6 +24,14 @@ static int word_is(struct parse_slice w, const char *lit)
     return 1;
 }
 
+/* The next word looks like an endpoint ("if:addr/port", "addr/port"). */
+static int next_is_ep(const struct asa_cur *c)
+{
+    struct asa_cur t = *c;
+    struct parse_slice w = asa_cur_word(&t);
+    return memchr(w.p, ':', w.len) || memchr(w.p, '/', w.len);
+}
+
 static void direction(struct asa_msg *m, struct parse_slice w)
 {
     if (word_is(w, "inbound"))
@@ -54,7 +62,8 @@ enum ym_status asa_h_built(struct asa_msg *m)
             else
                 c = save;
         }
-        if (word_is(w, "for") || word_is(w, "from"))
+        /* "Offloaded TCP Flow for connection N from A": the endpoints follow "from" */
+        if (word_is(w, "from") || (word_is(w, "for") && next_is_ep(&c)))
             break;
     }
     struct asa_ep a, b;
@@ -63,6 +72,8 @@ enum ym_status asa_h_built(struct asa_msg *m)
     if (!asa_cur_find(&c, " to ") || !asa_ep_read(&c, 1, &b))
         return fail(m, "no second address");
     asa_proto(m, proto);
+    if (m->id == 210007)
+        asa_app_proto(m, proto);
     /* "for" is the foreign (responder) side of an outbound connection. */
     asa_ep_emit(m, outbound ? 1 : 0, &a);
     asa_ep_emit(m, outbound ? 0 : 1, &b);
@@ -117,10 +128,12 @@ enum ym_status asa_h_teardown(struct asa_msg *m)
 enum ym_status asa_h_icmp_conn(struct asa_msg *m)
 {
     struct asa_cur c = m->body;
-    int outbound = asa_cur_peek(&c, "outbound") != NULL;
+    /* A teardown does not say the direction; the ASA writes the local
+     * (inside) host as laddr, and Elastic maps it as the source. */
+    int outbound = asa_cur_peek(&c, "outbound") != NULL || m->id == 302021;
     if (asa_cur_peek(&c, "inbound"))
         ecs_add(m->f, ECS_NETWORK_DIRECTION, "inbound", 7);
-    else if (outbound)
+    else if (asa_cur_peek(&c, "outbound"))
         ecs_add(m->f, ECS_NETWORK_DIRECTION, "outbound", 8);
     struct asa_ep fa, ga, la;
     if (!asa_cur_find(&c, "faddr ") || !asa_ep_read(&c, 1, &fa))
@@ -167,6 +180,11 @@ enum ym_status asa_h_from_to(struct asa_msg *m)
         direction(m, w);
         if (!proto.len && asa_proto_known(w))
             proto = w;
+        if (!proto.len && w.len > 9 && memcmp(w.p, "protocol=", 9) == 0) {
+            proto = asa_slice(w.p + 9, w.p + w.len); /* "protocol=TCP," */
+            if (proto.len && proto.p[proto.len - 1] == ',')
+                proto.len--;
+        }
         if (word_is(w, "from")) {
             found = 1;
             break;
@@ -218,7 +236,7 @@ enum ym_status asa_h_src_dst(struct asa_msg *m)
     struct asa_cur c = m->body;
     struct parse_slice proto = {0};
     int found = 0;
-    for (int n = 0; n < 8 && !asa_cur_eof(&c); n++) {
+    for (int n = 0; n < 24 && !asa_cur_eof(&c); n++) {
         struct parse_slice w = asa_cur_word(&c);
         direction(m, w);
         if (word_is(w, "protocol")) {
@@ -241,6 +259,8 @@ enum ym_status asa_h_src_dst(struct asa_msg *m)
     if (!(asa_cur_lit(&c, "dst ") || asa_cur_lit(&c, "dest ")) || !asa_ep_read(&c, 1, &b))
         return fail(m, "no destination address");
     asa_proto(m, proto);
+    if (m->id == 305006)
+        asa_app_proto(m, proto);
     asa_ep_emit(m, 0, &a);
     asa_ep_emit(m, 1, &b);
     struct asa_cur t = m->body;
@@ -322,14 +342,18 @@ enum ym_status asa_h_icmp_nomatch(struct asa_msg *m)
         if (asa_cur_find(&c, "code ") && asa_cur_int(&c, &v))
             asa_extra_int(m, ASA_X_ICMP_CODE, v);
     }
-    /* The ports come from the embedded original packet. */
+    /* The flow is the embedded original packet's (the ICMP error travels
+     * the other way); the interfaces and user stay those of the error. */
     if (asa_cur_find(&c, "Original IP payload: ")) {
-        struct parse_slice p = asa_cur_word(&c);
         struct asa_ep pa, pb;
-        if ((word_is(p, "udp") || word_is(p, "tcp")) && asa_cur_lit(&c, " src ") &&
-            asa_ep_read(&c, 0, &pa) && asa_cur_lit(&c, " dst ") && asa_ep_read(&c, 0, &pb)) {
+        if (asa_cur_find(&c, " src ") && asa_ep_read(&c, 0, &pa) && asa_cur_lit(&c, " dst ") &&
+            asa_ep_read(&c, 0, &pb)) {
+            a.addr = pa.addr;
             a.port = pa.port;
+            b.addr = pb.addr;
             b.port = pb.port;
+            if (b.addr.len && b.addr.p[b.addr.len - 1] == '.')
+                b.addr.len--; /* "dst 192.168.2.3." ends the sentence */
         }
     }
     asa_ep_emit(m, 0, &a);
@@ -551,5 +575,25 @@ enum ym_status asa_h_line_protocol(struct asa_msg *m)
         return fail(m, "no interface");
     struct parse_slice ifn = asa_cur_until(&c, ',');
     asa_str(m, ECS_OBSERVER_INGRESS_INTERFACE_NAME, asa_trim(ifn));
+    return YM_OK;
+}
+
+/* Shunned packet: A ==> B on interface X */
+enum ym_status asa_h_shun(struct asa_msg *m)
+{
+    struct asa_cur c = m->body;
+    if (!asa_cur_find(&c, "packet: "))
+        return fail(m, "no shunned packet");
+    struct parse_slice a = asa_cur_word(&c);
+    struct parse_slice arrow = asa_cur_word(&c);
+    struct parse_slice b = asa_cur_word(&c);
+    if (!asa_slice_eq(arrow, "==>") || !b.len)
+        return fail(m, "no '==>' between addresses");
+    asa_addr(m, 0, a);
+    asa_addr(m, 1, b);
+    if (asa_cur_find(&c, "on interface ")) {
+        struct parse_slice ifn = asa_trim(asa_cur_word(&c));
+        asa_str(m, ECS_OBSERVER_EGRESS_INTERFACE_NAME, ifn);
+    }
     return YM_OK;
 }

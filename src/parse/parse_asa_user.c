@@ -55,10 +55,12 @@ enum ym_status asa_h_aaa(struct asa_msg *m)
         return fail(m, "no user or server");
     asa_addr(m, 1, server);
     asa_addr(m, 0, uip);
-    asa_str(m, ECS_SOURCE_USER_NAME, user);
+    asa_user(m, user);
     asa_str(m, ECS_EVENT_REASON, reason);
     if (m->id == 113009) {
         struct parse_slice gp = value_after(&c, "group policy ", " ");
+        if (gp.len >= 2 && gp.p[0] == '(' && gp.p[gp.len - 1] == ')')
+            gp.p++, gp.len -= 2;
         asa_dyn(m, "source.user.group.name", gp);
     }
     return YM_OK;
@@ -93,7 +95,16 @@ enum ym_status asa_h_group_user_ip(struct asa_msg *m)
     asa_str(m, ECS_SOURCE_USER_NAME, user);
     struct asa_cur r = {rest.p, rest.p + rest.len};
     switch (m->id) {
-    case 716059: /* the session's address is ours; the client came back from another */
+    case 716059:
+        if (asa_cur_find(&r, "connection from IP ")) {
+            /* FTD: "resumed connection from IP <new>": the client's new address */
+            struct parse_slice nat = bracketed(&r);
+            asa_addr(m, 0, ip);
+            if (asa_is_ip(nat.p, nat.len))
+                ecs_add(m->f, ECS_SOURCE_NAT_IP, nat.p, nat.len);
+            return YM_OK;
+        }
+        /* ASA: "resumed. Connection from A": the session's address is ours */
         asa_addr(m, 1, ip);
         if (asa_cur_find(&r, "Connection from "))
             asa_addr(m, 0, asa_trim(asa_slice(r.p, r.end)));
@@ -118,7 +129,7 @@ enum ym_status asa_h_group_user_ip(struct asa_msg *m)
                 asa_str(m, ECS_URL_DOMAIN, asa_slice(h, u.p));
                 while (u.p < u.end && *u.p != '/')
                     u.p++;
-                asa_str(m, ECS_URL_PATH, asa_slice(u.p, u.end));
+                ecs_add(m->f, ECS_URL_PATH, u.p, (size_t)(u.end - u.p)); /* "" when none */
             }
         }
         break;
@@ -520,5 +531,76 @@ enum ym_status asa_h_ssh(struct asa_msg *m)
     struct asa_cur t = c;
     if (asa_cur_find(&t, "reason: "))
         asa_str(m, ECS_EVENT_REASON, asa_trim(asa_slice(t.p, t.end)));
+    return YM_OK;
+}
+
+/* UAUTH: Session=0x07802000, User=abbie_normal, Assigned IP=10.0.10.101, Succeeded adding entry. */
+enum ym_status asa_h_uauth(struct asa_msg *m)
+{
+    struct asa_cur c = m->body;
+    struct parse_slice user = value_after(&c, "User=", ",");
+    struct parse_slice ip = value_after(&c, "Assigned IP=", ",");
+    if (!user.len && !ip.len)
+        return fail(m, "no user or address");
+    struct parse_slice sid = value_after(&c, "Session=", ",");
+    asa_extra(m, ASA_X_SESSION_ID, sid.p, sid.len);
+    asa_str(m, ECS_USER_NAME, user);
+    asa_addr(m, 0, ip);
+    return YM_OK;
+}
+
+/* user-identity: Add IP-User mapping 10.7.5.8 - LOCAL\dreyfuss Succeeded - VPN user */
+enum ym_status asa_h_user_identity(struct asa_msg *m)
+{
+    struct asa_cur c = m->body;
+    if (!asa_cur_find(&c, "mapping "))
+        return fail(m, "no IP-User mapping");
+    struct parse_slice ip = asa_cur_word(&c);
+    asa_cur_sp(&c);
+    asa_cur_lit(&c, "- ");
+    struct parse_slice du = asa_cur_word(&c);
+    struct parse_slice result = asa_cur_word(&c);
+    if (!ip.len || !du.len)
+        return fail(m, "no address or user");
+    asa_addr(m, 0, ip);
+    const char *bs = NULL;
+    for (uint32_t i = 0; i < du.len; i++)
+        if (du.p[i] == '\\')
+            bs = du.p + i;
+    if (bs) {
+        ym_fields_add(m->f, YM_FIELD_DYNAMIC, "source.user.domain", du.p, (size_t)(bs - du.p));
+        du = asa_slice(bs + 1, du.p + du.len);
+    }
+    asa_str(m, ECS_SOURCE_USER_NAME, du);
+    int ok = asa_slice_eq(result, "Succeeded");
+    ecs_add(m->f, ECS_EVENT_OUTCOME, ok ? "success" : "failure", ok ? 7 : 7);
+    asa_cur_sp(&c);
+    if (asa_cur_lit(&c, "- "))
+        asa_str(m, ECS_EVENT_REASON, asa_trim(asa_slice(c.p, c.end)));
+    return YM_OK;
+}
+
+/* PMTU-D packet 1480 bytes greater than effective mtu 1390, dest_addr=A, src_addr=B, prot=UDP */
+enum ym_status asa_h_pmtu(struct asa_msg *m)
+{
+    struct asa_cur c = m->body;
+    struct parse_slice dst = value_after(&c, "dest_addr=", ",");
+    struct parse_slice src = value_after(&c, "src_addr=", ",");
+    if (!dst.len && !src.len)
+        return fail(m, "no addresses");
+    asa_addr(m, 0, src);
+    asa_addr(m, 1, dst);
+    asa_app_proto(m, value_after(&c, "prot=", ","));
+    struct asa_cur t = c;
+    int64_t v;
+    if (asa_cur_find(&t, "packet ") && asa_cur_int(&t, &v))
+        ecs_add_int(m->f, ECS_SOURCE_BYTES, v);
+    return YM_OK;
+}
+
+/* The whole text is the reason ("(Secondary) No response from other firewall ..."). */
+enum ym_status asa_h_reason_all(struct asa_msg *m)
+{
+    asa_str(m, ECS_EVENT_REASON, asa_slice(m->body.p, m->body.end));
     return YM_OK;
 }

@@ -120,6 +120,20 @@ void asa_addr(struct asa_msg *m, int dst, struct parse_slice a)
         ecs_add(m->f, dst ? ECS_DESTINATION_DOMAIN : ECS_SOURCE_DOMAIN, a.p, a.len);
 }
 
+void asa_user(struct asa_msg *m, struct parse_slice u)
+{
+    if (!u.len)
+        return;
+    const char *at = memchr(u.p, '@', u.len);
+    if (at && at > u.p && at + 1 < u.p + u.len) {
+        ym_fields_add(m->f, YM_FIELD_DYNAMIC, "source.user.email", u.p, u.len);
+        ym_fields_add(m->f, YM_FIELD_DYNAMIC, "source.user.domain", at + 1,
+                      (size_t)(u.p + u.len - at - 1));
+        u.len = (uint32_t)(at - u.p);
+    }
+    ecs_add(m->f, ECS_SOURCE_USER_NAME, u.p, u.len);
+}
+
 /* "LOCAL\group\user" or "LOCAL\user" or "user". */
 static void emit_user(struct asa_msg *m, int dst, struct parse_slice u)
 {
@@ -135,7 +149,7 @@ static void emit_user(struct asa_msg *m, int dst, struct parse_slice u)
             last = q;
     ym_fields_add(m->f, YM_FIELD_DYNAMIC, dst ? "destination.user.domain" : "source.user.domain",
                   u.p, (size_t)(first - u.p));
-    if (last != first)
+    if (last - first > 1)
         ym_fields_add(m->f, YM_FIELD_DYNAMIC,
                       dst ? "destination.user.group.name" : "source.user.group.name", first + 1,
                       (size_t)(last - first - 1));
@@ -221,8 +235,11 @@ int asa_ep_read(struct asa_cur *c, int with_iface, struct asa_ep *ep)
         const char *u = ++p;
         const char *close = memchr(u, ')', (size_t)(c->end - u));
         if (close) {
-            if (memchr(u, '\\', (size_t)(close - u)))
-                ep->user = asa_slice(u, close);
+            if (memchr(u, '\\', (size_t)(close - u))) {
+                /* "(LOCAL\\user, 9999:SgtName)": the user, then the security group tag */
+                const char *comma = memchr(u, ',', (size_t)(close - u));
+                ep->user = asa_slice(u, comma ? comma : close);
+            }
             if (close >= e) { /* "(LOCAL\some user)" may hold a space */
                 e = close + 1;
             }
@@ -261,6 +278,22 @@ static const struct proto_name protos[] = {
     {"tcp", "6"},   {"udp", "17"},  {"icmp", "1"},  {"icmp6", "58"}, {"gre", "47"},
     {"esp", "50"},  {"ah", "51"},   {"sctp", "132"}, {"igmp", "2"},  {"ipv6-icmp", "58"},
 };
+
+void asa_app_proto(struct asa_msg *m, struct parse_slice w)
+{
+    for (size_t i = 0; i < sizeof protos / sizeof protos[0]; i++) {
+        const char *l = protos[i].lower;
+        size_t n = strlen(l), k = 0;
+        if (n != w.len)
+            continue;
+        while (k < n && (w.p[k] | 0x20) == l[k])
+            k++;
+        if (k == n) {
+            ecs_add(m->f, ECS_NETWORK_PROTOCOL, l, n);
+            return;
+        }
+    }
+}
 
 int asa_proto_known(struct parse_slice w)
 {
