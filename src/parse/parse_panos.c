@@ -230,7 +230,7 @@ static void add_time_slot(struct ym_fields *f, const struct panos_line *line,
     size_t n;
     int64_t t;
     if (COL(slot) && parse_vendor_time(v, n, ctx->timezone, ctx->now_ns, &t) == YM_OK) {
-        parse_vendor_add_time(f, id, name, t);
+        parse_vendor_add_time_tz(f, id, name, t, ctx->timezone);
         if (out_ns)
             *out_ns = t;
     }

@@ -153,6 +153,17 @@ struct ym_field *parse_vendor_add_time(struct ym_fields *f, uint16_t id, const c
     return ym_fields_add_copy(f, id, name, buf, n);
 }
 
+struct ym_field *parse_vendor_add_time_tz(struct ym_fields *f, uint16_t id, const char *name,
+                                          int64_t t_ns, const char *tz)
+{
+    int off_s = 0;
+    if (!tz || !*tz || ym_time_zone_offset(tz, t_ns / YM_NS_PER_S, &off_s) != YM_OK || !off_s)
+        return parse_vendor_add_time(f, id, name, t_ns);
+    char buf[48];
+    size_t n = ym_time_format_rfc3339_offset(t_ns, off_s, buf, sizeof buf);
+    return ym_fields_add_copy(f, id, name, buf, n);
+}
+
 enum ym_status parse_vendor_u64(const char *s, size_t len, uint64_t *out)
 {
     if (!len || len > 20)

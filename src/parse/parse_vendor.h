@@ -25,6 +25,10 @@ enum ym_status parse_vendor_time(const char *s, size_t len, const char *tz, int6
 struct ym_field *parse_vendor_add_time(struct ym_fields *f, uint16_t id, const char *name,
                                        int64_t t_ns);
 
+/* The same, shown at the offset zone tz has at that instant ("" = UTC). */
+struct ym_field *parse_vendor_add_time_tz(struct ym_fields *f, uint16_t id, const char *name,
+                                          int64_t t_ns, const char *tz);
+
 /* Decimal integers (optional leading '-' for the signed one); whole slice. */
 enum ym_status parse_vendor_u64(const char *s, size_t len, uint64_t *out);
 enum ym_status parse_vendor_i64(const char *s, size_t len, int64_t *out);
