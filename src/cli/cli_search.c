@@ -34,7 +34,7 @@ static void usage(FILE *to)
             "\n"
             "Finds logs in the archive. QUERY words are joined with spaces; quote the\n"
             "query for the shell. Examples:\n"
-            "  yamori search 'source.ip:198.51.100.0/24 AND event.action:deny'\n"
+            "  yamori search 'source.ip:198.51.100.0/24 AND event.type:denied'\n"
             "  yamori search --from -2h --json '\"Deny tcp\" destination.port >= 1024'\n"
             "  yamori search --count 'tenant:acme NOT device:fw*'\n"
             "No QUERY (or *) matches every log. The language is described in docs/search.md.\n"

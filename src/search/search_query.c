@@ -485,6 +485,24 @@ static struct search_node *parse_primary(struct parser *p)
         return value_node(p, &word, 0, p->group_field, p->group_src, p->group_id);
 
     struct tok *next = peek(p);
+    if (next->type == T_COLON && !word.escaped) {
+        /* "2001:db8::1" is an IPv6 address in free text, not field "2001". */
+        size_t end = word.start;
+        while (end < p->len && !is_space(p->s[end]) && p->s[end] != '(' && p->s[end] != ')' &&
+               p->s[end] != '"')
+            end++;
+        uint8_t addr[16];
+        if (search_query_parse_ip(p->s + word.start, end - word.start, addr)) {
+            p->have_look = 0;
+            p->pos = end;
+            struct search_node *n = node_new(p, SEARCH_NODE_WORD, word.start);
+            if (n) {
+                n->text = p->s + word.start;
+                n->text_len = end - word.start;
+            }
+            return n;
+        }
+    }
     if (next->type == T_COLON || next->type == T_OP) {
         const char *name;
         enum search_source src;

@@ -130,6 +130,10 @@ static void field_terms_and_value_groups(void **state)
     assert_string_equal(tree("source.ip:2001:db8::1"), "(eq source.ip \"2001:db8::1\")");
     assert_string_equal(tree("source.ip:(2001:db8::1 OR 10.0.0.1)"),
                         "(or (eq source.ip \"2001:db8::1\") (eq source.ip \"10.0.0.1\"))");
+    /* An IPv6 address in free text is a word, not field "2001". */
+    assert_string_equal(tree("2001:db8::1 fe80::1"),
+                        "(and (word \"2001:db8::1\") (word \"fe80::1\"))");
+    assert_string_equal(tree("dead:beef"), "(eq dead \"beef\")");
     assert_string_equal(tree("url.original:http://x/a"), "(eq url.original \"http://x/a\")");
     assert_string_equal(tree("a:(b:c)"), "(eq a \"b:c\")");
     assert_string_equal(tree("tenant:acme device:fw1"),
@@ -218,6 +222,7 @@ static void bloom_words_are_what_every_match_contains(void **state)
     /* A word that is not one token: its inner words, and its ends because
      * the matcher checks the boundaries there. */
     assert_string_equal(words("%ASA-6-302013"), "asa 6 302013 asa-6-302013");
+    assert_string_equal(words("2001:db8::a"), "2001 db8 a");
 }
 
 int main(void)
