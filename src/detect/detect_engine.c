@@ -301,7 +301,7 @@ struct detect_scratch {
     pcre2_match_data *md;
     const char *matched[MAX_MATCHED_FIELDS];
     unsigned matched_count;
-    const struct ym_device *last_device; /* kind mask cache */
+    const char *last_kind; /* kind mask cache (devices are immutable; kinds static) */
     uint32_t last_mask;
 };
 
@@ -372,7 +372,7 @@ static int scratch_fit(struct detect_scratch *s, const struct detect_set *set)
     if (s->rule_cap)
         memset(s->rule_gen, 0, s->rule_cap * sizeof(*s->rule_gen));
     s->gen = 0;
-    s->last_device = NULL;
+    s->last_kind = NULL;
     s->serial = set->serial;
     return 0;
 }
@@ -727,9 +727,9 @@ int detect_set_match(struct detect_set *set, struct detect_scratch *s, const str
     struct mctx m = {.set = set, .s = s, .rec = rec};
 
     uint32_t kmask = DETECT_KINDS_ALL;
-    if (rec->device) {
-        if (rec->device != s->last_device) {
-            s->last_device = rec->device;
+    if (rec->device && rec->device->kind) {
+        if (rec->device->kind != s->last_kind) {
+            s->last_kind = rec->device->kind;
             s->last_mask = detect_source_kind_mask(set->source, rec->device->kind);
         }
         kmask = s->last_mask;

@@ -342,7 +342,8 @@ static void add_pat_atom(struct detect_build *b, struct atoms *a, uint32_t group
     size_t k = 0;
     if ((pos == POS_END || pos == POS_CONTAINS) && !(p->len && p->t[0] == DETECT_TOK_STAR))
         t[k++] = DETECT_TOK_STAR;
-    memcpy(t + k, p->t, p->len * sizeof(*t));
+    if (p->len)
+        memcpy(t + k, p->t, p->len * sizeof(*t));
     k += p->len;
     if ((pos == POS_START || pos == POS_CONTAINS) && !(p->len && p->t[p->len - 1] == DETECT_TOK_STAR))
         t[k++] = DETECT_TOK_STAR;
