@@ -51,6 +51,7 @@ struct serve_pipeline {
     uint64_t *acks; /* SERVE_GROUP_MAX * YM_BATCH_MAX_RECORDS tokens */
     pthread_t writer;
     int writer_started;
+    int gave_up; /* a group could not be committed during shutdown */
     atomic_int stopping;
 
     /* intake_lock guards intake: the writer acks through it, the main
@@ -175,8 +176,11 @@ static int commit_group(struct serve_pipeline *p, struct ym_batch *const *g, siz
         if (st == YM_OK) {
             pthread_mutex_lock(&p->lock);
             p->group_commits++;
+            int was_failing = p->archive_failing;
             p->archive_failing = 0;
             pthread_mutex_unlock(&p->lock);
+            if (was_failing)
+                ym_log(YM_LOG_INFO, "archive: commits work again");
             return 1;
         }
         pthread_mutex_lock(&p->lock);
@@ -187,7 +191,10 @@ static int commit_group(struct serve_pipeline *p, struct ym_batch *const *g, siz
                            "archive: commit of %zu batches failed (%s); holding them, reopening "
                            "the archive and retrying every second",
                            n, ym_status_str(st));
-        if (atomic_load(&p->stopping) && tries >= SHUTDOWN_COMMIT_TRIES) {
+        /* Stopping: a few tries, and none more once a group was given up
+         * (every queued group would otherwise wait its own tries). */
+        if (atomic_load(&p->stopping) && (tries >= SHUTDOWN_COMMIT_TRIES || p->gave_up)) {
+            p->gave_up = 1;
             uint64_t logs = 0;
             for (size_t i = 0; i < n; i++)
                 logs += g[i]->count;
