@@ -41,10 +41,11 @@
 #define DEFAULT_BLOCK_LOGS 16384
 #define DEFAULT_SEAL_AFTER_MS 30000
 #define MAX_BLOCK_LOGS 65536
-#define STAGING_ZSTD_LEVEL 1
+#define STAGING_ZSTD_LEVEL (-3)
 #define MAX_OPEN_DAYS 32
 #define IDLE_CLOSE_NS (600 * YM_NS_PER_S)
 #define RETENTION_EVERY_NS (3600 * YM_NS_PER_S)
+#define RECENT_SLOTS 4096
 
 struct day {
     char tenant[72];
@@ -59,6 +60,7 @@ struct day {
     /* staged logs (committed in staging rows, not yet in a block) */
     struct archive_codec_enc enc;
     struct archive_bloom bloom;
+    uint64_t recent[RECENT_SLOTS]; /* token hashes already in bloom */
     uint64_t pending_first_seq;
     int64_t pending_min_ns, pending_max_ns;
     int64_t pending_since_ns; /* wall clock of the first staging; 0 = none */
@@ -102,9 +104,17 @@ static int tenant_ok(const char *s)
     return 1;
 }
 
-static void token_to_bloom(void *arg, const char *tok, size_t len)
+/* Most tokens of a block repeat (words of the message, common ports): a
+ * direct-mapped cache of recent hashes skips their bloom update, which is
+ * the costlier part (a cache line out of a large filter). */
+static void token_to_bloom(void *arg, uint64_t h)
 {
-    archive_bloom_add(arg, archive_token_hash(tok, len));
+    struct day *d = arg;
+    uint64_t *slot = &d->recent[h & (RECENT_SLOTS - 1)];
+    if (*slot == h)
+        return;
+    *slot = h;
+    archive_bloom_add(&d->bloom, h);
 }
 
 /* Adds one log to the day's staged set (memory only). */
@@ -119,7 +129,7 @@ static void day_add(struct day *d, const struct archive_codec_rec *r)
     if (r->received_ns > d->pending_max_ns)
         d->pending_max_ns = r->received_ns;
     archive_codec_enc_add(&d->enc, r);
-    archive_token_each(r->raw, r->raw_len, token_to_bloom, &d->bloom);
+    archive_token_hash_each(r->raw, r->raw_len, token_to_bloom, d);
     d->next_seq++;
 }
 
@@ -316,6 +326,7 @@ static enum ym_status seal(struct archive *a, struct day *d)
     d->blocks++;
     archive_codec_enc_reset(&d->enc);
     archive_bloom_clear(&d->bloom);
+    memset(d->recent, 0, sizeof(d->recent));
     d->pending_since_ns = 0;
     a->stats.blocks_sealed++;
     a->stats.commits++;

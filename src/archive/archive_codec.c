@@ -54,6 +54,7 @@ static void buf_varint(struct ym_buf *b, uint64_t v)
 void archive_codec_enc_init(struct archive_codec_enc *e)
 {
     memset(e, 0, sizeof(*e));
+    e->cctx = ZSTD_createCCtx(); /* NULL is tolerated: one-shot contexts then */
 }
 
 void archive_codec_enc_free(struct archive_codec_enc *e)
@@ -61,6 +62,7 @@ void archive_codec_enc_free(struct archive_codec_enc *e)
     ym_buf_free(&e->tmpl);
     ym_buf_free(&e->nums);
     ym_buf_free(&e->meta);
+    ZSTD_freeCCtx(e->cctx);
     memset(e, 0, sizeof(*e));
 }
 
@@ -154,10 +156,11 @@ void archive_codec_enc_mark(const struct archive_codec_enc *e, struct archive_co
     m->raw_bytes = e->raw_bytes;
 }
 
-static enum ym_status put_stream(struct ym_buf *out, const char *p, size_t n, int level)
+static enum ym_status put_stream(ZSTD_CCtx *cctx, struct ym_buf *out, const char *p, size_t n,
+                                 int level)
 {
     buf_varint(out, n);
-    if (level <= 0 || n == 0) {
+    if (level == 0 || n == 0) {
         buf_varint(out, 0);
         ym_buf_add(out, p, n);
         return YM_OK;
@@ -166,7 +169,8 @@ static enum ym_status put_stream(struct ym_buf *out, const char *p, size_t n, in
     ym_buf_reserve(out, bound + 10);
     /* the stored length goes before the frame: compress past a gap for it */
     size_t gap = 10;
-    size_t z = ZSTD_compress(out->data + out->len + gap, bound, p, n, level);
+    size_t z = cctx ? ZSTD_compressCCtx(cctx, out->data + out->len + gap, bound, p, n, level)
+                    : ZSTD_compress(out->data + out->len + gap, bound, p, n, level);
     if (ZSTD_isError(z))
         return YM_ENOMEM;
     unsigned char hdr[10];
@@ -183,6 +187,7 @@ enum ym_status archive_codec_enc_finish(const struct archive_codec_enc *e,
                                         struct ym_buf *out)
 {
     struct archive_codec_mark zero = {0};
+    ZSTD_CCtx *cctx = e->cctx;
     if (!from)
         from = &zero;
     unsigned char v = ARCHIVE_CODEC_VERSION;
@@ -190,11 +195,11 @@ enum ym_status archive_codec_enc_finish(const struct archive_codec_enc *e,
     buf_varint(out, e->count - from->count);
     buf_varint(out, zigzag(from->base_ns));
     buf_varint(out, e->raw_bytes - from->raw_bytes);
-    enum ym_status st = put_stream(out, e->tmpl.data + from->tmpl, e->tmpl.len - from->tmpl, level);
+    enum ym_status st = put_stream(cctx, out, e->tmpl.data + from->tmpl, e->tmpl.len - from->tmpl, level);
     if (st == YM_OK)
-        st = put_stream(out, e->nums.data + from->nums, e->nums.len - from->nums, level);
+        st = put_stream(cctx, out, e->nums.data + from->nums, e->nums.len - from->nums, level);
     if (st == YM_OK)
-        st = put_stream(out, e->meta.data + from->meta, e->meta.len - from->meta, level);
+        st = put_stream(cctx, out, e->meta.data + from->meta, e->meta.len - from->meta, level);
     return st;
 }
 

@@ -50,6 +50,7 @@ struct archive_codec_rec {
 
 struct archive_codec_enc {
     struct ym_buf tmpl, nums, meta;
+    void *cctx; /* ZSTD_CCtx, reused across calls */
     int64_t last_ns;
     uint32_t count;
     uint64_t raw_bytes;
@@ -74,7 +75,8 @@ void archive_codec_enc_reset(struct archive_codec_enc *e);
 void archive_codec_enc_add(struct archive_codec_enc *e, const struct archive_codec_rec *r);
 void archive_codec_enc_mark(const struct archive_codec_enc *e, struct archive_codec_mark *m);
 /* Appends to out the blob of the logs added since `from` (NULL = all).
- * level 0 stores the streams uncompressed; else zstd level. */
+ * level 0 stores the streams uncompressed; else zstd level (negative
+ * levels are zstd's fast modes). */
 enum ym_status archive_codec_enc_finish(const struct archive_codec_enc *e,
                                         const struct archive_codec_mark *from, int level,
                                         struct ym_buf *out);

@@ -87,34 +87,104 @@ int archive_token_is_single(const char *text, size_t len)
     return 1;
 }
 
-/* 64-bit hash of the lower-cased bytes: 8 bytes at a time, multiply-xorshift
- * mixing (in the manner of wyhash/murmur finalizers). Stored in day files:
- * changing it needs a new codec/bloom version. */
-static inline uint64_t mix64(uint64_t x)
+/* 64-bit hash of the lower-cased bytes, defined so that it can be computed
+ * from whole words: bytes are taken little-endian 8 at a time (the last
+ * word zero-padded), each word is folded in with one multiply, and the
+ * length goes into the final mix. Stored in blooms on disk: changing it
+ * needs a new bloom version. */
+#define H_SEED 0x9e3779b97f4a7c15ULL
+#define H_MUL 0xff51afd7ed558ccdULL
+
+static inline uint64_t fold(uint64_t h, uint64_t w)
 {
-    x ^= x >> 32;
-    x *= 0xd6e8feb86659fd93ULL;
-    x ^= x >> 32;
-    x *= 0xd6e8feb86659fd93ULL;
-    x ^= x >> 32;
-    return x;
+    h = (h ^ w) * H_MUL;
+    return h ^ (h >> 29);
+}
+
+static inline uint64_t finish(uint64_t h, size_t len)
+{
+    h ^= (uint64_t)len * 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 32;
+    h *= 0xd6e8feb86659fd93ULL;
+    h ^= h >> 32;
+    h *= 0xd6e8feb86659fd93ULL;
+    return h ^ (h >> 32);
+}
+
+/* Lower-cases the ASCII letters of 8 bytes at once (bytes >= 0x80 kept). */
+static inline uint64_t lower8(uint64_t w)
+{
+    const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+    uint64_t heptets = w & ~high;
+    uint64_t ge_a = heptets + (0x80 - 'A') * ones;
+    uint64_t gt_z = heptets + (0x80 - 'Z' - 1) * ones;
+    uint64_t upper = (ge_a ^ gt_z) & ~w & high;
+    return w | (upper >> 2);
+}
+
+/* archive_token_hash of s[0..len), len <= ARCHIVE_TOKEN_MAX, reading
+ * whole words where the buffer allows (avail = bytes readable from s). */
+static inline uint64_t hash_span(const unsigned char *s, size_t len, size_t avail)
+{
+    uint64_t h = H_SEED;
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        h = fold(h, lower8(w));
+    }
+    size_t rest = len - i;
+    if (rest) {
+        uint64_t w = 0;
+        if (avail - i >= 8) {
+            memcpy(&w, s + i, 8);
+            w &= (1ULL << (8 * rest)) - 1;
+        } else {
+            memcpy(&w, s + i, rest);
+        }
+        h = fold(h, lower8(w));
+    }
+    return finish(h, len);
 }
 
 uint64_t archive_token_hash(const char *tok, size_t len)
 {
     tables_init();
-    const unsigned char *s = (const unsigned char *)tok;
-    uint64_t h = 0x9e3779b97f4a7c15ULL ^ (len * 0xff51afd7ed558ccdULL);
+    size_t n = len < ARCHIVE_TOKEN_MAX ? len : ARCHIVE_TOKEN_MAX;
+    return hash_span((const unsigned char *)tok, n, n);
+}
+
+void archive_token_hash_each(const char *text, size_t len, archive_token_hash_fn fn, void *arg)
+{
+    tables_init();
+    const unsigned char *s = (const unsigned char *)text;
     size_t i = 0;
     while (i < len) {
-        unsigned char chunk[8] = {0};
-        size_t n = len - i < 8 ? len - i : 8;
-        for (size_t j = 0; j < n; j++)
-            chunk[j] = lower[s[i + j]];
-        uint64_t w;
-        memcpy(&w, chunk, 8);
-        h = mix64(h ^ w) + 0x9e3779b97f4a7c15ULL;
-        i += n;
+        while (i < len && cls[s[i]] != C_ALNUM)
+            i++;
+        if (i >= len)
+            break;
+        size_t joined_start = i, last_alnum_end = i;
+        int inner_joiner = 0, pending = 0;
+        while (i < len && cls[s[i]] != C_SEP) {
+            if (cls[s[i]] == C_JOIN) {
+                pending = 1;
+                i++;
+                continue;
+            }
+            size_t start = i;
+            while (i < len && cls[s[i]] == C_ALNUM)
+                i++;
+            size_t n = i - start;
+            fn(arg, hash_span(s + start, n < ARCHIVE_TOKEN_MAX ? n : ARCHIVE_TOKEN_MAX, len - start));
+            inner_joiner |= pending;
+            pending = 0;
+            last_alnum_end = i;
+        }
+        if (inner_joiner) {
+            size_t n = last_alnum_end - joined_start;
+            fn(arg, hash_span(s + joined_start, n < ARCHIVE_TOKEN_MAX ? n : ARCHIVE_TOKEN_MAX,
+                              len - joined_start));
+        }
     }
-    return mix64(h);
 }

@@ -26,4 +26,10 @@ void archive_token_each(const char *s, size_t len, archive_token_fn fn, void *ar
 int archive_token_is_single(const char *text, size_t len);
 uint64_t archive_token_hash(const char *tok, size_t len); /* of the lower-cased token */
 
+/* Same tokens as archive_token_each, but hands out only each token's
+ * archive_token_hash, computed while scanning (the writer's fast path: no
+ * copy, one pass). Added for the archive writer. */
+typedef void (*archive_token_hash_fn)(void *arg, uint64_t hash);
+void archive_token_hash_each(const char *s, size_t len, archive_token_hash_fn fn, void *arg);
+
 #endif

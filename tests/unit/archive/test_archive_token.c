@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -93,6 +94,51 @@ static void hash_ignores_case(void **state)
     assert_true(archive_token_hash("192.0.2.5", 9) != archive_token_hash("192.0.2.6", 9));
 }
 
+struct hashes {
+    uint64_t v[4096];
+    int count;
+};
+
+static void add_hash_of(void *arg, const char *tok, size_t len)
+{
+    struct hashes *h = arg;
+    assert_true(h->count < 4096);
+    h->v[h->count++] = archive_token_hash(tok, len);
+}
+
+static void add_hash(void *arg, uint64_t hash)
+{
+    struct hashes *h = arg;
+    assert_true(h->count < 4096);
+    h->v[h->count++] = hash;
+}
+
+/* The writer's one-pass hashing gives exactly the tokens search looks up. */
+static void hash_each_matches_tokens(void **state)
+{
+    static char text[3000];
+    static struct hashes a, b;
+    const char alphabet[] = "aZ09.-_@ :/\x80\xffQ";
+    srand(11);
+    for (int round = 0; round < 200; round++) {
+        size_t len = (size_t)(rand() % (int)sizeof(text));
+        for (size_t i = 0; i < len; i++)
+            text[i] = rand() % 3 ? alphabet[rand() % (int)(sizeof(alphabet) - 1)] : (char)rand();
+        a.count = b.count = 0;
+        archive_token_each(text, len, add_hash_of, &a);
+        archive_token_hash_each(text, len, add_hash, &b);
+        assert_int_equal(a.count, b.count);
+        assert_memory_equal(a.v, b.v, sizeof(uint64_t) * (size_t)a.count);
+    }
+    char longtok[300];
+    memset(longtok, 'X', sizeof(longtok));
+    a.count = b.count = 0;
+    archive_token_each(longtok, sizeof(longtok), add_hash_of, &a);
+    archive_token_hash_each(longtok, sizeof(longtok), add_hash, &b);
+    assert_int_equal(b.count, 1);
+    assert_true(a.v[0] == b.v[0]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -103,6 +149,7 @@ int main(void)
         cmocka_unit_test(long_tokens_are_cut),
         cmocka_unit_test(single_token_check),
         cmocka_unit_test(hash_ignores_case),
+        cmocka_unit_test(hash_each_matches_tokens),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
