@@ -24,6 +24,7 @@
 
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -123,6 +124,7 @@ struct intake {
 
     struct ym_batch *cur;  /* being filled */
     struct ym_batch *full; /* complete, waiting for room in out */
+    uint32_t cur_relp;     /* RELP records in cur: their senders wait for the ack */
     int paused;            /* stream reading stopped (no batch or out full) */
     int64_t paused_since_ns;
     int64_t now_ns; /* wall clock of the current read */
@@ -175,12 +177,14 @@ static struct ym_record *add_record(struct intake *in, const char *msg, size_t l
             if (ym_batch_full(in->cur)) {
                 in->full = in->cur;
                 in->cur = NULL;
+                in->cur_relp = 0;
                 push_full(in);
             }
             return rec;
         }
         in->full = in->cur;
         in->cur = NULL;
+        in->cur_relp = 0;
     }
     return NULL;
 }
@@ -192,6 +196,7 @@ static void flush_due(struct intake *in, int force)
         if (force || age_ms >= in->flush_ms) {
             in->full = in->cur;
             in->cur = NULL;
+            in->cur_relp = 0;
         }
     }
     push_full(in);
@@ -259,6 +264,9 @@ static void conn_free(struct conn *c)
 /* Unlinks c; it is freed by free_dead once no event can name it. */
 static void conn_close(struct intake *in, struct conn *c)
 {
+    ym_log(YM_LOG_DEBUG, "%s %s: closed (eof %d, %zu bytes unread, %u unanswered)",
+           ym_transport_name(c->transport), c->peer_text, c->eof, c->len,
+           c->win ? c->win->count : 0u);
     epoll_ctl(in->epfd, EPOLL_CTL_DEL, c->fd, NULL);
     close(c->fd);
     c->closed = 1;
@@ -364,6 +372,7 @@ static size_t relp_process(struct intake *in, struct conn *c)
                 if (dl > YM_LOG_MAX_BYTES)
                     in->local.truncated++;
                 fill_record(in, rec, YM_TR_RELP, &c->peer, &c->cache);
+                in->cur_relp++;
                 rec->ack = ((uint64_t)c->id << 32) | fr.txnr;
                 intake_relp_window_push(c->win, fr.txnr, INTAKE_RELP_RSP_OK, 0);
                 in->local.relp_unacked++;
@@ -549,6 +558,10 @@ static void accept_all(struct intake *in, struct listener *l)
         }
         int one = 1;
         setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof one);
+        /* RELP answers are small writes the sender waits for: Nagle plus
+         * the sender's delayed ACK would hold each one ~40 ms */
+        if (l->transport == YM_TR_RELP)
+            setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
         c->next = in->conns;
         if (in->conns)
             in->conns->prev = c;
@@ -732,11 +745,17 @@ static void *intake_main(void *arg)
     struct intake *in = arg;
     struct epoll_event evs[EVENTS_MAX];
     while (!atomic_load(&in->stopping)) {
-        int n = epoll_wait(in->epfd, evs, EVENTS_MAX, wait_timeout_ms(in));
+        /* RELP senders wait for our answer before sending more (their
+         * window): once nothing else is ready, hand their records on at
+         * once instead of waiting for flush_ms. */
+        int relp_waiting = in->cur_relp && in->cur && in->cur->count && !in->full;
+        int n = epoll_wait(in->epfd, evs, EVENTS_MAX, relp_waiting ? 0 : wait_timeout_ms(in));
         if (n < 0 && errno != EINTR) {
             ym_log(YM_LOG_ERROR, "intake: epoll_wait: %s", strerror(errno));
             break;
         }
+        if (n == 0 && relp_waiting)
+            flush_due(in, 1);
         for (int i = 0; i < n; i++) {
             int type = *(int *)evs[i].data.ptr;
             if (type == EV_WAKE) {
