@@ -86,9 +86,9 @@ static int split_csv(const char *s, const char *end, struct ym_arena *arena, str
             while (s < end && *s != ',')
                 s++;
         } else {
-            const char *c = memchr(s, ',', (size_t)(end - s));
-            if (!c)
-                c = end;
+            const char *c = s;
+            while (c < end && *c != ',')
+                c++;
             out->p[k] = s;
             out->len[k] = (uint32_t)(c - s);
             s = c;
@@ -166,10 +166,7 @@ static const char *threat_action(const char *v, size_t n)
     return NULL;
 }
 
-static void add_static(struct ym_fields *f, enum parse_ecs_id id, const char *s)
-{
-    ecs_add(f, id, s, strlen(s));
-}
+#define add_static(f, id, lit) ecs_add((f), (id), lit, sizeof(lit) - 1)
 
 /* "Name(1234)" -> name and id; "(9999)" is URL filtering. */
 static void add_threat(struct ym_fields *f, const char *v, size_t n)
@@ -269,7 +266,7 @@ static void map_session(struct ym_fields *f, const struct panos_line *line)
     if (COL(PS_DST_IP))
         parse_vendor_add_ip(f, ECS_DESTINATION_IP, v, n);
     if (fam)
-        add_static(f, ECS_NETWORK_TYPE, fam == 6 ? "ipv6" : "ipv4");
+        ecs_add(f, ECS_NETWORK_TYPE, fam == 6 ? "ipv6" : "ipv4", 4);
     if (COL(PS_SRC_PORT))
         parse_vendor_add_int(f, ECS_SOURCE_PORT, v, n);
     if (COL(PS_DST_PORT))
@@ -369,6 +366,8 @@ static void map_severity(struct ym_fields *f, const struct panos_line *line)
 static void map_generic_extras(struct ym_fields *f, const struct panos_line *line)
 {
     for (int slot = 0; slot < PS_COUNT; slot++) {
+        if (!line->layout->col[slot])
+            continue;
         const char *name = parse_panos_extra_name((enum panos_slot)slot);
         const char *v;
         size_t n;
@@ -387,7 +386,7 @@ static void map_traffic(struct ym_fields *f, const struct panos_line *line, cons
                          : EQ("drop") ? "flow_dropped"
                          : EQ("deny") ? "flow_denied" : NULL;
     if (action)
-        add_static(f, ECS_EVENT_ACTION, action);
+        ecs_add(f, ECS_EVENT_ACTION, action, strlen(action));
     add_static(f, ECS_EVENT_KIND, "event");
     ecs_add_array(f, ECS_EVENT_CATEGORY, STR("network"));
     int allowed = COL(PS_ACTION) ? action_allowed(v, n) : -1;
@@ -407,7 +406,7 @@ static void map_threat(struct ym_fields *f, const struct panos_line *line, const
     const char *action = threat_action(v, n);
     int is_url = EQ("url");
     if (action)
-        add_static(f, ECS_EVENT_ACTION, action);
+        ecs_add(f, ECS_EVENT_ACTION, action, strlen(action));
     add_static(f, ECS_EVENT_KIND, "alert");
     ecs_add_array(f, ECS_EVENT_CATEGORY, STR("intrusion_detection"));
     ecs_add_array(f, ECS_EVENT_CATEGORY, STR("threat"));
@@ -451,7 +450,7 @@ static void map_decryption(struct ym_fields *f, const struct panos_line *line,
     else if (allowed == 0)
         ecs_add_array(f, ECS_EVENT_TYPE, STR("denied"));
     int failed = COL(PS_DEC_ERROR) || allowed != 1;
-    add_static(f, ECS_EVENT_OUTCOME, failed ? "failure" : "success");
+    ecs_add(f, ECS_EVENT_OUTCOME, failed ? "failure" : "success", 7);
     if (COL(PS_TLS_VERSION)) {
         if (n > 3 && !memcmp(v, "TLS", 3)) {
             ym_fields_add(f, YM_FIELD_DYNAMIC, "tls.version", v + 3, n - 3);
@@ -507,7 +506,7 @@ static void map_globalprotect(struct ym_fields *f, const struct panos_line *line
         }
     }
     if (fam)
-        add_static(f, ECS_NETWORK_TYPE, fam == 6 ? "ipv6" : "ipv4");
+        ecs_add(f, ECS_NETWORK_TYPE, fam == 6 ? "ipv6" : "ipv4", 4);
     if (COL(PS_PUBLIC_IP) || COL(PS_PUBLIC_IP6))
         parse_vendor_add_ip(f, ECS_SOURCE_NAT_IP, v, n);
     if (COL(PS_SRC_USER)) {
@@ -565,7 +564,8 @@ static void panos_map(const struct parse_ctx *ctx, const struct panos_line *line
         rec->time_ns = t;
     if (COL(PS_DEVICE_NAME))
         ecs_add(f, ECS_OBSERVER_HOSTNAME, v, n);
-    map_generic_extras(f, line);
+    if (line->layout)
+        map_generic_extras(f, line);
 
     switch (kind) {
     case PK_TRAFFIC:

@@ -105,58 +105,59 @@ const struct panos_layout *parse_panos_layout(const char *type, size_t len)
     return NULL;
 }
 
+static const char *const extra_names[PS_COUNT] = {
+    [PS_VSYS] = "panw.panos.virtual_sys",
+    [PS_LOG_PROFILE] = "panw.panos.log_profile",
+    [PS_SESSION] = "panw.panos.flow_id",
+    [PS_FLAGS] = "panw.panos.flags",
+    [PS_ACTION] = "panw.panos.action",
+    [PS_URL_CAT] = "panw.panos.url.category",
+    [PS_SEQ] = "panw.panos.sequence_number",
+    [PS_ACTION_FLAGS] = "panw.panos.action_flags",
+    [PS_SRC_LOC] = "panw.panos.source.location",
+    [PS_DST_LOC] = "panw.panos.destination.location",
+    [PS_END_REASON] = "panw.panos.endreason",
+    [PS_ACTION_SOURCE] = "panw.panos.action_source",
+    [PS_THREAT_CAT] = "panw.panos.threat_category",
+    [PS_CONTENT_VER] = "panw.panos.content_version",
+    [PS_TUNNEL_TYPE] = "panw.panos.tunnel_type",
+    [PS_PARENT_SESSION] = "panw.panos.parent_session.id",
+    [PS_REPORT_ID] = "panw.panos.wildfire.report_id",
+    [PS_FILE_TYPE] = "panw.panos.file.type",
+    [PS_XFF] = "panw.panos.xff",
+    [PS_SENDER] = "panw.panos.email.sender",
+    [PS_SUBJECT] = "panw.panos.email.subject",
+    [PS_RECIPIENT] = "panw.panos.email.recipient",
+    [PS_OBJECT] = "panw.panos.object",
+    [PS_MODULE] = "panw.panos.module",
+    [PS_CMD] = "panw.panos.cmd",
+    [PS_CLIENT] = "panw.panos.client",
+    [PS_RESULT] = "panw.panos.result",
+    [PS_PATH] = "panw.panos.path",
+    [PS_BEFORE] = "panw.panos.before_change_detail",
+    [PS_AFTER] = "panw.panos.after_change_detail",
+    [PS_STAGE] = "panw.panos.stage",
+    [PS_AUTH_METHOD] = "panw.panos.auth_method",
+    [PS_SRC_REGION] = "panw.panos.source.region",
+    [PS_CLIENT_VER] = "panw.panos.client_ver",
+    [PS_REASON] = "panw.panos.reason",
+    [PS_ERROR] = "panw.panos.error",
+    [PS_STATUS] = "panw.panos.status",
+    [PS_LOCATION] = "panw.panos.location",
+    [PS_CONNECT_METHOD] = "panw.panos.connect_method",
+    [PS_PORTAL] = "panw.panos.portal",
+    [PS_HIP_NAME] = "panw.panos.hip.name",
+    [PS_HIP_TYPE] = "panw.panos.hip.type",
+    [PS_TLS_KEYX] = "panw.panos.tls.key_exchange",
+    [PS_TLS_AUTH] = "panw.panos.tls.auth",
+    [PS_ROOT_CN] = "panw.panos.root_cn",
+    [PS_DEC_ERROR] = "panw.panos.decrypt_error",
+    [PS_DATASOURCE] = "panw.panos.datasource",
+    [PS_AUTH_SERVER] = "panw.panos.auth_server_profile",
+    [PS_AUTH_FACTOR] = "panw.panos.auth_factor",
+};
+
 const char *parse_panos_extra_name(enum panos_slot slot)
 {
-    switch (slot) {
-    case PS_VSYS: return "panw.panos.virtual_sys";
-    case PS_LOG_PROFILE: return "panw.panos.log_profile";
-    case PS_SESSION: return "panw.panos.flow_id";
-    case PS_FLAGS: return "panw.panos.flags";
-    case PS_ACTION: return "panw.panos.action";
-    case PS_URL_CAT: return "panw.panos.url.category";
-    case PS_SEQ: return "panw.panos.sequence_number";
-    case PS_ACTION_FLAGS: return "panw.panos.action_flags";
-    case PS_SRC_LOC: return "panw.panos.source.location";
-    case PS_DST_LOC: return "panw.panos.destination.location";
-    case PS_END_REASON: return "panw.panos.endreason";
-    case PS_ACTION_SOURCE: return "panw.panos.action_source";
-    case PS_THREAT_CAT: return "panw.panos.threat_category";
-    case PS_CONTENT_VER: return "panw.panos.content_version";
-    case PS_TUNNEL_TYPE: return "panw.panos.tunnel_type";
-    case PS_PARENT_SESSION: return "panw.panos.parent_session.id";
-    case PS_REPORT_ID: return "panw.panos.wildfire.report_id";
-    case PS_FILE_TYPE: return "panw.panos.file.type";
-    case PS_XFF: return "panw.panos.xff";
-    case PS_SENDER: return "panw.panos.email.sender";
-    case PS_SUBJECT: return "panw.panos.email.subject";
-    case PS_RECIPIENT: return "panw.panos.email.recipient";
-    case PS_OBJECT: return "panw.panos.object";
-    case PS_MODULE: return "panw.panos.module";
-    case PS_CMD: return "panw.panos.cmd";
-    case PS_CLIENT: return "panw.panos.client";
-    case PS_RESULT: return "panw.panos.result";
-    case PS_PATH: return "panw.panos.path";
-    case PS_BEFORE: return "panw.panos.before_change_detail";
-    case PS_AFTER: return "panw.panos.after_change_detail";
-    case PS_STAGE: return "panw.panos.stage";
-    case PS_AUTH_METHOD: return "panw.panos.auth_method";
-    case PS_SRC_REGION: return "panw.panos.source.region";
-    case PS_CLIENT_VER: return "panw.panos.client_ver";
-    case PS_REASON: return "panw.panos.reason";
-    case PS_ERROR: return "panw.panos.error";
-    case PS_STATUS: return "panw.panos.status";
-    case PS_LOCATION: return "panw.panos.location";
-    case PS_CONNECT_METHOD: return "panw.panos.connect_method";
-    case PS_PORTAL: return "panw.panos.portal";
-    case PS_HIP_NAME: return "panw.panos.hip.name";
-    case PS_HIP_TYPE: return "panw.panos.hip.type";
-    case PS_TLS_KEYX: return "panw.panos.tls.key_exchange";
-    case PS_TLS_AUTH: return "panw.panos.tls.auth";
-    case PS_ROOT_CN: return "panw.panos.root_cn";
-    case PS_DEC_ERROR: return "panw.panos.decrypt_error";
-    case PS_DATASOURCE: return "panw.panos.datasource";
-    case PS_AUTH_SERVER: return "panw.panos.auth_server_profile";
-    case PS_AUTH_FACTOR: return "panw.panos.auth_factor";
-    default: return NULL;
-    }
+    return (unsigned)slot < PS_COUNT ? extra_names[slot] : NULL;
 }
