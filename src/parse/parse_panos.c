@@ -188,8 +188,10 @@ static void add_threat(struct ym_fields *f, const char *v, size_t n)
     while (name_len && v[name_len - 1] == ' ')
         name_len--;
     parse_vendor_add_dyn(f, "panw.panos.threat.id", id, id_len);
-    if (name_len)
+    if (name_len) {
         parse_vendor_add_dyn(f, "panw.panos.threat.name", v, name_len);
+        ecs_add(f, ECS_MESSAGE, v, name_len);
+    }
     else if (id_len == 4 && !memcmp(id, "9999", 4))
         parse_vendor_add_dyn(f, "panw.panos.threat.name", STR("URL-filtering"));
 }
@@ -405,6 +407,8 @@ static void map_threat(struct ym_fields *f, const struct panos_line *line, const
     size_t n = sub_len;
     const char *action = threat_action(v, n);
     int is_url = EQ("url");
+    int is_file = EQ("virus") || EQ("wildfire") || EQ("wildfire-virus") || EQ("file") ||
+                  EQ("data") || EQ("ml-virus");
     if (action)
         ecs_add(f, ECS_EVENT_ACTION, action, strlen(action));
     add_static(f, ECS_EVENT_KIND, "alert");
@@ -416,10 +420,12 @@ static void map_threat(struct ym_fields *f, const struct panos_line *line, const
     if (COL(PS_THREAT))
         add_threat(f, v, n);
     if (COL(PS_MISC)) {
-        if (is_url || (n > 7 && !memcmp(v, "http", 4)))
+        if (is_url)
             add_url(f, v, n);
-        else
+        else if (is_file)
             ecs_add(f, ECS_FILE_NAME, v, n);
+        else
+            ym_fields_add(f, YM_FIELD_DYNAMIC, "panw.panos.threat.resource", v, n);
     }
     if (COL(PS_DIRECTION)) {
         if (EQ("client-to-server") || EQ("0"))
