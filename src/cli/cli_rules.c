@@ -1,0 +1,462 @@
+/* cli_rules: `yamori rules check|test|reload` for the analyst writing and
+ * maintaining detection rules.
+ *
+ *   check [DIR|FILE...] [--json]   load and compile every rule, say which
+ *        are ok, inactive (logsource we never receive), unsupported or in
+ *        error, with file, line and reason. Exit 1 when any rule is in error.
+ *   test RULE_OR_DIR LOGFILE [--kind K] [--json]   parse LOGFILE as
+ *        `yamori parse` does and print which line fires which rule
+ *        (lines counted from 1; correlations name the line that completed
+ *        them, windows use the logs' own timestamps).
+ *   reload --pid PID   check the default rule set, then send SIGHUP to the
+ *        running server, which compiles the set beside the old one and
+ *        swaps it in (the old one stays if the new does not compile).
+ *
+ * Rule directory when none is given: $YAMORI_RULES, else ./rules (running
+ * from the source tree), else <prefix>/share/yamori/rules next to the
+ * binary, else <binary dir>/../rules. The mapping files logsources.yaml
+ * and placeholders.yaml come from the first given directory that has them,
+ * else from the default directory.
+ * Main thread only. Exit: 0 ok, 1 rule errors or I/O failure, 2 usage. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "core/ym_batch.h"
+#include "core/ym_buf.h"
+#include "core/ym_time.h"
+#include "detect/detect.h"
+#include "parse/parse.h"
+
+static void usage(FILE *to)
+{
+    fprintf(to,
+            "Usage: yamori rules check [DIR|FILE...] [--json]\n"
+            "       yamori rules test RULE_OR_DIR LOGFILE [--kind KIND] [--tz ZONE] [--json]\n"
+            "       yamori rules reload --pid PID\n"
+            "\n"
+            "check   loads every Sigma rule and reports ok / inactive / unsupported / error\n"
+            "        with file, line and reason; exit status 1 when a rule is in error.\n"
+            "        --json prints one object per rule:\n"
+            "        {\"file\",\"line\",\"id\",\"title\",\"status\",\"reason\"}.\n"
+            "test    parses LOGFILE (one log per line, as `yamori parse`) and prints which\n"
+            "        line fires which rule; --json prints {\"line\",\"rule\",\"title\",...} per\n"
+            "        detection. --kind selects the device kind (default auto: every rule).\n"
+            "reload  checks the rules, then asks the server (PID) to reload them (SIGHUP).\n"
+            "\n"
+            "Options:\n"
+            "  --rules DIR          default rule directory (else $YAMORI_RULES, ./rules,\n"
+            "                       <prefix>/share/yamori/rules)\n"
+            "  --logsources FILE    logsource and field mapping (default DIR/logsources.yaml)\n"
+            "  --placeholders FILE  values for |expand (default DIR/placeholders.yaml)\n"
+            "  --all                check: list ok rules too (default: only problems)\n"
+            "  --help               this text\n");
+}
+
+static int is_file(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static int is_dir(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* The default rule directory (see the header comment), or NULL. */
+static const char *default_rules_dir(char *buf, size_t len)
+{
+    const char *env = getenv("YAMORI_RULES");
+    if (env && *env && is_dir(env))
+        return env;
+    if (is_file("rules/logsources.yaml"))
+        return "rules";
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    if (n > 0) {
+        exe[n] = 0;
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = 0;
+            const char *cands[] = {"%s/../share/yamori/rules", "%s/../rules"};
+            for (size_t i = 0; i < 2; i++) {
+                char p[PATH_MAX + 64];
+                snprintf(p, sizeof(p), cands[i], exe);
+                char lp[PATH_MAX + 96];
+                snprintf(lp, sizeof(lp), "%s/logsources.yaml", p);
+                if (is_file(lp)) {
+                    snprintf(buf, len, "%s", p);
+                    return buf;
+                }
+            }
+        }
+    }
+    return NULL;
+}
+
+/* Mapping file `name` from the first rule dir that has it, else the default dir. */
+static const char *mapping_file(const char *given, const char *name, char **dirs, int ndirs,
+                                const char *defdir, char *buf, size_t len)
+{
+    if (given)
+        return given;
+    for (int i = 0; i < ndirs; i++) {
+        if (!is_dir(dirs[i]))
+            continue;
+        snprintf(buf, len, "%s/%s", dirs[i], name);
+        if (is_file(buf))
+            return buf;
+    }
+    if (defdir) {
+        snprintf(buf, len, "%s/%s", defdir, name);
+        if (is_file(buf))
+            return buf;
+    }
+    return NULL;
+}
+
+struct opts {
+    int json, all;
+    const char *kind, *tz, *rules_dir, *logsources, *placeholders;
+    long pid;
+};
+
+static int parse_opts(int argc, char **argv, struct opts *o, const char *sub)
+{
+    static const struct option lopts[] = {
+        {"json", no_argument, NULL, 'j'},           {"all", no_argument, NULL, 'a'},
+        {"kind", required_argument, NULL, 'k'},     {"tz", required_argument, NULL, 'z'},
+        {"rules", required_argument, NULL, 'r'},    {"logsources", required_argument, NULL, 'l'},
+        {"placeholders", required_argument, NULL, 'p'}, {"pid", required_argument, NULL, 'P'},
+        {"data", required_argument, NULL, 'd'},     {"config", required_argument, NULL, 'c'},
+        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
+    };
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "", lopts, NULL)) != -1) {
+        switch (c) {
+        case 'j': o->json = 1; break;
+        case 'a': o->all = 1; break;
+        case 'k': o->kind = optarg; break;
+        case 'z': o->tz = optarg; break;
+        case 'r': o->rules_dir = optarg; break;
+        case 'l': o->logsources = optarg; break;
+        case 'p': o->placeholders = optarg; break;
+        case 'P': {
+            char *end;
+            errno = 0;
+            o->pid = strtol(optarg, &end, 10);
+            if (errno || *end || o->pid <= 1)
+                return cli_usage_error("rules", "--pid needs a process id");
+            break;
+        }
+        case 'd': case 'c': break;
+        case 'h': usage(stdout); return -1;
+        default:
+            return cli_usage_error("rules", "%s: unknown option or missing value: %s (see --help)",
+                                   sub, argv[optind - 1]);
+        }
+    }
+    return 0;
+}
+
+static void print_report_json(const struct detect_report *r)
+{
+    struct ym_buf b = YM_BUF_INIT;
+    ym_buf_adds(&b, "{\"file\":");
+    ym_buf_json_qstr(&b, r->file, strlen(r->file));
+    ym_buf_printf(&b, ",\"line\":%d,\"id\":", r->line);
+    ym_buf_json_qstr(&b, r->id, strlen(r->id));
+    ym_buf_adds(&b, ",\"title\":");
+    ym_buf_json_qstr(&b, r->title, strlen(r->title));
+    ym_buf_printf(&b, ",\"status\":\"%s\",\"reason\":", detect_rule_status_name(r->status));
+    ym_buf_json_qstr(&b, r->reason, strlen(r->reason));
+    ym_buf_adds(&b, "}\n");
+    fputs(b.data, stdout);
+    ym_buf_free(&b);
+}
+
+/* Compiles dirs (or the default dir) into *set; prints nothing. */
+static int compile(const struct opts *o, char **dirs, int ndirs, int include_inactive,
+                   struct detect_set **set, struct detect_reports *rep, const char *sub)
+{
+    char defbuf[PATH_MAX], lsbuf[PATH_MAX + 32], phbuf[PATH_MAX + 32];
+    const char *defdir = o->rules_dir ? o->rules_dir : default_rules_dir(defbuf, sizeof(defbuf));
+    const char *one[1];
+    const char *const *paths = (const char *const *)dirs;
+    if (ndirs == 0) {
+        if (!defdir)
+            return cli_usage_error("rules", "%s: no rule directory given and none found "
+                                            "(set YAMORI_RULES or use --rules DIR)", sub);
+        one[0] = defdir;
+        paths = one;
+        ndirs = 1;
+    }
+    struct detect_config cfg = {
+        .rule_paths = paths,
+        .rule_path_count = (size_t)ndirs,
+        .logsources_path = mapping_file(o->logsources, "logsources.yaml", (char **)paths, ndirs,
+                                        defdir, lsbuf, sizeof(lsbuf)),
+        .placeholders_path = mapping_file(o->placeholders, "placeholders.yaml", (char **)paths,
+                                          ndirs, defdir, phbuf, sizeof(phbuf)),
+        .include_inactive = include_inactive,
+    };
+    struct ym_error err;
+    memset(&err, 0, sizeof(err));
+    enum ym_status st = detect_set_compile(&cfg, set, rep, &err);
+    if (st != YM_OK) {
+        if (err.line)
+            return cli_error("rules", "%s:%d: %s", err.file, err.line, err.reason);
+        return cli_error("rules", "%s%s%s", err.file, err.file[0] ? ": " : "", err.reason);
+    }
+    return CLI_OK;
+}
+
+static int cmd_check(int argc, char **argv)
+{
+    struct opts o = {0};
+    int rc = parse_opts(argc, argv, &o, "check");
+    if (rc)
+        return rc < 0 ? CLI_OK : rc;
+    struct detect_set *set = NULL;
+    struct detect_reports rep = {0};
+    int64_t t0 = ym_time_mono_ns();
+    rc = compile(&o, argv + optind, argc - optind, 1, &set, &rep, "check");
+    if (rc != CLI_OK)
+        return rc;
+    double ms = (double)(ym_time_mono_ns() - t0) / 1e6;
+    for (size_t i = 0; i < rep.count; i++) {
+        const struct detect_report *r = &rep.v[i];
+        if (o.json) {
+            print_report_json(r);
+        } else if (o.all || r->status != DETECT_RULE_OK) {
+            printf("%s:%d: %s: %s%s%s%s%s\n", r->file, r->line, detect_rule_status_name(r->status),
+                   r->id[0] ? r->id : "-", r->title[0] ? " (" : "", r->title,
+                   r->title[0] ? ")" : "", "");
+            if (r->reason[0])
+                printf("    %s\n", r->reason);
+        }
+    }
+    size_t ok = detect_reports_count(&rep, DETECT_RULE_OK);
+    size_t inactive = detect_reports_count(&rep, DETECT_RULE_INACTIVE);
+    size_t unsup = detect_reports_count(&rep, DETECT_RULE_UNSUPPORTED);
+    size_t errors = detect_reports_count(&rep, DETECT_RULE_ERROR);
+    fprintf(o.json ? stderr : stdout,
+            "%zu rules: %zu ok, %zu inactive, %zu unsupported, %zu error%s; compiled %zu into %zu "
+            "pattern database%s in %.0f ms\n",
+            rep.count, ok, inactive, unsup, errors, errors == 1 ? "" : "s",
+            detect_set_rule_count(set), detect_set_field_db_count(set),
+            detect_set_field_db_count(set) == 1 ? "" : "s", ms);
+    detect_reports_free(&rep);
+    detect_set_unref(set);
+    return errors ? CLI_FAIL : CLI_OK;
+}
+
+struct test_ctx {
+    int json;
+    unsigned long line;
+    unsigned long hits;
+    struct ym_buf out;
+};
+
+static int on_hit(void *arg, const struct ym_record *rec, const struct detect_hit *h)
+{
+    struct test_ctx *t = arg;
+    struct ym_buf *b = &t->out;
+    (void)rec;
+    t->hits++;
+    if (t->json) {
+        ym_buf_printf(b, "{\"line\":%lu,\"rule\":", t->line);
+        ym_buf_json_qstr(b, h->rule->id, strlen(h->rule->id));
+        ym_buf_adds(b, ",\"title\":");
+        ym_buf_json_qstr(b, h->rule->title, strlen(h->rule->title));
+        ym_buf_printf(b, ",\"level\":\"%s\"", detect_level_name(h->rule->level));
+        ym_buf_adds(b, ",\"fields\":[");
+        for (unsigned i = 0; i < h->field_count; i++) {
+            if (i)
+                ym_buf_addc(b, ',');
+            ym_buf_json_qstr(b, h->fields[i], strlen(h->fields[i]));
+        }
+        ym_buf_addc(b, ']');
+        if (h->rule->correlation) {
+            ym_buf_adds(b, ",\"group\":");
+            ym_buf_json_qstr(b, h->group, strlen(h->group));
+            ym_buf_printf(b, ",\"count\":%llu", (unsigned long long)h->count);
+        }
+        ym_buf_adds(b, "}\n");
+    } else {
+        ym_buf_printf(b, "%lu: %s [%s] %s", t->line, h->rule->id, detect_level_name(h->rule->level),
+                      h->rule->title);
+        if (h->rule->correlation)
+            ym_buf_printf(b, " (group %s, count %llu)", h->group, (unsigned long long)h->count);
+        else if (h->field_count) {
+            ym_buf_adds(b, " (");
+            for (unsigned i = 0; i < h->field_count; i++)
+                ym_buf_printf(b, "%s%s", i ? ", " : "", h->fields[i]);
+            ym_buf_adds(b, ")");
+        }
+        ym_buf_addc(b, '\n');
+    }
+    return 0;
+}
+
+/* Parses and matches the batch in input order; line numbers in lines[]. */
+static void run_batch(struct ym_batch *b, const unsigned long *lines, struct detect_set *set,
+                      struct detect_scratch *s, struct test_ctx *t, struct parse_stats *ps)
+{
+    parse_batch(b, 0, ps);
+    for (uint32_t i = 0; i < b->count; i++) {
+        t->line = lines[i];
+        detect_set_match(set, s, &b->recs[i], on_hit, t);
+    }
+    fwrite(t->out.data ? t->out.data : "", 1, t->out.len, stdout);
+    ym_buf_clear(&t->out);
+    b->count = 0;
+    ym_arena_reset(&b->arena);
+}
+
+static int cmd_test(int argc, char **argv)
+{
+    struct opts o = {.kind = "auto", .tz = ""};
+    int rc = parse_opts(argc, argv, &o, "test");
+    if (rc)
+        return rc < 0 ? CLI_OK : rc;
+    if (argc - optind != 2)
+        return cli_usage_error("rules", "test needs RULE_OR_DIR and LOGFILE (see --help)");
+    if (strcmp(o.kind, "auto") && !parse_decoder_find(o.kind))
+        return cli_usage_error("rules", "unknown kind '%s' (see yamori parse --help)", o.kind);
+    const char *logpath = argv[optind + 1];
+    struct detect_set *set = NULL;
+    struct detect_reports rep = {0};
+    rc = compile(&o, argv + optind, 1, strcmp(o.kind, "auto") == 0, &set, &rep, "test");
+    if (rc != CLI_OK)
+        return rc;
+    for (size_t i = 0; i < rep.count; i++)
+        if (rep.v[i].status == DETECT_RULE_ERROR || rep.v[i].status == DETECT_RULE_UNSUPPORTED)
+            fprintf(stderr, "yamori rules: %s:%d: %s: %s\n", rep.v[i].file, rep.v[i].line,
+                    detect_rule_status_name(rep.v[i].status), rep.v[i].reason);
+    detect_reports_free(&rep);
+
+    FILE *in = strcmp(logpath, "-") ? fopen(logpath, "rb") : stdin;
+    if (!in) {
+        detect_set_unref(set);
+        return cli_error("rules", "cannot open %s: %s", logpath, strerror(errno));
+    }
+    struct ym_device dev = {.id = 0, .name = "rules-test", .tenant = YM_TENANT_UNASSIGNED,
+                            .kind = o.kind, .timezone = o.tz, .configured = 0};
+    struct ym_batch_pool *pool = ym_batch_pool_create(1);
+    struct ym_batch *b = NULL;
+    struct detect_scratch *s = detect_scratch_create(set);
+    unsigned long *lines = calloc(YM_BATCH_MAX_RECORDS, sizeof(*lines));
+    if (!pool || !s || !lines || ym_batch_pool_get(pool, 0, &b) != YM_OK) {
+        if (in != stdin)
+            fclose(in);
+        free(lines);
+        detect_scratch_destroy(s);
+        ym_batch_pool_destroy(pool);
+        detect_set_unref(set);
+        return cli_error("rules", "out of memory");
+    }
+    struct test_ctx t = {.json = o.json, .out = YM_BUF_INIT};
+    struct parse_stats ps = {0};
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t got;
+    unsigned long lineno = 0, logs = 0;
+    int64_t now = ym_time_now_ns();
+    rc = CLI_OK;
+    while ((got = getline(&line, &cap, in)) >= 0) {
+        lineno++;
+        size_t n = (size_t)got;
+        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+            n--;
+        if (n == 0)
+            continue;
+        if (ym_batch_full(b))
+            run_batch(b, lines, set, s, &t, &ps);
+        struct ym_record *r = ym_batch_add(b, line, n);
+        if (!r) {
+            run_batch(b, lines, set, s, &t, &ps);
+            if (!(r = ym_batch_add(b, line, n))) {
+                rc = cli_error("rules", "cannot hold line %lu (%zu bytes)", lineno, n);
+                break;
+            }
+        }
+        lines[b->count - 1] = lineno;
+        r->device = &dev;
+        r->transport = YM_TR_FILE;
+        r->received_ns = now;
+        logs++;
+    }
+    if (rc == CLI_OK)
+        run_batch(b, lines, set, s, &t, &ps);
+    if (rc == CLI_OK && ferror(in))
+        rc = cli_error("rules", "read failed on %s: %s", logpath, strerror(errno));
+    fprintf(stderr, "%lu log%s, %lu detection%s (%llu unparsed)\n", logs, logs == 1 ? "" : "s",
+            t.hits, t.hits == 1 ? "" : "s", (unsigned long long)ps.unparsed);
+    free(line);
+    free(lines);
+    ym_buf_free(&t.out);
+    if (in != stdin)
+        fclose(in);
+    ym_batch_put(b);
+    ym_batch_pool_destroy(pool);
+    detect_scratch_destroy(s);
+    detect_set_unref(set);
+    return rc;
+}
+
+static int cmd_reload(int argc, char **argv)
+{
+    struct opts o = {0};
+    int rc = parse_opts(argc, argv, &o, "reload");
+    if (rc)
+        return rc < 0 ? CLI_OK : rc;
+    if (!o.pid)
+        return cli_usage_error("rules", "reload needs --pid PID of `yamori serve`");
+    struct detect_set *set = NULL;
+    struct detect_reports rep = {0};
+    rc = compile(&o, argv + optind, argc - optind, 0, &set, &rep, "reload");
+    if (rc != CLI_OK)
+        return rc;
+    size_t errors = detect_reports_count(&rep, DETECT_RULE_ERROR);
+    for (size_t i = 0; i < rep.count; i++)
+        if (rep.v[i].status == DETECT_RULE_ERROR)
+            fprintf(stderr, "yamori rules: %s:%d: %s\n", rep.v[i].file, rep.v[i].line, rep.v[i].reason);
+    size_t active = detect_set_rule_count(set);
+    detect_reports_free(&rep);
+    detect_set_unref(set);
+    if (errors)
+        return cli_error("rules", "reload: %zu rule(s) in error; fix them first (the server keeps "
+                                  "its running set)", errors);
+    if (kill((pid_t)o.pid, SIGHUP) != 0)
+        return cli_error("rules", "reload: cannot signal %ld: %s", o.pid, strerror(errno));
+    printf("rules checked (%zu active); asked pid %ld to reload\n", active, o.pid);
+    return CLI_OK;
+}
+
+int cli_rules_main(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? CLI_USAGE : CLI_OK;
+    }
+    const char *sub = argv[1];
+    if (strcmp(sub, "check") == 0)
+        return cmd_check(argc - 1, argv + 1);
+    if (strcmp(sub, "test") == 0)
+        return cmd_test(argc - 1, argv + 1);
+    if (strcmp(sub, "reload") == 0)
+        return cmd_reload(argc - 1, argv + 1);
+    return cli_usage_error("rules", "unknown subcommand '%s' (check, test or reload)", sub);
+}
