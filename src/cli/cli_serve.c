@@ -123,6 +123,8 @@ struct housekeeping {
     struct intake_devices *devices;
     struct serve_pipeline *pipe;
     int64_t started_ns;
+    int retention_days;       /* per-minute counts are kept as long as logs */
+    int64_t last_prune_ns;
     int64_t unknown_since_ns; /* senders seen since then are written again */
     struct intake_unknown_sender *changed;
     size_t changed_count, changed_cap;
@@ -226,6 +228,13 @@ static void housekeeping_run(struct housekeeping *hk, int running)
             hk->last_st = st;
     }
     serve_pipeline_minutes_take(hk->pipe, put_minute, hk);
+    if (now - hk->last_prune_ns >= 3600 * YM_NS_PER_S && hk->last_st == YM_OK) {
+        hk->last_prune_ns = now;
+        enum ym_status st = state_db_minutes_prune(
+            hk->db, now - (int64_t)hk->retention_days * YM_NS_PER_DAY, NULL);
+        if (st != YM_OK)
+            hk->last_st = st;
+    }
     if (hk->last_st != YM_OK) {
         state_db_rollback(hk->db);
         YM_LOG_RATELIMITED(YM_LOG_ERROR, "state.db: could not save counters: %s",
@@ -483,7 +492,8 @@ int cli_serve_main(int argc, char **argv)
     ym_log(YM_LOG_INFO, "serve: started (pid %d)", (int)getpid());
 
     hk = (struct housekeeping){.db = db, .in = in, .devices = devices, .pipe = pipe,
-                               .started_ns = ym_time_now_ns()};
+                               .started_ns = ym_time_now_ns(),
+                               .retention_days = cfg->retention_days};
     int64_t last_hk = 0;
     for (;;) {
         struct timespec tick = {0, 250 * 1000000L};

@@ -62,6 +62,30 @@ static uint64_t get(const struct counters *c, const char *name)
     return 0;
 }
 
+/* Logs per tenant over the last hour, from the per-minute counts. */
+#define MAX_TENANTS 256
+struct tenant_hour {
+    char tenant[MAX_TENANTS][72];
+    uint64_t logs[MAX_TENANTS];
+    int count;
+};
+
+static int sum_minute(void *arg, const struct state_db_minute *m)
+{
+    struct tenant_hour *h = arg;
+    int i;
+    for (i = 0; i < h->count; i++)
+        if (!strcmp(h->tenant[i], m->tenant))
+            break;
+    if (i == h->count) {
+        if (h->count == MAX_TENANTS)
+            return 0;
+        snprintf(h->tenant[h->count++], sizeof h->tenant[0], "%s", m->tenant);
+    }
+    h->logs[i] += m->logs;
+    return 0;
+}
+
 struct usage_list {
     struct archive_usage *v;
     size_t count, cap;
@@ -111,7 +135,8 @@ static double ratio(const struct archive_usage *u)
 }
 
 static void print_json(const char *data_dir, int running, int have_state,
-                       const struct counters *c, const struct usage_list *l)
+                       const struct counters *c, const struct tenant_hour *h,
+                       const struct usage_list *l)
 {
     struct ym_buf b = YM_BUF_INIT;
     ym_buf_adds(&b, "{\"data_dir\":");
@@ -129,6 +154,13 @@ static void print_json(const char *data_dir, int running, int have_state,
             ym_buf_addc(&b, ',');
         ym_buf_json_qstr(&b, c->name[i], strlen(c->name[i]));
         ym_buf_printf(&b, ":%llu", (unsigned long long)c->value[i]);
+    }
+    ym_buf_adds(&b, "},\"last_hour\":{");
+    for (int i = 0; i < h->count; i++) {
+        if (i)
+            ym_buf_addc(&b, ',');
+        ym_buf_json_qstr(&b, h->tenant[i], strlen(h->tenant[i]));
+        ym_buf_printf(&b, ":%llu", (unsigned long long)h->logs[i]);
     }
     ym_buf_adds(&b, "},\"usage\":[");
     for (size_t i = 0; i < l->count; i++) {
@@ -152,7 +184,8 @@ static void print_json(const char *data_dir, int running, int have_state,
 }
 
 static void print_text(const char *data_dir, int running, int have_state,
-                       const struct counters *c, const struct usage_list *l, const char *tenant)
+                       const struct counters *c, const struct tenant_hour *h,
+                       const struct usage_list *l, const char *tenant)
 {
     printf("Data directory: %s\n", data_dir);
     if (!have_state) {
@@ -208,6 +241,13 @@ static void print_text(const char *data_dir, int running, int have_state,
                (unsigned long long)get(c, "intake.connections_total"),
                (unsigned long long)get(c, "intake.relp_unacked"),
                (unsigned long long)get(c, "intake.paused_ms"));
+    }
+    if (have_state) {
+        printf("\nLogs in the last hour per tenant:\n");
+        if (!h->count)
+            printf("  (none)\n");
+        for (int i = 0; i < h->count; i++)
+            printf("  %-20s %12llu\n", h->tenant[i], (unsigned long long)h->logs[i]);
     }
     printf("\nDisk usage per tenant and day%s%s:\n", tenant ? " of tenant " : "",
            tenant ? tenant : "");
@@ -278,8 +318,12 @@ int cli_stats_main(int argc, char **argv)
     int rc = CLI_OK;
     enum ym_status st = state_db_open(cfg->data_dir, STATE_DB_READER, &db, &err);
     int have_state = st == YM_OK;
+    struct tenant_hour *hour = ym_xcalloc(1, sizeof *hour);
     if (st == YM_OK)
         st = state_db_counters_each(db, NULL, collect, counters);
+    if (st == YM_OK)
+        st = state_db_minutes_each(db, tenant, ym_time_now_ns() - 3600 * YM_NS_PER_S, 0,
+                                   sum_minute, hour);
     else if (st == YM_ENOTFOUND)
         st = YM_OK;
     if (st != YM_OK) {
@@ -295,13 +339,14 @@ int cli_stats_main(int argc, char **argv)
     } else {
         int running = serve_running(cfg->data_dir);
         if (json)
-            print_json(cfg->data_dir, running, have_state, counters, &usage_l);
+            print_json(cfg->data_dir, running, have_state, counters, hour, &usage_l);
         else
-            print_text(cfg->data_dir, running, have_state, counters, &usage_l, tenant);
+            print_text(cfg->data_dir, running, have_state, counters, hour, &usage_l, tenant);
     }
     free(usage_l.v);
 out:
     state_db_close(db);
+    free(hour);
     free(counters);
     ym_config_free(cfg);
     return rc;

@@ -412,3 +412,21 @@ enum ym_status state_db_minutes_each(struct state_db *s, const char *tenant, int
     sqlite3_finalize(st);
     return res;
 }
+
+enum ym_status state_db_minutes_prune(struct state_db *s, int64_t before_ns, uint64_t *removed)
+{
+    if (s->mode != STATE_DB_WRITER)
+        return YM_EINVAL;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "DELETE FROM minute_counts WHERE minute_ns < ?1", -1, &st,
+                           NULL) != SQLITE_OK)
+        return db_fail(s, NULL, "prune minute counts");
+    sqlite3_bind_int64(st, 1, before_ns);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return db_fail(s, NULL, "prune minute counts");
+    if (removed)
+        *removed = (uint64_t)sqlite3_changes(s->db);
+    return YM_OK;
+}

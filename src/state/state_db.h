@@ -106,5 +106,8 @@ typedef int (*state_db_minute_fn)(void *arg, const struct state_db_minute *m);
  * ordered by minute, tenant, device. */
 enum ym_status state_db_minutes_each(struct state_db *db, const char *tenant, int64_t from_ns,
                                      int64_t to_ns, state_db_minute_fn fn, void *arg);
+/* Forgets counts of minutes before before_ns (retention of the counts);
+ * *removed (may be NULL) says how many rows went. */
+enum ym_status state_db_minutes_prune(struct state_db *db, int64_t before_ns, uint64_t *removed);
 
 #endif

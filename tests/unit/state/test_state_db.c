@@ -208,6 +208,15 @@ static void minute_counts_add_within_the_minute(void **state)
     assert_int_equal(all.count, 2);
     assert_string_equal(all.device[0], "fw1");
     assert_string_equal(all.device[1], "ids");
+
+    /* Pruning forgets the minutes before the bound, keeps the rest. */
+    uint64_t removed = 0;
+    assert_int_equal(state_db_minutes_prune(w, t0 + 60 * YM_NS_PER_S, &removed), YM_OK);
+    assert_int_equal(removed, 2);
+    struct minutes left = {0};
+    assert_int_equal(state_db_minutes_each(w, NULL, 0, 0, collect_minute, &left), YM_OK);
+    assert_int_equal(left.count, 1);
+    assert_int_equal(left.logs[0], 2);
     state_db_close(w);
 }
 
