@@ -156,7 +156,13 @@ int search_eval_node(const struct search_node *n, struct search_eval_ctx *ctx)
     case SEARCH_NODE_EXISTS:
     case SEARCH_NODE_CIDR:
     case SEARCH_NODE_RANGE:
-        return n->source == SEARCH_SRC_ECS ? match_ecs(n, ctx) : match_meta(n, e);
+        if (n->source != SEARCH_SRC_ECS)
+            return match_meta(n, e);
+        if (n->raw_hint && !(n->raw_hint_glob
+                                 ? search_text_has_glob_word(raw, raw_len, n->raw_hint, n->raw_hint_len)
+                                 : search_text_has_word(raw, raw_len, n->raw_hint, n->raw_hint_len)))
+            return 0; /* the value is not even in the line: no need to parse */
+        return match_ecs(n, ctx);
     }
     return 0;
 }

@@ -301,6 +301,53 @@ static int field_from_token(struct parser *p, const struct tok *t, const char **
     return 1;
 }
 
+/* Address and port fields: decoders copy their values from the line
+ * unchanged, so the value's text is in the line (bloom words, raw hints). */
+static int verbatim_field(const char *name)
+{
+    size_t n = strlen(name);
+    return (n > 3 && !strcmp(name + n - 3, ".ip")) || (n > 5 && !strcmp(name + n - 5, ".port"));
+}
+
+/* The raw-line pre-check of a field term (see raw_hint in the header). */
+static void set_raw_hint(struct parser *p, struct search_node *n)
+{
+    static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    if (n->source != SEARCH_SRC_ECS || !verbatim_field(n->field))
+        return;
+    if (n->type == SEARCH_NODE_FIELD_EQ && n->has_num) {
+        /* port:0443 is 443 in the line; a fraction is in no port. */
+        if (n->num != (double)(long long)n->num || n->num < 0 || n->num > 1e15)
+            return;
+        char *h = ym_arena_printf(p->arena, "%lld", (long long)n->num);
+        if (!h)
+            return;
+        n->raw_hint = h;
+        n->raw_hint_len = strlen(h);
+    } else if (n->type == SEARCH_NODE_FIELD_EQ && search_text_is_word(n->text, n->text_len)) {
+        n->raw_hint = n->text;
+        n->raw_hint_len = n->text_len;
+    } else if (n->type == SEARCH_NODE_CIDR && n->prefix_bits >= 104 && !memcmp(n->addr, mapped, 12)) {
+        /* 198.51.100.0/24 -> some word of the line matches "198.51.100.*". */
+        unsigned octets = (n->prefix_bits - 96) / 8;
+        char *h = ym_arena_alloc(p->arena, 20);
+        if (!h)
+            return;
+        size_t len = 0;
+        for (unsigned i = 0; i < octets; i++)
+            len += (size_t)snprintf(h + len, 20 - len, "%u.", n->addr[12 + i]);
+        if (octets < 4) {
+            h[len++] = '*';
+        } else {
+            len--; /* a /32: the address itself, without the last dot */
+        }
+        h[len] = '\0';
+        n->raw_hint = h;
+        n->raw_hint_len = len;
+        n->raw_hint_glob = octets < 4;
+    }
+}
+
 /* The value of a field term: `*`, a glob, ip/bits, or a literal. quoted:
  * came from "..." (no wildcard, exists or CIDR reading). */
 static struct search_node *value_node(struct parser *p, const struct tok *t, int quoted,
@@ -350,8 +397,10 @@ static struct search_node *value_node(struct parser *p, const struct tok *t, int
             }
         }
     }
-    if (n)
+    if (n) {
         set_field(p, n, field, src, id);
+        set_raw_hint(p, n);
+    }
     return n;
 }
 
@@ -725,12 +774,6 @@ static int inner_words(struct ym_arena *a, const char *text, size_t len, int end
     return in.ok;
 }
 
-static int verbatim_field(const char *name)
-{
-    size_t n = strlen(name);
-    return (n > 3 && !strcmp(name + n - 3, ".ip")) || (n > 5 && !strcmp(name + n - 5, ".port"));
-}
-
 static int required_words(struct ym_arena *a, const struct search_node *n, struct words *out)
 {
     switch (n->type) {
@@ -741,9 +784,9 @@ static int required_words(struct ym_arena *a, const struct search_node *n, struc
     case SEARCH_NODE_PHRASE:
         return inner_words(a, n->text, n->text_len, 0, out);
     case SEARCH_NODE_FIELD_EQ:
-        if (n->source == SEARCH_SRC_ECS && verbatim_field(n->field) &&
-            search_text_is_word(n->text, n->text_len) && n->text_len <= ARCHIVE_TOKEN_MAX)
-            return words_add(a, out, n->text, n->text_len, 1);
+        /* The raw-line hint is the value as the line must hold it. */
+        if (n->raw_hint && !n->raw_hint_glob && n->raw_hint_len <= ARCHIVE_TOKEN_MAX)
+            return words_add(a, out, n->raw_hint, n->raw_hint_len, 1);
         return 1;
     case SEARCH_NODE_AND:
         for (size_t i = 0; i < n->kid_count; i++)

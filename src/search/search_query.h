@@ -76,6 +76,12 @@ struct search_node {
     unsigned prefix_bits;     /* CIDR, counted on the 128-bit form */
     int has_num;              /* FIELD_EQ whose value is a number */
     double num;               /* RANGE bound; FIELD_EQ number */
+    /* Cheap test before parsing: a word (or, if raw_hint_glob, a word
+     * pattern) the raw line must hold for this term to be true. Set for
+     * address and port fields, whose values decoders copy verbatim. */
+    const char *raw_hint;
+    size_t raw_hint_len;
+    int raw_hint_glob;
     struct search_node **kids; /* AND, OR (>= 2), NOT (1) */
     size_t kid_count;
 };

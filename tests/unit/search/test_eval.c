@@ -219,6 +219,15 @@ static void fields_are_parsed_only_when_raw_checks_pass(void **state)
     assert_int_equal(fx->parses, 0);
     YES("deny source.ip:198.51.100.7");
     assert_true(fx->parses >= 1);
+    /* Address and port values are copied from the line by decoders: when
+     * the line lacks the text, the term is false without parsing. */
+    fx->parses = 0;
+    NO("source.ip:203.0.113.9");
+    NO("source.ip:203.0.113.0/24");
+    NO("destination.port:8443");
+    assert_int_equal(fx->parses, 0);
+    YES("source.ip:198.51.0.0/16");
+    assert_true(fx->parses >= 1);
 }
 
 static void without_fields_field_terms_are_false(void **state)

@@ -204,6 +204,8 @@ static void bloom_words_are_what_every_match_contains(void **state)
     assert_string_equal(words("Deny TCP"), "deny tcp");
     assert_string_equal(words("source.ip:198.51.100.7"), "198.51.100.7");
     assert_string_equal(words("destination.port:443"), "443");
+    assert_string_equal(words("destination.port:0443"), "443");
+    assert_string_equal(words("destination.port:1.5"), "");
     /* Values a decoder may rewrite, meta fields, NOT, wildcards: nothing. */
     assert_string_equal(words("event.action:deny"), "");
     assert_string_equal(words("tenant:acme"), "");
