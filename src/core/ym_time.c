@@ -77,6 +77,33 @@ size_t ym_time_format_rfc3339_offset(int64_t t_ns, int offset_s, char *out, size
     int n;
     if (out_len == 0)
         return 0;
+    if (offset_s == 0 && y >= 0 && y <= 9999 && out_len > 24) {
+        /* The common case (every parsed log's @timestamp) without snprintf:
+         * the same text, several times faster. */
+        static const char d2[] = "000102030405060708091011121314151617181920212223242526272829"
+                                 "303132333435363738394041424344454647484950515253545556575859"
+                                 "606162636465666768697071727374757677787980818283848586878889"
+                                 "90919293949596979899";
+        const unsigned f[4] = {(unsigned)(y / 100), (unsigned)(y % 100), m, d};
+        memcpy(out, d2 + 2 * f[0], 2);
+        memcpy(out + 2, d2 + 2 * f[1], 2);
+        out[4] = '-';
+        memcpy(out + 5, d2 + 2 * f[2], 2);
+        out[7] = '-';
+        memcpy(out + 8, d2 + 2 * f[3], 2);
+        out[10] = 'T';
+        memcpy(out + 11, d2 + 2 * (rem / 3600), 2);
+        out[13] = ':';
+        memcpy(out + 14, d2 + 2 * (rem / 60 % 60), 2);
+        out[16] = ':';
+        memcpy(out + 17, d2 + 2 * (rem % 60), 2);
+        out[19] = '.';
+        out[20] = (char)('0' + ms / 100);
+        memcpy(out + 21, d2 + 2 * (ms % 100), 2);
+        out[23] = 'Z';
+        out[24] = '\0';
+        return 24;
+    }
     if (offset_s == 0) {
         n = snprintf(out, out_len, "%04lld-%02u-%02uT%02d:%02d:%02d.%03lldZ", (long long)y, m, d,
                      (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60), (long long)ms);
