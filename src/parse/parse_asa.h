@@ -96,10 +96,16 @@ struct asa_msg {
 typedef enum ym_status (*asa_handler_fn)(struct asa_msg *m);
 
 /* ECS classification shared by many ids. */
+struct asa_lit {
+    const char *s;
+    uint8_t n;
+};
+#define ASA_LIT(x) {x, sizeof(x) - 1}
+
 struct asa_profile {
-    const char *cat[2];
-    const char *type[3];
-    const char *outcome;
+    struct asa_lit cat[2];
+    struct asa_lit type[3];
+    struct asa_lit outcome;
 };
 
 enum {
@@ -141,8 +147,8 @@ struct asa_def {
     uint32_t id;
     asa_handler_fn fn;
     uint8_t profile;
-    const char *action;
-    const char *reason; /* fixed event.reason, or NULL */
+    struct asa_lit action;
+    struct asa_lit reason; /* fixed event.reason, or {0} */
 };
 
 /* FTD overrides of the classification (parse_ftd.c); NULL when none. */
@@ -176,6 +182,9 @@ void asa_app_proto(struct asa_msg *m, struct parse_slice word);
 void asa_user(struct asa_msg *m, struct parse_slice u);
 /* The word names a transport we know (any case). */
 int asa_proto_known(struct parse_slice word);
+/* Adds a time field as RFC 3339 UTC with milliseconds, written by hand
+ * into the arena (no snprintf on the hot path). */
+void asa_add_time(struct asa_msg *m, enum parse_ecs_id id, int64_t t_ns);
 /* event.duration, and event.start/end around the log time. */
 void asa_duration(struct asa_msg *m, int64_t dur_ns);
 /* "H:MM:SS" or "0h:32m:16s" -> ns; -1 when not a duration. */
@@ -249,11 +258,30 @@ static inline int asa_cur_lit(struct asa_cur *c, const char *lit)
     c->p += n;
     return 1;
 }
+/* memmem for the short needles of this decoder: memchr on the first byte,
+ * then memcmp (glibc's two-way memmem costs more to set up than it saves). */
+static inline const char *asa_memfind(const char *h, size_t hl, const char *n, size_t nl)
+{
+    if (nl == 0)
+        return h;
+    if (hl < nl)
+        return NULL;
+    const char *last = h + (hl - nl);
+    while (h <= last) {
+        h = memchr(h, n[0], (size_t)(last - h) + 1);
+        if (!h)
+            return NULL;
+        if (memcmp(h + 1, n + 1, nl - 1) == 0)
+            return h;
+        h++;
+    }
+    return NULL;
+}
 /* Finds lit at or after c; advances past it. */
 static inline int asa_cur_find(struct asa_cur *c, const char *lit)
 {
     size_t n = strlen(lit);
-    const char *hit = memmem(c->p, (size_t)(c->end - c->p), lit, n);
+    const char *hit = asa_memfind(c->p, (size_t)(c->end - c->p), lit, n);
     if (!hit)
         return 0;
     c->p = hit + n;
@@ -262,7 +290,7 @@ static inline int asa_cur_find(struct asa_cur *c, const char *lit)
 /* Finds lit; returns where it starts (NULL when absent); c does not move. */
 static inline const char *asa_cur_peek(const struct asa_cur *c, const char *lit)
 {
-    return memmem(c->p, (size_t)(c->end - c->p), lit, strlen(lit));
+    return asa_memfind(c->p, (size_t)(c->end - c->p), lit, strlen(lit));
 }
 /* The next word (up to a space); skips leading spaces. */
 static inline struct parse_slice asa_cur_word(struct asa_cur *c)

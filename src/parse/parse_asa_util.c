@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "core/ym_arena.h"
 #include "core/ym_time.h"
 
 static const char *const extra_names[ASA_X__COUNT][2] = {
@@ -171,13 +172,17 @@ void asa_ep_emit(struct asa_msg *m, int dst, const struct asa_ep *ep)
     if (ep->user.len)
         emit_user(m, dst, ep->user);
     if (ep->mapped_addr.len) {
+        int same_ip = ep->mapped_addr.len == ep->addr.len &&
+                      memcmp(ep->mapped_addr.p, ep->addr.p, ep->addr.len) == 0;
+        /* The mapped pair is written only when NAT changed something: most
+         * connections are not translated and these would repeat the real pair. */
+        if (same_ip && ep->mapped_port == ep->port)
+            return;
         asa_extra(m, dst ? ASA_X_MAPPED_DESTINATION_IP : ASA_X_MAPPED_SOURCE_IP, ep->mapped_addr.p,
                   ep->mapped_addr.len);
         if (ep->mapped_port >= 0)
             asa_extra_int(m, dst ? ASA_X_MAPPED_DESTINATION_PORT : ASA_X_MAPPED_SOURCE_PORT,
                           ep->mapped_port);
-        int same_ip = ep->mapped_addr.len == ep->addr.len &&
-                      memcmp(ep->mapped_addr.p, ep->addr.p, ep->addr.len) == 0;
         if (!same_ip && asa_is_ip(ep->mapped_addr.p, ep->mapped_addr.len)) {
             ecs_add(m->f, dst ? ECS_DESTINATION_NAT_IP : ECS_SOURCE_NAT_IP, ep->mapped_addr.p,
                     ep->mapped_addr.len);
@@ -272,43 +277,44 @@ int asa_ep_read(struct asa_cur *c, int with_iface, struct asa_ep *ep)
 struct proto_name {
     const char *lower;
     const char *iana;
+    uint8_t lower_len, iana_len;
 };
 
+#define PROTO(l, i) {l, i, sizeof(l) - 1, sizeof(i) - 1}
 static const struct proto_name protos[] = {
-    {"tcp", "6"},   {"udp", "17"},  {"icmp", "1"},  {"icmp6", "58"}, {"gre", "47"},
-    {"esp", "50"},  {"ah", "51"},   {"sctp", "132"}, {"igmp", "2"},  {"ipv6-icmp", "58"},
+    PROTO("tcp", "6"),  PROTO("udp", "17"), PROTO("icmp", "1"),    PROTO("icmp6", "58"),
+    PROTO("gre", "47"), PROTO("esp", "50"), PROTO("ah", "51"),     PROTO("sctp", "132"),
+    PROTO("igmp", "2"), PROTO("ipv6-icmp", "58"),
 };
+#undef PROTO
 
-void asa_app_proto(struct asa_msg *m, struct parse_slice w)
+/* Index of the protocol named w (any case), or -1. */
+static int proto_index(struct parse_slice w)
 {
+    if (!w.len || w.len > 9)
+        return -1;
     for (size_t i = 0; i < sizeof protos / sizeof protos[0]; i++) {
-        const char *l = protos[i].lower;
-        size_t n = strlen(l), k = 0;
-        if (n != w.len)
-            continue;
-        while (k < n && (w.p[k] | 0x20) == l[k])
-            k++;
-        if (k == n) {
-            ecs_add(m->f, ECS_NETWORK_PROTOCOL, l, n);
-            return;
-        }
-    }
-}
-
-int asa_proto_known(struct parse_slice w)
-{
-    if (!w.len || w.len > 10)
-        return 0;
-    for (size_t i = 0; i < sizeof protos / sizeof protos[0]; i++) {
-        if (strlen(protos[i].lower) != w.len)
+        if (protos[i].lower_len != w.len)
             continue;
         size_t k = 0;
         while (k < w.len && (w.p[k] | 0x20) == protos[i].lower[k])
             k++;
         if (k == w.len)
-            return 1;
+            return (int)i;
     }
-    return 0;
+    return -1;
+}
+
+void asa_app_proto(struct asa_msg *m, struct parse_slice w)
+{
+    int i = proto_index(w);
+    if (i >= 0)
+        ecs_add(m->f, ECS_NETWORK_PROTOCOL, protos[i].lower, protos[i].lower_len);
+}
+
+int asa_proto_known(struct parse_slice w)
+{
+    return proto_index(w) >= 0;
 }
 
 void asa_proto(struct asa_msg *m, struct parse_slice w)
@@ -322,20 +328,11 @@ void asa_proto(struct asa_msg *m, struct parse_slice w)
         ecs_add(m->f, ECS_NETWORK_IANA_NUMBER, w.p, w.len);
         return;
     }
-    char low[12];
-    for (size_t i = 0; i < w.len; i++) {
-        char c = w.p[i];
-        low[i] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
-    }
-    low[w.len] = 0;
-    for (size_t i = 0; i < sizeof protos / sizeof protos[0]; i++) {
-        if (strcmp(low, protos[i].lower) == 0) {
-            ecs_add(m->f, ECS_NETWORK_TRANSPORT, protos[i].lower, strlen(protos[i].lower));
-            /* Elastic leaves SCTP without a number; we give it (132). */
-            ecs_add(m->f, ECS_NETWORK_IANA_NUMBER, protos[i].iana, strlen(protos[i].iana));
-            return;
-        }
-    }
+    int i = proto_index(w);
+    if (i < 0)
+        return;
+    ecs_add(m->f, ECS_NETWORK_TRANSPORT, protos[i].lower, protos[i].lower_len);
+    ecs_add(m->f, ECS_NETWORK_IANA_NUMBER, protos[i].iana, protos[i].iana_len);
 }
 
 int64_t asa_parse_duration(struct parse_slice s)
@@ -362,12 +359,51 @@ int64_t asa_parse_duration(struct parse_slice s)
     return ((part[0] * 60 + part[1]) * 60 + part[2]) * 1000000000LL;
 }
 
-static void add_time(struct asa_msg *m, enum parse_ecs_id id, int64_t t_ns)
+static void put2(char *p, unsigned v)
 {
-    char buf[40];
-    size_t n = ym_time_format_rfc3339(t_ns, buf, sizeof buf);
-    if (n && n < sizeof buf)
-        ym_fields_add_copy(m->f, (uint16_t)id, parse_ecs_name(id), buf, n);
+    p[0] = (char)('0' + v / 10 % 10);
+    p[1] = (char)('0' + v % 10);
+}
+
+void asa_add_time(struct asa_msg *m, enum parse_ecs_id id, int64_t t_ns)
+{
+    /* 2026-11-22T10:00:00.000Z */
+    int64_t secs = t_ns / 1000000000LL;
+    int64_t ms = (t_ns % 1000000000LL) / 1000000;
+    if (ms < 0) {
+        ms += 1000;
+        secs--;
+    }
+    int64_t days = secs / 86400, rem = secs % 86400;
+    if (rem < 0) {
+        rem += 86400;
+        days--;
+    }
+    int64_t y;
+    unsigned mo, d;
+    ym_time_civil_from_days(days, &y, &mo, &d);
+    if (y < 0 || y > 9999)
+        return;
+    char *p = ym_arena_alloc(m->f->arena, 24);
+    if (!p)
+        return;
+    put2(p, (unsigned)(y / 100));
+    put2(p + 2, (unsigned)(y % 100));
+    p[4] = '-';
+    put2(p + 5, mo);
+    p[7] = '-';
+    put2(p + 8, d);
+    p[10] = 'T';
+    put2(p + 11, (unsigned)(rem / 3600));
+    p[13] = ':';
+    put2(p + 14, (unsigned)(rem / 60 % 60));
+    p[16] = ':';
+    put2(p + 17, (unsigned)(rem % 60));
+    p[19] = '.';
+    p[20] = (char)('0' + ms / 100);
+    put2(p + 21, (unsigned)(ms % 100));
+    p[23] = 'Z';
+    ym_fields_add(m->f, (uint16_t)id, parse_ecs_name(id), p, 24);
 }
 
 void asa_duration(struct asa_msg *m, int64_t dur_ns)
@@ -377,7 +413,7 @@ void asa_duration(struct asa_msg *m, int64_t dur_ns)
     ecs_add_int(m->f, ECS_EVENT_DURATION, dur_ns);
     int64_t end = m->hdr && m->hdr->time_ns ? m->hdr->time_ns : m->rec->time_ns;
     if (end) {
-        add_time(m, ECS_EVENT_START, end - dur_ns);
-        add_time(m, ECS_EVENT_END, end);
+        asa_add_time(m, ECS_EVENT_START, end - dur_ns);
+        asa_add_time(m, ECS_EVENT_END, end);
     }
 }

@@ -19,35 +19,35 @@
 
 /* Sorted by id. */
 static const struct asa_def ftd_defs[] = {
-    {103001, asa_h_reason_all, P_FTD_INFO, "firewall-rule", 0},
-    {109201, asa_h_uauth, P_FTD_INFO, "firewall-rule", 0},
-    {109207, asa_h_uauth, P_FTD_INFO, "firewall-rule", 0},
-    {109210, asa_h_uauth, P_FTD_INFO, "firewall-rule", 0},
-    {111008, asa_h_cmd, P_FTD_INFO, "firewall-rule", 0},
-    {113005, asa_h_aaa, P_FAIL_ONLY, "logon-failed", 0},
-    {113008, asa_h_aaa, P_OK_ONLY, "logged-in", 0},
-    {113009, asa_h_aaa, P_OK_ONLY, "logged-in", 0},
-    {113014, asa_h_aaa, P_FAIL_ONLY, "logon-failed", 0},
-    {113042, asa_h_from_to, P_FTD_INFO, "firewall-rule", 0},
-    {210007, asa_h_built, P_FTD_INFO, "firewall-rule", 0},
-    {302023, asa_h_teardown, P_FTD_INFO, "firewall-rule", 0},
-    {302304, asa_h_teardown, P_CONN_END_PLAIN, "flow-expiration", 0},
-    {305006, asa_h_src_dst, P_FTD_INFO, "firewall-rule", 0},
-    {305012, asa_h_translation, P_CONN_END_PLAIN, "flow-expiration", 0},
-    {305013, asa_h_src_dst, P_FTD_INFO, "firewall-rule", 0},
-    {313005, asa_h_icmp_nomatch, P_FTD_INFO, "firewall-rule", 0},
-    {401004, asa_h_shun, P_FTD_INFO, "firewall-rule", 0},
-    {500004, asa_h_from_to, P_FTD_INFO, "firewall-rule", 0},
-    {602101, asa_h_pmtu, P_NONE, "vpn-pmtu-d", 0},
-    {602303, asa_h_ipsec_sa, P_OK_ONLY, "created", 0},
-    {602304, asa_h_ipsec_sa, P_SA_END, "deleted", 0},
-    {716002, asa_h_group_user_ip, P_FTD_INFO, "firewall-rule", 0},
-    {716058, asa_h_group_user_ip, P_FTD_INFO, "firewall-rule", 0},
-    {716059, asa_h_group_user_ip, P_FTD_INFO, "firewall-rule", 0},
-    {722051, asa_h_group_user_ip, P_FTD_INFO, "firewall-rule", 0},
-    {722055, asa_h_group_user_ip, P_FTD_INFO, "firewall-rule", 0},
-    {746012, asa_h_user_identity, P_NONE, "client-vpn-connected", 0},
-    {746013, asa_h_user_identity, P_NONE, "client-vpn-disconnected", 0},
+    {103001, asa_h_reason_all, P_FTD_INFO, ASA_LIT("firewall-rule"), {0}},
+    {109201, asa_h_uauth, P_FTD_INFO, ASA_LIT("firewall-rule"), {0}},
+    {109207, asa_h_uauth, P_FTD_INFO, ASA_LIT("firewall-rule"), {0}},
+    {109210, asa_h_uauth, P_FTD_INFO, ASA_LIT("firewall-rule"), {0}},
+    {111008, asa_h_cmd, P_FTD_INFO, ASA_LIT("firewall-rule"), {0}},
+    {113005, asa_h_aaa, P_FAIL_ONLY, ASA_LIT("logon-failed"), {0}},
+    {113008, asa_h_aaa, P_OK_ONLY, ASA_LIT("logged-in"), {0}},
+    {113009, asa_h_aaa, P_OK_ONLY, ASA_LIT("logged-in"), {0}},
+    {113014, asa_h_aaa, P_FAIL_ONLY, ASA_LIT("logon-failed"), {0}},
+    {113042, asa_h_from_to, P_FTD_INFO, ASA_LIT("firewall-rule"), {0}},
+    {210007, asa_h_built, P_FTD_INFO, ASA_LIT("firewall-rule"), {0}},
+    {302023, asa_h_teardown, P_FTD_INFO, ASA_LIT("firewall-rule"), {0}},
+    {302304, asa_h_teardown, P_CONN_END_PLAIN, ASA_LIT("flow-expiration"), {0}},
+    {305006, asa_h_src_dst, P_FTD_INFO, ASA_LIT("firewall-rule"), {0}},
+    {305012, asa_h_translation, P_CONN_END_PLAIN, ASA_LIT("flow-expiration"), {0}},
+    {305013, asa_h_src_dst, P_FTD_INFO, ASA_LIT("firewall-rule"), {0}},
+    {313005, asa_h_icmp_nomatch, P_FTD_INFO, ASA_LIT("firewall-rule"), {0}},
+    {401004, asa_h_shun, P_FTD_INFO, ASA_LIT("firewall-rule"), {0}},
+    {500004, asa_h_from_to, P_FTD_INFO, ASA_LIT("firewall-rule"), {0}},
+    {602101, asa_h_pmtu, P_NONE, ASA_LIT("vpn-pmtu-d"), {0}},
+    {602303, asa_h_ipsec_sa, P_OK_ONLY, ASA_LIT("created"), {0}},
+    {602304, asa_h_ipsec_sa, P_SA_END, ASA_LIT("deleted"), {0}},
+    {716002, asa_h_group_user_ip, P_FTD_INFO, ASA_LIT("firewall-rule"), {0}},
+    {716058, asa_h_group_user_ip, P_FTD_INFO, ASA_LIT("firewall-rule"), {0}},
+    {716059, asa_h_group_user_ip, P_FTD_INFO, ASA_LIT("firewall-rule"), {0}},
+    {722051, asa_h_group_user_ip, P_FTD_INFO, ASA_LIT("firewall-rule"), {0}},
+    {722055, asa_h_group_user_ip, P_FTD_INFO, ASA_LIT("firewall-rule"), {0}},
+    {746012, asa_h_user_identity, P_NONE, ASA_LIT("client-vpn-connected"), {0}},
+    {746013, asa_h_user_identity, P_NONE, ASA_LIT("client-vpn-disconnected"), {0}},
 };
 
 const struct asa_def *parse_ftd_find_def(uint32_t id)
@@ -245,13 +245,6 @@ static int64_t parse_instant(struct parse_slice s)
     return t;
 }
 
-static void add_time(struct asa_msg *m, enum parse_ecs_id id, int64_t t_ns)
-{
-    char buf[40];
-    size_t n = ym_time_format_rfc3339(t_ns, buf, sizeof buf);
-    if (n && n < sizeof buf)
-        ym_fields_add_copy(m->f, (uint16_t)id, parse_ecs_name(id), buf, n);
-}
 
 static const struct {
     const char *text;
@@ -477,8 +470,8 @@ enum ym_status parse_ftd_security(struct asa_msg *m)
     int64_t dur_s;
     if (m->id == 430003 && slice_int(ev.v[K_DURATION], &dur_s) && dur_s >= 0 && log_ns) {
         ecs_add_int(m->f, ECS_EVENT_DURATION, dur_s * 1000000000LL);
-        add_time(m, ECS_EVENT_START, log_ns);
-        add_time(m, ECS_EVENT_END, log_ns + dur_s * 1000000000LL);
+        asa_add_time(m, ECS_EVENT_START, log_ns);
+        asa_add_time(m, ECS_EVENT_END, log_ns + dur_s * 1000000000LL);
     } else if (first_ns) {
         ecs_add(m->f, ECS_EVENT_START, fps.p, fps.len);
     }
