@@ -107,10 +107,12 @@ static int jtime(const struct parse_ctx *ctx, json_t *root, const char *path, in
                              ctx->now_ns, out_ns) == YM_OK;
 }
 
+/* product may be JSON text about to be freed: always copied. */
 static void add_vendor(struct ym_fields *f, const char *product)
 {
     ecs_add(f, ECS_OBSERVER_VENDOR, "Fireeye", 7);
-    ecs_add(f, ECS_OBSERVER_PRODUCT, product, strlen(product));
+    ym_fields_add_copy(f, ECS_OBSERVER_PRODUCT, parse_ecs_name(ECS_OBSERVER_PRODUCT), product,
+                       strlen(product));
 }
 
 /* --- NX eve records ---------------------------------------------------------- */
@@ -197,7 +199,12 @@ static void map_eve(const struct parse_ctx *ctx, json_t *eve, json_t *outer, str
         ecs_add_array(f, ECS_EVENT_CATEGORY, "file", 4);
     }
     ecs_add_array(f, ECS_EVENT_CATEGORY, "network", 7);
-    ecs_add_array(f, ECS_EVENT_TYPE, "info", 4);
+    json_t *act = jget(eve, "alert.action");
+    if (!strcmp(et, "alert") && json_is_string(act))
+        ecs_add_array(f, ECS_EVENT_TYPE, strcmp(json_string_value(act), "blocked") ? "allowed" : "denied",
+                      strcmp(json_string_value(act), "blocked") ? 7 : 6);
+    else
+        ecs_add_array(f, ECS_EVENT_TYPE, "info", 4);
     jadd(f, outer, "deviceid", "observer.serial_number", J_NUMSTR);
     jadd(f, outer, "meta_cbname", "observer.hostname", J_STR);
     jadd(f, outer, "meta_sip4", "observer.ip", J_STR);
@@ -324,6 +331,9 @@ void parse_fireeye_map_cef(const struct parse_ctx *ctx, const struct cef_event *
     const struct cef_text *cnc = parse_cef_get(ev, "cncHost");
     if (!cnc)
         cnc = parse_cef_custom(ev, "cncHost");
+    /* A callback's destination is the command-and-control host. */
+    if (!cnc && memmem(ev->name.p, ev->name.len, "callback", 8))
+        cnc = parse_cef_get(ev, "dhost");
     add_text(f, "fireeye.cnc.host", cnc);
     add_text(f, "threat.indicator.domain", cnc);
     add_text(f, "fireeye.cnc.port", parse_cef_custom(ev, "cncPort"));
