@@ -199,57 +199,63 @@ int asa_ep_read(struct asa_cur *c, int with_iface, struct asa_ep *ep)
     ep->port = -1;
     ep->mapped_port = -1;
     asa_cur_sp(c);
-    const char *s = c->p;
-    const char *e = s;
-    while (e < c->end && *e != ' ' && *e != ',')
-        e++;
-    if (e == s)
-        return 0;
-    const char *p = s;
-    if (with_iface) {
-        const char *colon = memchr(s, ':', (size_t)(e - s));
-        /* "2001:db8::1/80" has no interface: a short hex prefix followed
-         * by more colons is an IPv6 address. */
-        if (colon && colon - s <= 4 && memchr(colon + 1, ':', (size_t)(e - colon - 1))) {
-            int hex = 1;
-            for (const char *q = s; q < colon; q++)
-                if (!((*q >= '0' && *q <= '9') || (*q >= 'a' && *q <= 'f') || (*q >= 'A' && *q <= 'F')))
-                    hex = 0;
-            if (hex)
-                colon = NULL;
-        }
-        if (colon) {
-            ep->iface = asa_slice(s, colon);
-            p = colon + 1;
+    const char *s = c->p, *end = c->end;
+    /* One pass up to the end of the address: [iface:]addr then '/', '(', ' ' or ','. */
+    const char *colon1 = NULL, *colon2 = NULL, *p = s;
+    for (; p < end; p++) {
+        char ch = *p;
+        if (ch == ' ' || ch == ',' || ch == '/' || ch == '(')
+            break;
+        if (ch == ':') {
+            if (!colon1)
+                colon1 = p;
+            else if (!colon2)
+                colon2 = p;
         }
     }
-    const char *a = p;
-    while (p < e && *p != '/' && *p != '(')
-        p++;
+    if (p == s)
+        return 0;
+    const char *a = s;
+    if (with_iface && colon1) {
+        /* "2001:db8::1/80" has no interface: a short hex prefix followed
+         * by more colons is an IPv6 address. */
+        int v6 = 0;
+        if (colon2 && colon1 - s <= 4) {
+            v6 = 1;
+            for (const char *q = s; q < colon1; q++)
+                if (!((*q >= '0' && *q <= '9') || (*q >= 'a' && *q <= 'f') || (*q >= 'A' && *q <= 'F')))
+                    v6 = 0;
+        }
+        if (!v6) {
+            ep->iface = asa_slice(s, colon1);
+            a = colon1 + 1;
+        }
+    }
     ep->addr = asa_slice(a, p);
-    if (p < e && *p == '/') {
+    if (p < end && *p == '/') {
         p++;
         int64_t v = 0;
         const char *d = p;
-        while (p < e && *p >= '0' && *p <= '9' && p - d < 9)
+        while (p < end && *p >= '0' && *p <= '9' && p - d < 9)
             v = v * 10 + (*p++ - '0');
         if (p > d)
             ep->port = v;
     }
-    if (p < e && *p == '(') {
+    if (p < end && *p == '(') {
         const char *u = ++p;
-        const char *close = memchr(u, ')', (size_t)(c->end - u));
+        const char *close = memchr(u, ')', (size_t)(end - u));
         if (close) {
             if (memchr(u, '\\', (size_t)(close - u))) {
-                /* "(LOCAL\\user, 9999:SgtName)": the user, then the security group tag */
+                /* "(LOCAL\user, 9999:SgtName)": the user, then the security group tag */
                 const char *comma = memchr(u, ',', (size_t)(close - u));
                 ep->user = asa_slice(u, comma ? comma : close);
             }
-            if (close >= e) { /* "(LOCAL\some user)" may hold a space */
-                e = close + 1;
-            }
+            p = close + 1; /* "(LOCAL\some user)" may hold a space */
         }
     }
+    const char *e = p;
+    while (e < end && *e != ' ' && *e != ',')
+        e++;
     c->p = e;
     /* " (mapped/port)" right after */
     if (c->end - c->p > 2 && c->p[0] == ' ' && c->p[1] == '(') {
