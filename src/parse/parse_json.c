@@ -12,6 +12,7 @@
  * when it is broken JSON (fields read before the error are kept).
  * Thread-safe, no state. */
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -169,6 +170,8 @@ static struct ym_field *add_leaf(struct jscan *s, const char *v, size_t len)
 }
 
 static int scan_value(struct jscan *s, int depth, int in_array);
+static int scan_number(struct jscan *s, const char **v, size_t *n, int *is_float);
+static int parse_num(const char *v, size_t n, int is_float, struct ym_field *fld);
 
 /* Skips any value (used for arrays holding objects/arrays) without adding fields. */
 static int skip_value(struct jscan *s, int depth)
@@ -218,12 +221,26 @@ static int skip_value(struct jscan *s, int depth)
             return fail(s, "json: expected ',' or a closing bracket");
         }
     }
-    const char *st = s->p;
-    while (s->p < s->end && *s->p != ',' && *s->p != '}' && *s->p != ']' && *s->p != ' ' &&
-           *s->p != '\t' && *s->p != '\r' && *s->p != '\n')
-        s->p++;
-    if (s->p == st)
-        return fail(s, "json: expected a value");
+    if (c == 't' && s->end - s->p >= 4 && !memcmp(s->p, "true", 4)) {
+        s->p += 4;
+        return 0;
+    }
+    if (c == 'f' && s->end - s->p >= 5 && !memcmp(s->p, "false", 5)) {
+        s->p += 5;
+        return 0;
+    }
+    if (c == 'n' && s->end - s->p >= 4 && !memcmp(s->p, "null", 4)) {
+        s->p += 4;
+        return 0;
+    }
+    const char *v;
+    size_t n;
+    int is_float;
+    if (scan_number(s, &v, &n, &is_float))
+        return -1;
+    struct ym_field tmp;
+    if (!parse_num(v, n, is_float, &tmp))
+        return fail(s, "json: bad number");
     return 0;
 }
 
@@ -277,21 +294,39 @@ static int scan_object(struct jscan *s, int depth)
     }
 }
 
+static int scan_digits(struct jscan *s)
+{
+    const char *st = s->p;
+    while (s->p < s->end && *s->p >= '0' && *s->p <= '9')
+        s->p++;
+    return s->p > st;
+}
+
+/* A number in strict JSON grammar: -?(0|[1-9]d*)(.d+)?([eE][+-]?d+)? */
 static int scan_number(struct jscan *s, const char **v, size_t *n, int *is_float)
 {
     const char *st = s->p;
     *is_float = 0;
     if (s->p < s->end && *s->p == '-')
         s->p++;
-    const char *digits = s->p;
-    while (s->p < s->end && ((*s->p >= '0' && *s->p <= '9') || *s->p == '.' || *s->p == 'e' ||
-                             *s->p == 'E' || *s->p == '+' || *s->p == '-')) {
-        if (*s->p == '.' || *s->p == 'e' || *s->p == 'E')
-            *is_float = 1;
+    if (s->p < s->end && *s->p == '0')
         s->p++;
-    }
-    if (s->p == digits || !(*digits >= '0' && *digits <= '9'))
+    else if (!scan_digits(s))
         return fail(s, "json: bad number");
+    if (s->p < s->end && *s->p == '.') {
+        s->p++;
+        *is_float = 1;
+        if (!scan_digits(s))
+            return fail(s, "json: bad number");
+    }
+    if (s->p < s->end && (*s->p == 'e' || *s->p == 'E')) {
+        s->p++;
+        *is_float = 1;
+        if (s->p < s->end && (*s->p == '+' || *s->p == '-'))
+            s->p++;
+        if (!scan_digits(s))
+            return fail(s, "json: bad number");
+    }
     *v = st;
     *n = (size_t)(s->p - st);
     return 0;
@@ -317,8 +352,45 @@ static int parse_num(const char *v, size_t n, int is_float, struct ym_field *fld
     double d = strtod(tmp, &endp);
     if (*endp != '\0')
         return 0;
+    if (!isfinite(d)) { /* 1e999: beyond a double; kept as its text */
+        fld->type = YM_FT_STR;
+        return 1;
+    }
     fld->type = YM_FT_FLOAT;
     fld->dbl = d;
+    return 1;
+}
+
+/* 1 if the bytes are valid UTF-8 and hold no \uD800-\uDFFF escape. */
+static int raw_json_safe(const char *p, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)p, *end = u + n;
+    while (u < end) {
+        if (*u == '\\' && end - u >= 3 && u[1] == 'u' && (u[2] == 'd' || u[2] == 'D'))
+            return 0;
+        if (*u == '\\' && end - u >= 2) {
+            u += 2;
+            continue;
+        }
+        if (*u < 0x80) {
+            u++;
+            continue;
+        }
+        int len = (*u & 0xE0) == 0xC0 ? 2 : (*u & 0xF0) == 0xE0 ? 3 : (*u & 0xF8) == 0xF0 ? 4 : 0;
+        if (len == 0 || end - u < len || *u == 0xC0 || *u == 0xC1 || *u > 0xF4)
+            return 0;
+        for (int i = 1; i < len; i++)
+            if ((u[i] & 0xC0) != 0x80)
+                return 0;
+        unsigned cp = len == 2 ? (u[0] & 0x1Fu) : len == 3 ? (u[0] & 0x0Fu) : (u[0] & 0x07u);
+        for (int i = 1; i < len; i++)
+            cp = (cp << 6) | (u[i] & 0x3Fu);
+        if (len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp < 0xE000)))
+            return 0;
+        if (len == 4 && (cp < 0x10000 || cp > 0x10FFFF))
+            return 0;
+        u += len;
+    }
     return 1;
 }
 
@@ -359,7 +431,9 @@ static int scan_array(struct jscan *s, int depth)
         if (skip_value(s, depth))
             return -1;
         struct ym_field *fl = add_leaf(s, start, (size_t)(s->p - start));
-        if (fl)
+        /* Kept as JSON when it can be copied as is (valid UTF-8, no lone
+         * surrogate escapes); otherwise as text, which the output escapes. */
+        if (fl && raw_json_safe(start, (size_t)(s->p - start)))
             fl->type = YM_FT_JSON;
         return 0;
     }
@@ -441,6 +515,18 @@ static int json_sniff(const char *msg, size_t len)
     return e - p >= 2 && *p == '{' && e[-1] == '}' && (p[1] == '"' || p[1] == ' ' || p[1] == '}');
 }
 
+/* The year of "yyyy-...", or -1. */
+static int atoi_4(const char *p)
+{
+    int y = 0;
+    for (int i = 0; i < 4; i++) {
+        if (p[i] < '0' || p[i] > '9')
+            return -1;
+        y = y * 10 + (p[i] - '0');
+    }
+    return y;
+}
+
 static enum ym_status json_decode(const struct parse_ctx *ctx, const struct parse_syslog_hdr *hdr,
                                   struct ym_record *rec)
 {
@@ -468,7 +554,10 @@ static enum ym_status json_decode(const struct parse_ctx *ctx, const struct pars
         memcpy(tmp, ts->str, ts->len);
         tmp[ts->len] = '\0';
         int64_t t;
-        if (ym_time_parse_arg(tmp, 0, &t) == YM_OK && strchr(tmp, 'T'))
+        /* Years outside int64 nanoseconds are left as text only. */
+        int year = ts->len >= 5 && tmp[4] == '-' ? atoi_4(tmp) : -1;
+        if (year >= 1971 && year <= 2200 && strchr(tmp, 'T') &&
+            ym_time_parse_arg(tmp, 0, &t) == YM_OK)
             rec->time_ns = t;
     }
     if (rc != 0) {

@@ -203,7 +203,10 @@ static void wall_apply(const struct wall *w, const char *tz, int64_t now_ns,
     out->time_has_offset = w->has_offset;
     if (w->year) {
         out->time_has_year = 1;
-        if (w->day > (int)days_in_month(w->year, (unsigned)w->mon))
+        /* Outside what int64 nanoseconds hold (1677..2262), with a margin
+         * for the offset: unreadable. */
+        if (w->year < 1971 || w->year > 2200 ||
+            w->day > (int)days_in_month(w->year, (unsigned)w->mon))
             return;
         out->time_ns = wall_instant_s(w, w->year, tz) * YM_NS_PER_S + w->frac_ns;
         return;

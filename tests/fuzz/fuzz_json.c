@@ -35,8 +35,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct ym_buf out = YM_BUF_INIT;
     parse_ecs_to_json(&rec.fields, &out);
     json_error_t err;
-    json_t *j = json_loadb(out.data, out.len, JSON_ALLOW_NUL, &err);
-    if (!j)
+    json_t *j = json_loadb(out.data, out.len, JSON_ALLOW_NUL | JSON_DECODE_INT_AS_REAL, &err);
+    /* jansson refuses numbers beyond a double, which JSON allows. */
+    if (!j && !strstr(err.text, "too big") && !strstr(err.text, "overflow"))
         abort();
     json_decref(j);
     ym_buf_free(&out);
