@@ -191,6 +191,8 @@ static void try_resume(struct intake *in)
         next = c->next;
         if (in->paused)
             intake_conn_update(in, c);
+        else if (c->hup)
+            intake_conn_drain_hup(in, c);
         else if (c->ssl)
             intake_conn_read(in, c); /* TLS may hold decrypted bytes epoll cannot see */
         else
@@ -245,10 +247,15 @@ static void *intake_main(void *arg)
             struct conn *c = evs[i].data.ptr;
             if (c->closed)
                 continue;
-            if ((evs[i].events & EPOLLOUT) && c->transport == YM_TR_RELP && intake_conn_relp_flush(in, c) != 0)
+            uint32_t ev = evs[i].events;
+            if ((ev & (EPOLLERR | EPOLLHUP)) && !(c->events & EPOLLIN)) {
+                intake_conn_hangup(in, c);
                 continue;
-            if (evs[i].events & (EPOLLIN | EPOLLERR | EPOLLHUP | EPOLLOUT))
-                intake_conn_read(in, c);
+            }
+            if ((ev & EPOLLOUT) && c->transport == YM_TR_RELP &&
+                intake_conn_relp_flush(in, c) != 0)
+                continue;
+            intake_conn_read(in, c);
         }
         flush_due(in, 0);
         if (in->paused)

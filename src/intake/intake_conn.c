@@ -65,6 +65,8 @@ void intake_conn_free_dead(struct intake *in)
 
 void intake_conn_update(struct intake *in, struct conn *c)
 {
+    if (c->hup || c->closed)
+        return;
     uint32_t ev = 0;
     int window_full = c->win && intake_relp_window_full(c->win);
     if (!in->paused && !window_full && !c->eof && c->len < c->cap &&
@@ -216,7 +218,12 @@ int intake_conn_process(struct intake *in, struct conn *c)
     }
     if (c->transport == YM_TR_RELP && intake_conn_relp_flush(in, c) != 0)
         return -1;
-    if (c->eof && (c->len == 0 || c->transport == YM_TR_RELP) && !c->out_len) {
+    /* At eof a stream closes once its bytes are records; a RELP session
+     * once every command was answered (a sender that half-closed after
+     * "close" still gets its answers). */
+    int done = c->transport == YM_TR_RELP ? (c->win->count == 0 || c->hup) && !c->out_len
+                                          : c->len == 0;
+    if (c->eof && done) {
         intake_conn_close(in, c);
         return -1;
     }
@@ -230,6 +237,32 @@ static void conn_error(struct intake *in, struct conn *c, const char *what, cons
     YM_LOG_RATELIMITED(YM_LOG_WARN, "%s %s: %s: %s", ym_transport_name(c->transport),
                        c->peer_text, what, why);
     intake_conn_close(in, c);
+}
+
+/* The kernel reports a hang-up even on a connection we stopped reading
+ * (back-pressure); so that the loop does not spin on it, stop watching it
+ * and read the rest when reading resumes (intake_conn_drain_hup). A RELP
+ * peer that is gone cannot take answers: its unanswered messages will be
+ * resent, so the session ends now. */
+void intake_conn_hangup(struct intake *in, struct conn *c)
+{
+    if (c->transport == YM_TR_RELP) {
+        intake_conn_close(in, c);
+        return;
+    }
+    epoll_ctl(in->epfd, EPOLL_CTL_DEL, c->fd, NULL);
+    c->hup = 1;
+    c->events = 0;
+}
+
+void intake_conn_drain_hup(struct intake *in, struct conn *c)
+{
+    /* each turn reads, or ends at eof/error; it stops early only when the
+     * pipeline is full again */
+    for (int turn = 0; turn < 1024 && !c->closed && !in->paused; turn++)
+        intake_conn_read(in, c);
+    if (!c->closed && !in->paused)
+        intake_conn_close(in, c); /* a TLS session that never reaches its end */
 }
 
 /* Reads what the socket has (one buffer-full) and processes it. */
@@ -249,8 +282,13 @@ void intake_conn_read(struct intake *in, struct conn *c)
             c->tls_want_write = r == INTAKE_TLS_WANT_WRITE;
             if (r == INTAKE_TLS_ERROR) {
                 in->local.framing_errors++;
-                conn_error(in, c, "tls", why);
-                return;
+                if (c->len == 0) {
+                    conn_error(in, c, "tls", why);
+                    return;
+                }
+                in->local.connection_errors++; /* keep what was read */
+                YM_LOG_RATELIMITED(YM_LOG_WARN, "tls %s: %s", c->peer_text, why);
+                r = INTAKE_TLS_EOF;
             }
             if (r == INTAKE_TLS_EOF)
                 c->eof = 1;
@@ -264,8 +302,11 @@ void intake_conn_read(struct intake *in, struct conn *c)
             if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
                 break;
             if (n < 0) {
-                conn_error(in, c, "recv", strerror(errno));
-                return;
+                /* a reset: what was read before still becomes records */
+                in->local.connection_errors++;
+                YM_LOG_RATELIMITED(YM_LOG_WARN, "%s %s: recv: %s",
+                                   ym_transport_name(c->transport), c->peer_text, strerror(errno));
+                n = 0;
             }
             if (n == 0)
                 c->eof = 1;

@@ -62,6 +62,7 @@ struct conn {
     size_t len, cap;
     int eof;
     int closed; /* on the dead list, freed at the end of the loop turn */
+    int hup;    /* hung up while paused: out of epoll, drained on resume */
     struct intake_frame frame;
     struct dev_cache cache;
     /* RELP only */
@@ -136,6 +137,8 @@ int intake_conn_relp_flush(struct intake *in, struct conn *c); /* -1: c was clos
 void intake_conn_update(struct intake *in, struct conn *c);
 void intake_conn_close(struct intake *in, struct conn *c);
 void intake_conn_free_dead(struct intake *in);
+void intake_conn_hangup(struct intake *in, struct conn *c);
+void intake_conn_drain_hup(struct intake *in, struct conn *c);
 void intake_conn_acks_apply(struct intake *in);
 
 /* intake_udp.c */

@@ -211,6 +211,28 @@ static void relp_is_answered_only_after_ack(void **state)
     rig_stop(&r);
 }
 
+static void relp_close_after_half_close_still_gets_every_answer(void **state)
+{
+    (void)state;
+    struct rig r;
+    rig_start(&r, 4);
+    int s = connect_to(intake_bound_port(r.in, YM_TR_RELP), SOCK_STREAM);
+    const char frames[] = "1 open 0\n2 syslog 5 <13>x\n3 close 0\n";
+    send_all(s, frames, sizeof frames - 1);
+    shutdown(s, SHUT_WR); /* the sender sent everything and waits */
+    char buf[512];
+    assert_int_equal(recv_some(s, buf, 68, WAIT_MS), 68); /* the open answer */
+    assert_non_null(strstr(buf, "1 rsp 58 200 OK"));
+    struct rec_copy rec;
+    assert_int_equal(collect(&r, &rec, 1), 1);
+    intake_ack(r.in, &rec.ack, 1);
+    const char rest[] = "2 rsp 6 200 OK\n3 rsp 6 200 OK\n";
+    assert_int_equal(recv_some(s, buf, 200, WAIT_MS), sizeof rest - 1); /* then closed */
+    assert_string_equal(buf, rest);
+    close(s);
+    rig_stop(&r);
+}
+
 static void relp_garbage_gets_serverclose(void **state)
 {
     (void)state;
@@ -288,6 +310,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(tcp_and_udp_logs_arrive_in_batches),
         cmocka_unit_test(relp_is_answered_only_after_ack),
+        cmocka_unit_test(relp_close_after_half_close_still_gets_every_answer),
         cmocka_unit_test(relp_garbage_gets_serverclose),
         cmocka_unit_test(back_pressure_loses_no_stream_line),
         cmocka_unit_test(busy_port_is_named_in_the_error),
