@@ -56,7 +56,7 @@ static struct ym_record *run_tz(struct fixture *fx, const char *kind, const char
 }
 
 /* The decoder's own verdict on line (no fallback to other decoders). */
-static enum ym_status verdict(struct fixture *fx, const char *kind, const char *line)
+__attribute__((unused)) static enum ym_status verdict(struct fixture *fx, const char *kind, const char *line)
 {
     memset(&fx->rec, 0, sizeof fx->rec);
     fx->rec.raw = ym_arena_strndup(&fx->arena, line, strlen(line));
@@ -68,7 +68,7 @@ static enum ym_status verdict(struct fixture *fx, const char *kind, const char *
     return parse_decoder_find(kind)->decode(&ctx, &hdr, &fx->rec);
 }
 
-static void assert_str(const struct ym_record *r, const char *name, const char *want)
+__attribute__((unused)) static void assert_str(const struct ym_record *r, const char *name, const char *want)
 {
     const struct ym_field *x = ym_fields_get(&r->fields, name);
     if (!x)
@@ -78,7 +78,7 @@ static void assert_str(const struct ym_record *r, const char *name, const char *
                  x->str ? x->str : "", x->type, want);
 }
 
-static void assert_int(const struct ym_record *r, const char *name, int64_t want)
+__attribute__((unused)) static void assert_int(const struct ym_record *r, const char *name, int64_t want)
 {
     const struct ym_field *x = ym_fields_get(&r->fields, name);
     if (!x)
@@ -88,14 +88,14 @@ static void assert_int(const struct ym_record *r, const char *name, int64_t want
                  (long long)want);
 }
 
-static void assert_absent(const struct ym_record *r, const char *name)
+__attribute__((unused)) static void assert_absent(const struct ym_record *r, const char *name)
 {
     if (ym_fields_get(&r->fields, name))
         fail_msg("field %s present, want absent", name);
 }
 
 /* Whether the array field name has the element want. */
-static void assert_has(const struct ym_record *r, const char *name, const char *want)
+__attribute__((unused)) static void assert_has(const struct ym_record *r, const char *name, const char *want)
 {
     for (uint32_t i = 0; i < r->fields.count; i++) {
         const struct ym_field *x = &r->fields.v[i];
@@ -105,7 +105,7 @@ static void assert_has(const struct ym_record *r, const char *name, const char *
     fail_msg("field %s has no element \"%s\"", name, want);
 }
 
-static void assert_time(const struct ym_record *r, const char *rfc3339)
+__attribute__((unused)) static void assert_time(const struct ym_record *r, const char *rfc3339)
 {
     assert_int_equal(r->time_ns, T(rfc3339));
 }

@@ -1,0 +1,211 @@
+/* Unit tests of the McAfee/Trellix NSP decoder: the 22-field pipe template,
+ * the labelled form, blocked or not, CEF from the NSM, broken lines. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "core/ym_time.h"
+#include "parse/parse.h"
+#include "parse/parse_ecs.h"
+#include "parse/parse_syslog.h"
+
+static int64_t T(const char *rfc3339)
+{
+    int64_t t = 0;
+    assert_int_equal(ym_time_parse_arg(rfc3339, 0, &t), YM_OK);
+    return t;
+}
+
+struct fixture {
+    struct ym_arena arena;
+    struct ym_record rec;
+    struct parse_stats stats;
+};
+
+static int setup(void **state)
+{
+    static struct fixture fx;
+    memset(&fx, 0, sizeof fx);
+    ym_arena_init(&fx.arena, 1 << 16, 0);
+    *state = &fx;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *fx = *state;
+    ym_arena_fini(&fx->arena);
+    return 0;
+}
+
+/* Parses line as the given kind and zone, the way `yamori parse` does. */
+static struct ym_record *run_tz(struct fixture *fx, const char *kind, const char *tz, const char *line)
+{
+    memset(&fx->rec, 0, sizeof fx->rec);
+    memset(&fx->stats, 0, sizeof fx->stats);
+    fx->rec.raw = ym_arena_strndup(&fx->arena, line, strlen(line));
+    fx->rec.raw_len = (uint32_t)strlen(line);
+    fx->rec.received_ns = T("2026-11-22T11:59:59Z");
+    ym_fields_init(&fx->rec.fields, &fx->arena);
+    struct parse_ctx ctx = {kind, tz, T("2026-11-22T12:00:00Z")};
+    parse_record(&ctx, &fx->rec, &fx->stats);
+    return &fx->rec;
+}
+
+/* The decoder's own verdict on line (no fallback to other decoders). */
+__attribute__((unused)) static enum ym_status verdict(struct fixture *fx, const char *kind, const char *line)
+{
+    memset(&fx->rec, 0, sizeof fx->rec);
+    fx->rec.raw = ym_arena_strndup(&fx->arena, line, strlen(line));
+    fx->rec.raw_len = (uint32_t)strlen(line);
+    ym_fields_init(&fx->rec.fields, &fx->arena);
+    struct parse_ctx ctx = {kind, "", T("2026-11-22T12:00:00Z")};
+    struct parse_syslog_hdr hdr;
+    parse_syslog_header(fx->rec.raw, fx->rec.raw_len, "", ctx.now_ns, &hdr);
+    return parse_decoder_find(kind)->decode(&ctx, &hdr, &fx->rec);
+}
+
+__attribute__((unused)) static void assert_str(const struct ym_record *r, const char *name, const char *want)
+{
+    const struct ym_field *x = ym_fields_get(&r->fields, name);
+    if (!x)
+        fail_msg("field %s missing", name);
+    if (x->type != YM_FT_STR || x->len != strlen(want) || memcmp(x->str, want, x->len))
+        fail_msg("field %s is \"%.*s\" (type %d), want \"%s\"", name, (int)x->len,
+                 x->str ? x->str : "", x->type, want);
+}
+
+__attribute__((unused)) static void assert_int(const struct ym_record *r, const char *name, int64_t want)
+{
+    const struct ym_field *x = ym_fields_get(&r->fields, name);
+    if (!x)
+        fail_msg("field %s missing", name);
+    if ((x->type != YM_FT_INT && x->type != YM_FT_BOOL) || x->num != want)
+        fail_msg("field %s is %lld (type %d), want %lld", name, (long long)x->num, x->type,
+                 (long long)want);
+}
+
+__attribute__((unused)) static void assert_absent(const struct ym_record *r, const char *name)
+{
+    if (ym_fields_get(&r->fields, name))
+        fail_msg("field %s present, want absent", name);
+}
+
+/* Whether the array field name has the element want. */
+__attribute__((unused)) static void assert_has(const struct ym_record *r, const char *name, const char *want)
+{
+    for (uint32_t i = 0; i < r->fields.count; i++) {
+        const struct ym_field *x = &r->fields.v[i];
+        if (!strcmp(x->name, name) && x->len == strlen(want) && !memcmp(x->str, want, x->len))
+            return;
+    }
+    fail_msg("field %s has no element \"%s\"", name, want);
+}
+
+__attribute__((unused)) static void assert_time(const struct ym_record *r, const char *rfc3339)
+{
+    assert_int_equal(r->time_ns, T(rfc3339));
+}
+
+#define NSP_PIPE                                                                                   \
+    "<113>Nov 21 10:24:33 nsm01 SyslogAlertForwarderNSP: |5829360012345678901|Signature|"          \
+    "2026-11-21 10:24:32 UTC|\"P2P: BitTorrent Meta-Info Retrieving\"|0x32c020a0|Medium|"          \
+    "catch-most|Low|Corp|sensor-hq-1|3A-3B|10.12.8.64|24680|198.51.100.67|42356|PolicyViolation|"  \
+    "restricted-application|Inbound|Blocked|signature|N/A|udp|"
+
+static void test_pipe_template_maps_all_22_fields(void **state)
+{
+    struct ym_record *r = run_tz(*state, "nsp", "", NSP_PIPE);
+    assert_false(r->flags & (YM_REC_PARSE_ERROR | YM_REC_UNPARSED));
+    assert_str(r, "event.id", "5829360012345678901");
+    assert_time(r, "2026-11-21T10:24:32Z");
+    assert_str(r, "rule.name", "P2P: BitTorrent Meta-Info Retrieving");
+    assert_str(r, "rule.id", "0x32c020a0");
+    assert_str(r, "log.level", "Medium");
+    assert_int(r, "event.severity", 5);
+    assert_str(r, "observer.name", "sensor-hq-1");
+    assert_str(r, "observer.ingress.interface.name", "3A-3B");
+    assert_str(r, "source.ip", "10.12.8.64");
+    assert_int(r, "source.port", 24680);
+    assert_str(r, "destination.ip", "198.51.100.67");
+    assert_int(r, "destination.port", 42356);
+    assert_str(r, "rule.category", "PolicyViolation");
+    assert_str(r, "network.direction", "inbound");
+    assert_str(r, "event.action", "Blocked");
+    assert_str(r, "network.transport", "udp");
+    assert_absent(r, "network.protocol");
+    assert_str(r, "event.kind", "alert");
+}
+
+static void test_blocked_result_is_denied(void **state)
+{
+    struct ym_record *r = run_tz(*state, "nsp", "", NSP_PIPE);
+    assert_int(r, "nsp.blocked", 1);
+    assert_has(r, "event.type", "denied");
+}
+
+static void test_successful_attack_is_not_blocked(void **state)
+{
+    struct ym_record *r = run_tz(*state, "nsp", "",
+        "SyslogAlertForwarderNSP: |1|Signature|2026-11-21 10:25:09 UTC|\"HTTP: Log4j RCE\"|0x4528f000|"
+        "High|signature|High|Corp|s1|1A-1B|203.0.113.45|53412|10.20.1.15|8080|Exploit|rce|Outbound|"
+        "Attack Successful|signature|http|tcp|");
+    assert_int(r, "nsp.blocked", 0);
+    assert_has(r, "event.type", "allowed");
+    assert_str(r, "network.protocol", "http");
+    assert_int(r, "event.severity", 7);
+}
+
+static void test_labelled_form_is_read(void **state)
+{
+    struct ym_record *r = run_tz(*state, "nsp", "",
+        "<113>Nov 21 10:27:00 nsm01 SyslogAlertForwarder: Attack Name: DNS: Long Name; "
+        "Attack ID: 0x4300b200; Attack Severity: Low; Src IP: 10.12.9.14; Src Port: 61000; "
+        "Dest IP: 198.51.100.53; Dest Port: 53; Result Status: Attack Dropped; Network Protocol: UDP");
+    assert_str(r, "rule.name", "DNS: Long Name");
+    assert_str(r, "rule.id", "0x4300b200");
+    assert_str(r, "source.ip", "10.12.9.14");
+    assert_int(r, "destination.port", 53);
+    assert_str(r, "network.transport", "udp");
+    assert_int(r, "nsp.blocked", 1);
+}
+
+static void test_cut_template_is_a_parse_error_keeping_fields(void **state)
+{
+    struct ym_record *r = run_tz(*state, "nsp", "",
+        "SyslogAlertForwarderNSP: |5829|Signature|2026-11-21 10:27:59 UTC|\"SMB: Cut\"|0x4100");
+    assert_true(r->flags & YM_REC_PARSE_ERROR);
+    assert_str(r, "rule.id", "0x4100");
+    assert_str(r, "error.message", "NSP alert has fewer than 22 fields");
+}
+
+static void test_cef_from_nsm_is_read(void **state)
+{
+    struct ym_record *r = run_tz(*state, "nsp", "",
+        "CEF:0|McAfee|Network Security Manager|10.1|0x4022c900|HTTP: SQL Injection|7|"
+        "src=198.51.100.23 dst=10.1.5.20 act=Attack Blocked");
+    assert_str(r, "rule.id", "0x4022c900");
+    assert_int(r, "nsp.blocked", 1);
+}
+
+static void test_not_nsp_is_declined(void **state)
+{
+    assert_int_equal(verdict(*state, "nsp", "<134>Nov 21 10:00:00 host app: hello"), YM_EDECLINED);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_pipe_template_maps_all_22_fields, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_blocked_result_is_denied, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_successful_attack_is_not_blocked, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_labelled_form_is_read, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cut_template_is_a_parse_error_keeping_fields, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cef_from_nsm_is_read, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_not_nsp_is_declined, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
