@@ -122,19 +122,65 @@ static int match_meta(const struct search_node *n, const struct archive_entry *e
     return match_value(n, v, strlen(v), 0, 0);
 }
 
+static int hint_missing(const struct search_node *n, const char *raw, size_t raw_len)
+{
+    if (!n->raw_hint)
+        return 0;
+    return !(n->raw_hint_glob ? search_text_has_glob_word(raw, raw_len, n->raw_hint, n->raw_hint_len)
+                              : search_text_has_word(raw, raw_len, n->raw_hint, n->raw_hint_len));
+}
+
+/* 1 if the raw line alone shows that a field subtree is false (a raw hint
+ * is missing), without parsing; 0 = cannot tell. */
+static int surely_false(const struct search_node *n, const char *raw, size_t raw_len)
+{
+    switch (n->type) {
+    case SEARCH_NODE_AND:
+        for (size_t i = 0; i < n->kid_count; i++)
+            if (surely_false(n->kids[i], raw, raw_len))
+                return 1;
+        return 0;
+    case SEARCH_NODE_OR:
+        for (size_t i = 0; i < n->kid_count; i++)
+            if (!surely_false(n->kids[i], raw, raw_len))
+                return 0;
+        return 1;
+    case SEARCH_NODE_FIELD_EQ:
+    case SEARCH_NODE_CIDR:
+        return n->source == SEARCH_SRC_ECS && hint_missing(n, raw, raw_len);
+    default:
+        return 0;
+    }
+}
+
 /* AND and OR look at the kids that need no parsing first: one of them may
- * decide the answer before any field is needed. */
+ * decide the answer before any field is needed. An AND then also asks its
+ * field kids whether the raw line already rules them out, so that in
+ * `destination.port:443 source.ip:192.0.2.7` the address (absent from most
+ * lines) is checked before the port (present in many) causes a parse. */
 static int eval_list(const struct search_node *n, struct search_eval_ctx *ctx, int is_and)
 {
-    for (int pass = 0; pass < 2; pass++)
-        for (size_t i = 0; i < n->kid_count; i++) {
-            const struct search_node *k = n->kids[i];
-            if (k->needs_fields != pass)
-                continue;
-            int r = search_eval_node(k, ctx);
-            if (is_and ? !r : r)
-                return r;
-        }
+    const struct archive_entry *e = ctx->entry;
+    for (size_t i = 0; i < n->kid_count; i++) {
+        const struct search_node *k = n->kids[i];
+        if (k->needs_fields)
+            continue;
+        int r = search_eval_node(k, ctx);
+        if (is_and ? !r : r)
+            return r;
+    }
+    if (is_and && e->raw)
+        for (size_t i = 0; i < n->kid_count; i++)
+            if (n->kids[i]->needs_fields && surely_false(n->kids[i], e->raw, e->raw_len))
+                return 0;
+    for (size_t i = 0; i < n->kid_count; i++) {
+        const struct search_node *k = n->kids[i];
+        if (!k->needs_fields)
+            continue;
+        int r = search_eval_node(k, ctx);
+        if (is_and ? !r : r)
+            return r;
+    }
     return is_and;
 }
 
@@ -158,9 +204,7 @@ int search_eval_node(const struct search_node *n, struct search_eval_ctx *ctx)
     case SEARCH_NODE_RANGE:
         if (n->source != SEARCH_SRC_ECS)
             return match_meta(n, e);
-        if (n->raw_hint && !(n->raw_hint_glob
-                                 ? search_text_has_glob_word(raw, raw_len, n->raw_hint, n->raw_hint_len)
-                                 : search_text_has_word(raw, raw_len, n->raw_hint, n->raw_hint_len)))
+        if (hint_missing(n, raw, raw_len))
             return 0; /* the value is not even in the line: no need to parse */
         return match_ecs(n, ctx);
     }

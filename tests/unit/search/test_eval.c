@@ -228,6 +228,12 @@ static void fields_are_parsed_only_when_raw_checks_pass(void **state)
     assert_int_equal(fx->parses, 0);
     YES("source.ip:198.51.0.0/16");
     assert_true(fx->parses >= 1);
+    /* The port is in the line, the address is not: no parse either. */
+    fx->parses = 0;
+    NO("destination.port:443 source.ip:203.0.113.9");
+    NO("destination.port:443 (source.ip:203.0.113.9 OR source.ip:203.0.113.10)");
+    assert_int_equal(fx->parses, 0);
+    YES("destination.port:443 (source.ip:203.0.113.9 OR source.ip:198.51.100.7)");
 }
 
 static void without_fields_field_terms_are_false(void **state)
