@@ -35,7 +35,7 @@ static const struct asa_profile profiles[] = {
     [P_CONFIG_INFO] = {.cat = {ASA_LIT("configuration")}, .type = {ASA_LIT("info")}, .outcome = ASA_LIT("success")},
     [P_CONFIG_CHANGE] = {.cat = {ASA_LIT("configuration")}, .type = {ASA_LIT("change")}, .outcome = ASA_LIT("success")},
     [P_IAM_CHANGE] = {.cat = {ASA_LIT("iam")}, .type = {ASA_LIT("user"), ASA_LIT("change")}, .outcome = ASA_LIT("success")},
-    [P_IDS] = {.cat = {ASA_LIT("intrusion_detection"), ASA_LIT("network")}, .type = {ASA_LIT("info"), ASA_LIT("denied")}},
+    [P_IDS] = {.cat = {ASA_LIT("intrusion_detection"), ASA_LIT("network")}, .type = {ASA_LIT("info")}},
     [P_FILE_ACCESS] = {.cat = {ASA_LIT("network"), ASA_LIT("file")}, .type = {ASA_LIT("access")}, .outcome = ASA_LIT("success")},
     [P_URL] = {.cat = {ASA_LIT("network")}, .type = {ASA_LIT("access"), ASA_LIT("allowed")}, .outcome = ASA_LIT("success")},
     [P_AUTH_INFO_OK] = {.cat = {ASA_LIT("authentication"), ASA_LIT("network")}, .type = {ASA_LIT("allowed"), ASA_LIT("info")}, .outcome = ASA_LIT("success")},

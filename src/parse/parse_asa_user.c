@@ -320,7 +320,7 @@ enum ym_status asa_h_cmd(struct asa_msg *m)
     if (asa_cur_find(&t, "cmd: ")) {
         struct parse_slice cmd = asa_trim(asa_slice(t.p, t.end));
         asa_extra(m, ASA_X_COMMAND_LINE, cmd.p, cmd.len);
-    } else if (asa_cur_find(&t, "executed '")) {
+    } else if (asa_cur_find(&t, "executed '") || asa_cur_find(&t, "executed the '")) {
         struct parse_slice cmd = asa_cur_until(&t, '\'');
         asa_extra(m, ASA_X_COMMAND_LINE, cmd.p, cmd.len);
     }

@@ -261,6 +261,9 @@ int asa_ep_read(struct asa_cur *c, int with_iface, struct asa_ep *ep)
     if (c->end - c->p > 2 && c->p[0] == ' ' && c->p[1] == '(') {
         const char *q = c->p + 2;
         const char *close = memchr(q, ')', (size_t)(c->end - q));
+        /* an address, not "(type 8, code 0)" */
+        if (close && memchr(q, ' ', (size_t)(close - q)))
+            close = NULL;
         if (close) {
             const char *slash = memchr(q, '/', (size_t)(close - q));
             const char *paren = memchr(q, '(', (size_t)(close - q));

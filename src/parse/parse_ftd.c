@@ -477,10 +477,20 @@ enum ym_status parse_ftd_security(struct asa_msg *m)
     }
 
     add_dns(m, &ev);
-    struct parse_slice rh = ev.v[K_REFERENCED_HOST];
-    if (rh.len && m->id != 430004 && m->id != 430005)
-        ecs_add_array(m->f, ECS_URL_DOMAIN, rh.p, rh.len);
+    uint32_t before_url = m->f->count;
     add_url(m, ev.v[K_URI].len ? ev.v[K_URI] : ev.v[K_URL]);
+    /* url.domain: the URL's host and the HTTP Host header, when they differ */
+    struct parse_slice rh = ev.v[K_REFERENCED_HOST];
+    if (rh.len && m->id != 430004 && m->id != 430005) {
+        int dup = 0;
+        for (uint32_t i = before_url; i < m->f->count; i++) {
+            const struct ym_field *fl = &m->f->v[i];
+            if (fl->id == ECS_URL_DOMAIN && fl->len == rh.len && memcmp(fl->str, rh.p, rh.len) == 0)
+                dup = 1;
+        }
+        if (!dup)
+            ecs_add_array(m->f, ECS_URL_DOMAIN, rh.p, rh.len);
+    }
     asa_str(m, ECS_USER_AGENT_ORIGINAL, ev.v[K_USER_AGENT]);
     asa_dyn(m, "http.request.referrer", ev.v[K_REFERER]);
     if (slice_int(ev.v[K_HTTP_RESPONSE], &v))
