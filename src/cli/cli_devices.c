@@ -4,9 +4,11 @@
  * Read-only; works while serve runs. */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/ym_alloc.h"
 #include "core/ym_buf.h"
 #include "core/ym_device.h"
 #include "core/ym_time.h"
@@ -19,9 +21,10 @@ static void usage(FILE *out)
     fprintf(out,
             "Usage: yamori devices [--data DIR] [--config FILE] [--unknown] [--json]\n"
             "\n"
-            "Lists the configured devices (tenant, name, kind, time zone, addresses and\n"
-            "hostnames) and the unknown senders: senders no device claims, whose logs go\n"
-            "to tenant '" YM_TENANT_UNASSIGNED "' (first and last seen, logs received).\n"
+            "Lists the configured devices (tenant, name, kind, time zone, logs in the last\n"
+            "24 hours, last minute with logs, addresses and hostnames) and the unknown\n"
+            "senders: senders no device claims, whose logs go to tenant '" YM_TENANT_UNASSIGNED "'\n"
+            "(first and last seen, logs received).\n"
             "\n"
             "  --data DIR     data directory (default: from the config, else ./var)\n"
             "  --config FILE  configuration (default: ./yamori.yaml if present)\n"
@@ -56,18 +59,56 @@ static void json_field(struct ym_buf *b, const char *name, const char *value)
     ym_buf_json_qstr(b, value, strlen(value));
 }
 
-static void print_configured(const struct ym_config *cfg, int json)
+/* Logs of each device over the last day (per-minute counts of state.db). */
+struct activity_list {
+    struct activity_row {
+        char *tenant, *device;
+        uint64_t logs;
+        int64_t last_minute_ns;
+    } *v;
+    size_t count, cap;
+};
+
+static int collect_activity(void *arg, const struct state_db_activity *a)
+{
+    struct activity_list *l = arg;
+    if (l->count == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 64;
+        l->v = ym_xrealloc(l->v, l->cap * sizeof *l->v);
+    }
+    l->v[l->count++] = (struct activity_row){ym_xstrdup(a->tenant), ym_xstrdup(a->device),
+                                             a->logs, a->last_minute_ns};
+    return 0;
+}
+
+static const struct activity_row *activity_of(const struct activity_list *l,
+                                              const struct ym_device_config *d)
+{
+    for (size_t i = 0; i < l->count; i++)
+        if (!strcmp(l->v[i].device, d->name) && !strcmp(l->v[i].tenant, d->tenant))
+            return &l->v[i];
+    return NULL;
+}
+
+static void print_configured(const struct ym_config *cfg, const struct activity_list *act,
+                             int json)
 {
     struct ym_buf b = YM_BUF_INIT;
     if (!json) {
         printf("Configured devices (%zu)%s%s\n", cfg->device_count,
                cfg->path ? " from " : " (no config file)", cfg->path ? cfg->path : "");
         if (cfg->device_count)
-            printf("  %-16s %-24s %-8s %-10s %s\n", "TENANT", "DEVICE", "KIND", "TIMEZONE",
-                   "ADDRESSES / HOSTNAMES");
+            printf("  %-16s %-24s %-8s %-10s %10s %-17s %s\n", "TENANT", "DEVICE", "KIND",
+                   "TIMEZONE", "LOGS 24H", "LAST MINUTE (UTC)", "ADDRESSES / HOSTNAMES");
     }
     for (size_t i = 0; i < cfg->device_count; i++) {
         const struct ym_device_config *d = &cfg->devices[i];
+        const struct activity_row *a = activity_of(act, d);
+        char last[40] = "-";
+        if (a) {
+            ym_time_format_rfc3339(a->last_minute_ns, last, sizeof last);
+            last[16] = '\0'; /* "YYYY-MM-DDTHH:MM" */
+        }
         ym_buf_clear(&b);
         if (json) {
             ym_buf_adds(&b, "{\"type\":\"device\"");
@@ -79,6 +120,12 @@ static void print_configured(const struct ym_config *cfg, int json)
             json_strv(&b, d->addresses, d->address_count);
             ym_buf_adds(&b, ",\"hostnames\":");
             json_strv(&b, d->hostnames, d->hostname_count);
+            ym_buf_printf(&b, ",\"logs_24h\":%llu", (unsigned long long)(a ? a->logs : 0));
+            if (a) {
+                char t[40];
+                ym_time_format_rfc3339(a->last_minute_ns, t, sizeof t);
+                json_field(&b, "last_minute", t);
+            }
             ym_buf_adds(&b, "}\n");
             fwrite(b.data, 1, b.len, stdout);
         } else {
@@ -86,8 +133,9 @@ static void print_configured(const struct ym_config *cfg, int json)
             if (d->address_count && d->hostname_count)
                 ym_buf_adds(&b, " / ");
             join(&b, d->hostnames, d->hostname_count);
-            printf("  %-16s %-24s %-8s %-10s %s\n", d->tenant, d->name, d->kind,
-                   d->timezone[0] ? d->timezone : "UTC", b.data);
+            printf("  %-16s %-24s %-8s %-10s %10llu %-17s %s\n", d->tenant, d->name, d->kind,
+                   d->timezone[0] ? d->timezone : "UTC", (unsigned long long)(a ? a->logs : 0),
+                   last, b.data);
         }
     }
     ym_buf_free(&b);
@@ -155,16 +203,26 @@ int cli_devices_main(int argc, char **argv)
     struct ym_config *cfg = cli_load_config(config, data);
     if (!cfg)
         return CLI_FAIL;
-    if (!unknown_only) {
-        print_configured(cfg, json);
-        if (!json)
-            printf("\n");
-    }
-
     int rc = CLI_OK;
     struct state_db *db = NULL;
     struct ym_error err = {0};
     enum ym_status st = state_db_open(cfg->data_dir, STATE_DB_READER, &db, &err);
+    struct activity_list act = {0};
+    if (!unknown_only) {
+        if (st == YM_OK &&
+            state_db_activity_each(db, NULL, ym_time_now_ns() - YM_NS_PER_DAY, 0,
+                                   collect_activity, &act) != YM_OK)
+            rc = cli_error(CMD, "cannot read the per-minute counts of %s/state.db", cfg->data_dir);
+        print_configured(cfg, &act, json);
+        if (!json)
+            printf("\n");
+    }
+    for (size_t i = 0; i < act.count; i++) {
+        free(act.v[i].tenant);
+        free(act.v[i].device);
+    }
+    free(act.v);
+
     if (st == YM_ENOTFOUND) {
         if (!json)
             printf("Unknown senders: none recorded (no state store in %s yet)\n", cfg->data_dir);

@@ -413,6 +413,40 @@ enum ym_status state_db_minutes_each(struct state_db *s, const char *tenant, int
     return res;
 }
 
+enum ym_status state_db_activity_each(struct state_db *s, const char *tenant, int64_t from_ns,
+                                      int64_t to_ns, state_db_activity_fn fn, void *arg)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT tenant, device, sum(logs), min(minute_ns), max(minute_ns)"
+                           " FROM minute_counts WHERE (?1 IS NULL OR tenant = ?1)"
+                           " AND minute_ns >= ?2 AND (?3 = 0 OR minute_ns < ?3)"
+                           " GROUP BY tenant, device ORDER BY tenant, device",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_fail(s, NULL, "sum minute counts");
+    if (tenant)
+        sqlite3_bind_text(st, 1, tenant, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, from_ns ? from_ns : INT64_MIN);
+    sqlite3_bind_int64(st, 3, to_ns);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct state_db_activity a = {
+            .tenant = (const char *)sqlite3_column_text(st, 0),
+            .device = (const char *)sqlite3_column_text(st, 1),
+            .logs = (uint64_t)sqlite3_column_int64(st, 2),
+            .first_minute_ns = sqlite3_column_int64(st, 3),
+            .last_minute_ns = sqlite3_column_int64(st, 4),
+        };
+        if (fn(arg, &a))
+            break;
+    }
+    enum ym_status res = rc == SQLITE_ROW || rc == SQLITE_DONE
+                             ? YM_OK
+                             : db_fail(s, NULL, "sum minute counts");
+    sqlite3_finalize(st);
+    return res;
+}
+
 enum ym_status state_db_minutes_prune(struct state_db *s, int64_t before_ns, uint64_t *removed)
 {
     if (s->mode != STATE_DB_WRITER)

@@ -106,6 +106,19 @@ typedef int (*state_db_minute_fn)(void *arg, const struct state_db_minute *m);
  * ordered by minute, tenant, device. */
 enum ym_status state_db_minutes_each(struct state_db *db, const char *tenant, int64_t from_ns,
                                      int64_t to_ns, state_db_minute_fn fn, void *arg);
+/* Activity per device over a time range: the per-minute counts summed. */
+struct state_db_activity {
+    const char *tenant;
+    const char *device;
+    uint64_t logs;
+    int64_t first_minute_ns, last_minute_ns; /* minutes with logs */
+};
+typedef int (*state_db_activity_fn)(void *arg, const struct state_db_activity *a);
+/* One call per (tenant, device) with logs in from_ns <= minute < to_ns
+ * (0 = no bound), tenant NULL = all; ordered by tenant, device. */
+enum ym_status state_db_activity_each(struct state_db *db, const char *tenant, int64_t from_ns,
+                                      int64_t to_ns, state_db_activity_fn fn, void *arg);
+
 /* Forgets counts of minutes before before_ns (retention of the counts);
  * *removed (may be NULL) says how many rows went. */
 enum ym_status state_db_minutes_prune(struct state_db *db, int64_t before_ns, uint64_t *removed);

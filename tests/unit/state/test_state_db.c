@@ -184,6 +184,25 @@ static int collect_minute(void *arg, const struct state_db_minute *m)
     return 0;
 }
 
+struct activity {
+    char device[4][32];
+    uint64_t logs[4];
+    int64_t first[4], last[4];
+    int count;
+};
+
+static int collect_activity(void *arg, const struct state_db_activity *a)
+{
+    struct activity *s = arg;
+    if (s->count < 4) {
+        snprintf(s->device[s->count], 32, "%s", a->device);
+        s->logs[s->count] = a->logs;
+        s->first[s->count] = a->first_minute_ns;
+        s->last[s->count++] = a->last_minute_ns;
+    }
+    return 0;
+}
+
 static void minute_counts_add_within_the_minute(void **state)
 {
     struct state_db *w;
@@ -208,6 +227,22 @@ static void minute_counts_add_within_the_minute(void **state)
     assert_int_equal(all.count, 2);
     assert_string_equal(all.device[0], "fw1");
     assert_string_equal(all.device[1], "ids");
+
+    struct activity acts = {0};
+    assert_int_equal(state_db_activity_each(w, NULL, 0, 0, collect_activity, &acts), YM_OK);
+    assert_int_equal(acts.count, 2);
+    assert_string_equal(acts.device[0], "fw1");
+    assert_int_equal(acts.logs[0], 17);
+    assert_int_equal(acts.first[0], t0);
+    assert_int_equal(acts.last[0], t0 + 60 * YM_NS_PER_S);
+    assert_string_equal(acts.device[1], "ids");
+    assert_int_equal(acts.logs[1], 7);
+    struct activity recent = {0};
+    assert_int_equal(state_db_activity_each(w, "acme", t0 + 60 * YM_NS_PER_S, 0, collect_activity,
+                                            &recent),
+                     YM_OK);
+    assert_int_equal(recent.count, 1);
+    assert_int_equal(recent.logs[0], 2);
 
     /* Pruning forgets the minutes before the bound, keeps the rest. */
     uint64_t removed = 0;
