@@ -198,6 +198,9 @@ static void print_text(const char *data_dir, int running, int have_state,
         if (running)
             printf("Server: running (pid %llu); counters as of %s (%llds ago), since its start\n",
                    (unsigned long long)get(c, "serve.pid"), t, (long long)age_s);
+        else if (get(c, "serve.running"))
+            printf("Server: not running, and it did not shut down cleanly (killed or crashed); "
+                   "last counters from %s\n", t);
         else
             printf("Server: not running; last counters from %s (of its last run)\n", t);
         printf("Received:    udp %llu  tcp %llu  tls %llu  relp %llu  total %llu  (%llu bytes)\n",
