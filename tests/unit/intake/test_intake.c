@@ -283,6 +283,39 @@ static void back_pressure_loses_no_stream_line(void **state)
     rig_stop(&r);
 }
 
+static void udp_is_dropped_and_counted_when_the_pipeline_is_full(void **state)
+{
+    (void)state;
+    struct rig r;
+    rig_start(&r, 1); /* one batch in flight: once it is queued, nothing more fits */
+    uint16_t port = intake_bound_port(r.in, YM_TR_TCP);
+    int t = connect_to(port, SOCK_STREAM);
+    enum { LINES = 1100 };
+    char line[32];
+    for (int i = 0; i < LINES; i++) {
+        int n = snprintf(line, sizeof line, "<13>tcp %d\n", i);
+        send_all(t, line, (size_t)n);
+    }
+    int64_t deadline = ym_time_mono_ns() + (int64_t)WAIT_MS * 1000000;
+    while (ym_queue_len(r.out) < 1 && ym_time_mono_ns() < deadline)
+        usleep(1000);
+    assert_int_equal(ym_queue_len(r.out), 1);
+    int u = connect_to(port, SOCK_DGRAM);
+    for (int i = 0; i < 5; i++)
+        send_all(u, "<13>udp\n", 8);
+    struct intake_stats st;
+    do {
+        usleep(1000);
+        intake_stats(r.in, &st);
+    } while (st.udp_dropped < 5 && ym_time_mono_ns() < deadline);
+    assert_int_equal(st.udp_dropped, 5);
+    /* the TCP lines held back meanwhile all arrive once the batch is taken */
+    assert_int_equal(collect(&r, NULL, LINES), LINES);
+    close(u);
+    close(t);
+    rig_stop(&r);
+}
+
 static void busy_port_is_named_in_the_error(void **state)
 {
     (void)state;
@@ -313,6 +346,7 @@ int main(void)
         cmocka_unit_test(relp_close_after_half_close_still_gets_every_answer),
         cmocka_unit_test(relp_garbage_gets_serverclose),
         cmocka_unit_test(back_pressure_loses_no_stream_line),
+        cmocka_unit_test(udp_is_dropped_and_counted_when_the_pipeline_is_full),
         cmocka_unit_test(busy_port_is_named_in_the_error),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
