@@ -3,7 +3,9 @@
 # NAME.expected.jsonl (one JSON document per input line), runs
 #   yamori parse --kind <kind> --now 2026-11-22T12:00:00Z [--tz "$(cat NAME.tz)"]
 # and requires every document to equal the expected one exactly (JSON
-# equality, nothing ignored). NAME.tz (optional) holds the device zone.
+# equality, nothing ignored; expected documents may be written nested, as
+# yamori prints them, or with dotted names). NAME.tz (optional) holds the
+# device zone.
 # To refresh an expected file after a deliberate change, run that command
 # and review the diff before committing.
 source "$(dirname "$0")/lib.sh"
@@ -32,8 +34,17 @@ for log in "$YM_SRC"/tests/data/*/*.log; do
     if ! python3 - "$exp" "$T/out.jsonl" "$rel" <<'PY'
 import json, sys
 exp_path, got_path, rel = sys.argv[1:4]
-exp = [json.loads(l) for l in open(exp_path, encoding="utf-8") if l.strip()]
-got = [json.loads(l) for l in open(got_path, encoding="utf-8") if l.strip()]
+def flat(d, prefix="", out=None):
+    # {"a":{"b":1}} and {"a.b":1} are the same document; values stay exact.
+    out = {} if out is None else out
+    for k, v in d.items():
+        if isinstance(v, dict) and v:
+            flat(v, prefix + k + ".", out)
+        else:
+            out[prefix + k] = v
+    return out
+exp = [flat(json.loads(l)) for l in open(exp_path, encoding="utf-8") if l.strip()]
+got = [flat(json.loads(l)) for l in open(got_path, encoding="utf-8") if l.strip()]
 bad = 0
 if len(exp) != len(got):
     print("%s: %d expected documents, got %d" % (rel, len(exp), len(got)))
