@@ -365,6 +365,9 @@ int64_t asa_parse_duration(struct parse_slice s)
     }
     if (n != 3 || !asa_cur_eof(&c))
         return -1;
+    /* more than ten years is not a connection's age but a broken log */
+    if (part[0] > 24 * 366 * 10 || part[1] > 59 * 1000 || part[2] > 59 * 1000)
+        return -1;
     return ((part[0] * 60 + part[1]) * 60 + part[2]) * 1000000000LL;
 }
 

@@ -236,7 +236,14 @@ static int64_t parse_instant(struct parse_slice s)
 {
     char buf[40];
     int64_t t = 0;
-    if (!s.len || s.len >= sizeof buf)
+    /* "2019-08-15T16:05:33Z" only: a year this side of 2262 (int64 ns) and
+     * none of the relative forms ("-15m") that ym_time_parse_arg also reads */
+    if (s.len < 10 || s.len >= sizeof buf || s.p[4] != '-')
+        return 0;
+    for (int i = 0; i < 4; i++)
+        if (s.p[i] < '0' || s.p[i] > '9')
+            return 0;
+    if (memcmp(s.p, "1970", 4) < 0 || memcmp(s.p, "2200", 4) > 0)
         return 0;
     memcpy(buf, s.p, s.len);
     buf[s.len] = 0;
@@ -468,7 +475,8 @@ enum ym_status parse_ftd_security(struct asa_msg *m)
         log_ns = first_ns;
     }
     int64_t dur_s;
-    if (m->id == 430003 && slice_int(ev.v[K_DURATION], &dur_s) && dur_s >= 0 && log_ns) {
+    if (m->id == 430003 && slice_int(ev.v[K_DURATION], &dur_s) && dur_s >= 0 &&
+        dur_s < 10LL * 366 * 86400 && log_ns) {
         ecs_add_int(m->f, ECS_EVENT_DURATION, dur_s * 1000000000LL);
         asa_add_time(m, ECS_EVENT_START, log_ns);
         asa_add_time(m, ECS_EVENT_END, log_ns + dur_s * 1000000000LL);
