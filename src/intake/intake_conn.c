@@ -212,6 +212,12 @@ int intake_conn_process(struct intake *in, struct conn *c)
         used = relp_process(in, c);
     else
         used = intake_frame_feed(&c->frame, c->buf, c->len, c->eof, frame_cb, c);
+    if (c->frame.incomplete) {
+        in->local.framing_errors += c->frame.incomplete;
+        c->frame.incomplete = 0;
+        YM_LOG_RATELIMITED(YM_LOG_WARN, "%s %s: connection closed inside an octet-counted "
+                           "message; kept what came", ym_transport_name(c->transport), c->peer_text);
+    }
     if (used) {
         memmove(c->buf, c->buf + used, c->len - used);
         c->len -= used;

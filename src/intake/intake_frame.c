@@ -97,6 +97,8 @@ size_t intake_frame_feed(struct intake_frame *f, const char *buf, size_t len, in
                 size_t cut = body < YM_LOG_MAX_BYTES ? body : YM_LOG_MAX_BYTES;
                 if (fn(arg, msg, cut, 1))
                     return pos;
+                if (body < YM_LOG_MAX_BYTES)
+                    f->incomplete++;
                 f->truncated++;
                 f->frames++;
                 pos += hdr_len + cut;
@@ -109,6 +111,7 @@ size_t intake_frame_feed(struct intake_frame *f, const char *buf, size_t len, in
                 if (!eof)
                     return pos;
                 count = body; /* peer closed mid-frame: keep what came */
+                f->incomplete++;
             }
             size_t mlen = strip_trailing(msg, (size_t)count);
             if (mlen) {

@@ -28,6 +28,7 @@ struct intake_frame {
     int skip_to_delim;   /* dropping the rest of an over-long LF-framed message */
     uint64_t truncated;  /* messages cut (counter) */
     uint64_t frames;     /* messages delivered (counter) */
+    uint64_t incomplete; /* octet-counted messages the peer cut short by closing */
 };
 
 /* Called once per message. Returns 0 to go on; nonzero to stop before this

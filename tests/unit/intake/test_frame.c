@@ -188,6 +188,21 @@ static void last_line_without_newline_is_delivered_at_eof(void **state)
     got_free(&g);
 }
 
+static void octet_counted_message_cut_by_close_is_kept_and_counted(void **state)
+{
+    (void)state;
+    const char in[] = "40 <13>only part";
+    struct intake_frame f;
+    intake_frame_init(&f);
+    struct got g = {.refuse_after = -1};
+    assert_int_equal(intake_frame_feed(&f, in, sizeof in - 1, 0, collect, &g), 0);
+    assert_int_equal(intake_frame_feed(&f, in, sizeof in - 1, 1, collect, &g), sizeof in - 1);
+    assert_int_equal(g.count, 1);
+    assert_string_equal(g.msg[0], "<13>only part");
+    assert_int_equal(f.incomplete, 1);
+    got_free(&g);
+}
+
 static void refused_message_is_offered_again(void **state)
 {
     (void)state;
@@ -217,6 +232,7 @@ int main(void)
         cmocka_unit_test(oversize_octet_counted_message_is_cut_and_the_rest_skipped),
         cmocka_unit_test(garbage_and_utf8_bytes_are_kept_as_sent),
         cmocka_unit_test(last_line_without_newline_is_delivered_at_eof),
+        cmocka_unit_test(octet_counted_message_cut_by_close_is_kept_and_counted),
         cmocka_unit_test(refused_message_is_offered_again),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
