@@ -312,3 +312,202 @@ int detect_cond_may_match_without_hits(const struct detect_rule *rule)
 {
     return !rule->cond || cond3(rule, rule->cond) != F;
 }
+
+/* ---- trigger atoms ---------------------------------------------------------
+ * trig(x) = a set S of Vectorscan atoms with: all of S false => x false.
+ *   atom      {atom} (Vectorscan-backed), else none (infinite cost)
+ *   OR-like   union of the children's sets (every child must be false)
+ *   AND-like  the cheapest child's set (one false child is enough)
+ *   NOT, neq  none (falsity of atoms cannot make them false)
+ *   k of n    the union of the n-k+1 cheapest selections' sets
+ * Cost of an atom falls with the length of its longest literal run, so
+ * `url contains '/wp-admin/setup-config.php'` is chosen over `method: POST`. */
+
+struct tset {
+    double cost; /* < 0 = infinite (no set) */
+    struct detect_atom **v;
+    size_t count, cap;
+};
+
+static void ts_free(struct tset *t)
+{
+    free(t->v);
+    t->v = NULL;
+    t->count = t->cap = 0;
+}
+
+static void ts_add(struct tset *t, struct detect_atom *a)
+{
+    if (t->count == t->cap) {
+        t->cap = t->cap ? t->cap * 2 : 8;
+        struct detect_atom **v = realloc(t->v, t->cap * sizeof(*v));
+        if (!v)
+            abort();
+        t->v = v;
+    }
+    t->v[t->count++] = a;
+}
+
+/* dst = dst U src (costs add); src freed. */
+static void ts_union(struct tset *dst, struct tset *src)
+{
+    if (dst->cost < 0 || src->cost < 0) {
+        dst->cost = -1;
+    } else {
+        dst->cost += src->cost;
+        for (size_t i = 0; i < src->count; i++)
+            ts_add(dst, src->v[i]);
+    }
+    ts_free(src);
+}
+
+/* dst = the cheaper of dst and src; the other freed. */
+static void ts_min(struct tset *dst, struct tset *src)
+{
+    int take = dst->cost < 0 ? src->cost >= 0 : src->cost >= 0 && src->cost < dst->cost;
+    if (take) {
+        ts_free(dst);
+        *dst = *src;
+    } else {
+        ts_free(src);
+    }
+}
+
+static double atom_cost(const struct detect_atom *a)
+{
+    size_t run = 0, best = 0;
+    if (a->kind == DETECT_ATOM_PAT) {
+        for (uint32_t i = 0; i < a->pat_len; i++) {
+            run = a->pat[i] < 256 ? run + 1 : 0;
+            if (run > best)
+                best = run;
+        }
+        /* an anchored exact value ("POST", "445") is common in logs */
+        int anchored = a->pat_len && a->pat[0] != DETECT_TOK_STAR && a->pat[a->pat_len - 1] != DETECT_TOK_STAR;
+        return 100.0 / (double)(best + 1) * (anchored ? 2.0 : 1.0);
+    }
+    return 50.0; /* regex prefilter: unknown selectivity */
+}
+
+static struct tset trig_item(struct detect_item *it)
+{
+    struct tset t = {0};
+    if (it->neg) {
+        t.cost = -1;
+        return t;
+    }
+    if (!it->all) {
+        for (uint32_t i = 0; i < it->atom_count && t.cost >= 0; i++) {
+            struct detect_atom *a = &it->atoms[i];
+            if (a->hs == DETECT_HS_NONE) {
+                t.cost = -1;
+                break;
+            }
+            t.cost += atom_cost(a);
+            ts_add(&t, a);
+        }
+        if (t.cost < 0)
+            ts_free(&t);
+        return t;
+    }
+    t.cost = -1;
+    for (uint32_t i = 0; i < it->atom_count;) {
+        uint32_t g = it->atoms[i].group;
+        struct tset gs = {0};
+        for (; i < it->atom_count && it->atoms[i].group == g; i++) {
+            struct detect_atom *a = &it->atoms[i];
+            if (gs.cost < 0)
+                continue;
+            if (a->hs == DETECT_HS_NONE) {
+                gs.cost = -1;
+                continue;
+            }
+            gs.cost += atom_cost(a);
+            ts_add(&gs, a);
+        }
+        if (gs.cost < 0)
+            ts_free(&gs);
+        ts_min(&t, &gs);
+    }
+    return t;
+}
+
+static struct tset trig_sel(struct detect_sel *s)
+{
+    struct tset t = {0};
+    for (uint32_t a = 0; a < s->count && t.cost >= 0; a++) {
+        struct tset m = {.cost = -1};
+        for (uint32_t i = 0; i < s->alts[a].count; i++) {
+            struct tset it = trig_item(&s->alts[a].items[i]);
+            ts_min(&m, &it);
+        }
+        ts_union(&t, &m);
+    }
+    return t;
+}
+
+static int cmp_cost(const void *x, const void *y)
+{
+    const struct tset *a = x, *b = y;
+    double ca = a->cost < 0 ? 1e300 : a->cost, cb = b->cost < 0 ? 1e300 : b->cost;
+    return ca < cb ? -1 : ca > cb;
+}
+
+static struct tset trig_cond(struct detect_rule *r, const struct detect_cond *c)
+{
+    struct tset t = {0}, u;
+    switch (c->op) {
+    case DETECT_C_AND:
+        t = trig_cond(r, c->a);
+        u = trig_cond(r, c->b);
+        ts_min(&t, &u);
+        return t;
+    case DETECT_C_OR:
+        t = trig_cond(r, c->a);
+        u = trig_cond(r, c->b);
+        ts_union(&t, &u);
+        return t;
+    case DETECT_C_NOT:
+        t.cost = -1;
+        return t;
+    case DETECT_C_SEL:
+        return trig_sel(&r->sels[c->sel]);
+    default: {
+        uint32_t need = c->need ? c->need : c->sel_count;
+        if (need > c->sel_count) {
+            /* can never hold: any set (even empty) proves it false */
+            return t;
+        }
+        struct tset *all = calloc(c->sel_count, sizeof(*all));
+        if (!all)
+            abort();
+        for (uint32_t i = 0; i < c->sel_count; i++)
+            all[i] = trig_sel(&r->sels[c->sels[i]]);
+        qsort(all, c->sel_count, sizeof(*all), cmp_cost);
+        uint32_t take = c->sel_count - need + 1;
+        for (uint32_t i = 0; i < c->sel_count; i++) {
+            if (i < take)
+                ts_union(&t, &all[i]);
+            else
+                ts_free(&all[i]);
+        }
+        free(all);
+        return t;
+    }
+    }
+}
+
+int detect_cond_pick_triggers(struct detect_rule *rule)
+{
+    if (!rule->cond)
+        return -1;
+    struct tset t = trig_cond(rule, rule->cond);
+    if (t.cost < 0) {
+        ts_free(&t);
+        return -1;
+    }
+    for (size_t i = 0; i < t.count; i++)
+        t.v[i]->trigger = 1;
+    ts_free(&t);
+    return 0;
+}

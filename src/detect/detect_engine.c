@@ -46,8 +46,16 @@ struct dbbuild {
     int raw;
     char **expr;
     unsigned *flags;
-    unsigned *ids;
+    unsigned *ids; /* pattern ids */
     size_t count, cap;
+    uint32_t *htab; /* dedup: index + 1 into expr, open addressing */
+    size_t hcap;
+};
+
+/* Slots sharing one pattern (same expression and flags in one database). */
+struct patlist {
+    uint32_t *slots;
+    uint32_t count, cap;
 };
 
 static void pat_to_hs(const struct detect_atom *a, struct ym_buf *out)
@@ -96,18 +104,75 @@ static struct dbbuild *db_for(struct dbbuild **dbs, size_t *count, const struct 
     return d;
 }
 
-static void db_add(struct dbbuild *d, char *expr, unsigned flags, unsigned id)
+static uint64_t expr_hash(const char *e, unsigned flags)
 {
+    uint64_t h = 1469598103934665603ull ^ flags;
+    for (; *e; e++)
+        h = (h ^ (uint8_t)*e) * 1099511628211ull;
+    return h;
+}
+
+static void htab_put(struct dbbuild *d, size_t idx)
+{
+    size_t m = d->hcap - 1, h = (size_t)expr_hash(d->expr[idx], d->flags[idx]) & m;
+    while (d->htab[h])
+        h = (h + 1) & m;
+    d->htab[h] = (uint32_t)idx + 1;
+}
+
+static void plist_add(struct patlist *p, uint32_t slot)
+{
+    if (p->count == p->cap) {
+        p->cap = p->cap ? p->cap * 2 : 2;
+        p->slots = ym_xrealloc(p->slots, p->cap * sizeof(*p->slots));
+    }
+    p->slots[p->count++] = slot;
+}
+
+/* Adds slot's expression (taken over) to d, sharing a pattern with an
+ * identical expression already there. */
+static void db_add(struct dbbuild *d, char *expr, unsigned flags, uint32_t slot,
+                   struct patlist **pats, size_t *pat_count, size_t *pat_cap)
+{
+    if (d->hcap) {
+        size_t m = d->hcap - 1, h = (size_t)expr_hash(expr, flags) & m;
+        for (; d->htab[h]; h = (h + 1) & m) {
+            size_t i = d->htab[h] - 1;
+            if (d->flags[i] == flags && strcmp(d->expr[i], expr) == 0) {
+                plist_add(&(*pats)[d->ids[i]], slot);
+                free(expr);
+                return;
+            }
+        }
+    }
     if (d->count == d->cap) {
         d->cap = d->cap ? d->cap * 2 : 16;
         d->expr = ym_xrealloc(d->expr, d->cap * sizeof(*d->expr));
         d->flags = ym_xrealloc(d->flags, d->cap * sizeof(*d->flags));
         d->ids = ym_xrealloc(d->ids, d->cap * sizeof(*d->ids));
     }
+    if (*pat_count == *pat_cap) {
+        *pat_cap = *pat_cap ? *pat_cap * 2 : 256;
+        *pats = ym_xrealloc(*pats, *pat_cap * sizeof(**pats));
+    }
+    struct patlist *p = &(*pats)[*pat_count];
+    memset(p, 0, sizeof(*p));
+    plist_add(p, slot);
     d->expr[d->count] = expr;
     d->flags[d->count] = flags;
-    d->ids[d->count] = id;
+    d->ids[d->count] = (unsigned)(*pat_count)++;
     d->count++;
+    if (d->count * 2 > d->hcap) {
+        free(d->htab);
+        d->hcap = d->hcap ? d->hcap * 2 : 64;
+        while (d->count * 2 > d->hcap)
+            d->hcap *= 2;
+        d->htab = ym_xcalloc(d->hcap, sizeof(*d->htab));
+        for (size_t i = 0; i < d->count; i++)
+            htab_put(d, i);
+    } else {
+        htab_put(d, d->count - 1);
+    }
 }
 
 static uint32_t name_hash(const char *s)
@@ -121,7 +186,8 @@ static uint32_t name_hash(const char *s)
 int detect_engine_build(struct detect_set *set, char *reason, size_t reason_len)
 {
     struct dbbuild *dbs = NULL;
-    size_t db_count = 0, slot_cap = 0;
+    size_t db_count = 0, slot_cap = 0, pat_count = 0, pat_cap = 0;
+    struct patlist *pats = NULL;
     struct ym_buf hx = YM_BUF_INIT;
     int rc = -1;
 
@@ -175,7 +241,8 @@ int detect_engine_build(struct detect_set *set, char *reason, size_t reason_len)
                         set->slots[set->slot_count].rule = r;
                         set->slots[set->slot_count].atom = a;
                         set->slot_count++;
-                        db_add(db_for(&dbs, &db_count, it), ym_xstrdup(hx.data), flags, a->hs_id);
+                        db_add(db_for(&dbs, &db_count, it), ym_xstrdup(hx.data), flags, a->hs_id,
+                               &pats, &pat_count, &pat_cap);
                     }
                 }
     }
@@ -209,9 +276,11 @@ int detect_engine_build(struct detect_set *set, char *reason, size_t reason_len)
                 goto out;
             }
             hs_free_compile_error(cerr);
-            /* Evaluate that atom directly and try again without it. */
-            struct detect_atom *a = (struct detect_atom *)set->slots[d->ids[bad]].atom;
-            a->hs = DETECT_HS_NONE;
+            /* Evaluate those atoms directly and try again without them. */
+            struct patlist *pl = &pats[d->ids[bad]];
+            for (uint32_t k = 0; k < pl->count; k++)
+                ((struct detect_atom *)set->slots[pl->slots[k]].atom)->hs = DETECT_HS_NONE;
+            pl->count = 0;
             free(d->expr[bad]);
             d->count--;
             d->expr[bad] = d->expr[d->count];
@@ -244,18 +313,34 @@ int detect_engine_build(struct detect_set *set, char *reason, size_t reason_len)
         }
     }
 
-    /* Rules that can fire with no literal hit run on every log. */
+    /* Rules that can fire with no literal hit run on every log; the others
+     * become candidates only when one of their trigger atoms fires. */
     set->always = ym_xcalloc(set->rule_count ? set->rule_count : 1, sizeof(uint32_t));
     for (uint32_t r = 0; r < set->rule_count; r++) {
         struct detect_rule *rule = set->rules[r];
         rule->always = 0;
         if (rule->meta.correlation)
             continue;
-        if (detect_cond_may_match_without_hits(rule)) {
+        if (detect_cond_may_match_without_hits(rule) || detect_cond_pick_triggers(rule) < 0) {
             rule->always = 1;
             set->always[set->always_count++] = r;
         }
     }
+    for (uint32_t i = 0; i < set->slot_count; i++)
+        set->slots[i].trigger = set->slots[i].atom->trigger;
+    set->pat_count = (uint32_t)pat_count;
+    set->pat_start = ym_xmalloc((pat_count + 1) * sizeof(*set->pat_start));
+    size_t total = 0;
+    for (size_t i = 0; i < pat_count; i++)
+        total += pats[i].count;
+    set->pat_slots = ym_xmalloc((total ? total : 1) * sizeof(*set->pat_slots));
+    total = 0;
+    for (size_t i = 0; i < pat_count; i++) {
+        set->pat_start[i] = (uint32_t)total;
+        memcpy(set->pat_slots + total, pats[i].slots, pats[i].count * sizeof(uint32_t));
+        total += pats[i].count;
+    }
+    set->pat_start[pat_count] = (uint32_t)total;
     rc = 0;
 out:
     for (size_t i = 0; i < db_count; i++) {
@@ -264,8 +349,12 @@ out:
         free(dbs[i].expr);
         free(dbs[i].flags);
         free(dbs[i].ids);
+        free(dbs[i].htab);
     }
     free(dbs);
+    for (size_t i = 0; i < pat_count; i++)
+        free(pats[i].slots);
+    free(pats);
     ym_buf_free(&hx);
     return rc;
 }
@@ -279,6 +368,8 @@ void detect_engine_free(struct detect_set *set)
     free(set->dyn);
     free(set->always);
     free(set->slots);
+    free(set->pat_start);
+    free(set->pat_slots);
     hs_free_scratch(set->hs_proto);
 }
 
@@ -686,12 +777,19 @@ static int on_hs_match(unsigned int id, unsigned long long from, unsigned long l
 {
     struct mctx *m = ctx;
     struct detect_scratch *s = m->s;
-    s->slot_gen[id] = s->gen;
-    uint32_t r = m->set->slots[id].rule;
-    if (s->rule_gen[r] != s->gen) {
-        s->rule_gen[r] = s->gen;
-        if (!m->set->rules[r]->always)
-            s->cand[s->cand_count++] = r;
+    const struct detect_set *set = m->set;
+    for (uint32_t k = set->pat_start[id]; k < set->pat_start[id + 1]; k++) {
+        uint32_t sid = set->pat_slots[k];
+        s->slot_gen[sid] = s->gen;
+        const struct detect_slot *slot = &set->slots[sid];
+        if (!slot->trigger)
+            continue;
+        uint32_t r = slot->rule;
+        if (s->rule_gen[r] != s->gen) {
+            s->rule_gen[r] = s->gen;
+            if (!set->rules[r]->always)
+                s->cand[s->cand_count++] = r;
+        }
     }
     return 0;
 }

@@ -46,5 +46,10 @@ int detect_cond_parse(struct detect_build *b, struct detect_rule *rule, const ch
 /* 1 when the condition can hold while no Vectorscan-backed atom fired, so
  * the rule must be evaluated on every log. */
 int detect_cond_may_match_without_hits(const struct detect_rule *rule);
+/* Picks the trigger atoms of a rule: a small set of Vectorscan-backed atoms
+ * such that the condition is false whenever none of them fired (preferring
+ * long literals, which fire rarely). Sets atom->trigger; returns 0, or -1
+ * when no such set exists (the rule must run on every log). */
+int detect_cond_pick_triggers(struct detect_rule *rule);
 
 #endif

@@ -154,7 +154,36 @@ struct loaded {
     struct detect_rule **v;
     size_t *report; /* report index of each rule, or SIZE_MAX */
     size_t count, cap;
+    uint32_t *ids;  /* hash of rule ids: index + 1 into v, open addressing */
+    size_t ids_cap;
 };
+
+static size_t id_hash(const char *s)
+{
+    size_t h = 5381;
+    for (; *s; s++)
+        h = h * 33 + (unsigned char)*s;
+    return h;
+}
+
+/* The loaded rule with this id, or NULL. */
+static struct detect_rule *loaded_find(const struct loaded *l, const char *id)
+{
+    if (!l->ids_cap)
+        return NULL;
+    for (size_t h = id_hash(id) & (l->ids_cap - 1); l->ids[h]; h = (h + 1) & (l->ids_cap - 1))
+        if (strcmp(l->v[l->ids[h] - 1]->meta.id, id) == 0)
+            return l->v[l->ids[h] - 1];
+    return NULL;
+}
+
+static void ids_put(struct loaded *l, size_t i)
+{
+    size_t h = id_hash(l->v[i]->meta.id) & (l->ids_cap - 1);
+    while (l->ids[h])
+        h = (h + 1) & (l->ids_cap - 1);
+    l->ids[h] = (uint32_t)i + 1;
+}
 
 static void loaded_add(struct loaded *l, struct detect_rule *r, size_t report)
 {
@@ -165,6 +194,15 @@ static void loaded_add(struct loaded *l, struct detect_rule *r, size_t report)
     }
     l->v[l->count] = r;
     l->report[l->count++] = report;
+    if (l->count * 2 > l->ids_cap) {
+        free(l->ids);
+        l->ids_cap = l->cap * 4;
+        l->ids = ym_xcalloc(l->ids_cap, sizeof(*l->ids));
+        for (size_t i = 0; i < l->count; i++)
+            ids_put(l, i);
+    } else {
+        ids_put(l, l->count - 1);
+    }
 }
 
 static void load_file(struct detect_build *b, const char *path, struct loaded *l,
@@ -204,16 +242,15 @@ static void load_file(struct detect_build *b, const char *path, struct loaded *l
         const char *title = detect_yaml_get_str(merged, "title");
         int line = st == DETECT_RULE_OK ? merged->line : b->line;
         int dup = 0;
-        for (size_t k = 0; r && k < l->count && !dup; k++) {
-            if (strcmp(l->v[k]->meta.id, r->meta.id) == 0) {
-                char why[256];
-                snprintf(why, sizeof(why), "duplicate id (first in %s:%d)", l->v[k]->meta.file,
-                         l->v[k]->meta.line);
-                report_add(reports, path, merged->line, id, title, DETECT_RULE_ERROR, why);
-                detect_corr_free(r->corr);
-                r = NULL;
-                dup = 1;
-            }
+        const struct detect_rule *first = r ? loaded_find(l, r->meta.id) : NULL;
+        if (first) {
+            char why[256];
+            snprintf(why, sizeof(why), "duplicate id (first in %s:%d)", first->meta.file,
+                     first->meta.line);
+            report_add(reports, path, merged->line, id, title, DETECT_RULE_ERROR, why);
+            detect_corr_free(r->corr);
+            r = NULL;
+            dup = 1;
         }
         if (!dup)
             report_add(reports, path, line, id, title, st, st == DETECT_RULE_OK ? "" : b->reason);
@@ -326,6 +363,7 @@ enum ym_status detect_set_compile(const struct detect_config *cfg, struct detect
     }
     free(l.v);
     free(l.report);
+    free(l.ids);
     char why[256];
     if (detect_engine_build(set, why, sizeof(why)) < 0) {
         ym_error_set(err, "", 0, 0, "%s", why);

@@ -51,6 +51,7 @@ struct detect_atom {
     uint8_t hs;      /* enum detect_hs_mode */
     uint8_t cased;   /* |cased (patterns, fieldref) */
     uint8_t op;      /* enum detect_num_op */
+    uint8_t trigger; /* a Vectorscan hit on it makes its rule a candidate */
     uint32_t hs_id;  /* slot in the set's atom table when hs != NONE */
     uint32_t group;  /* index of the Sigma value it came from (|all needs every group) */
     const uint16_t *pat; /* PAT */
@@ -135,6 +136,7 @@ struct detect_db {
 /* What a Vectorscan pattern id stands for. */
 struct detect_slot {
     uint32_t rule;
+    uint32_t trigger; /* copy of atom->trigger */
     const struct detect_atom *atom;
 };
 
@@ -151,6 +153,11 @@ struct detect_set {
     uint32_t max_sels;
     struct detect_slot *slots;
     uint32_t slot_count;
+    /* Vectorscan pattern id -> its slots (identical expressions of many
+     * rules are compiled once): pat_slots[pat_start[id] .. pat_start[id+1]) */
+    uint32_t *pat_start;
+    uint32_t *pat_slots;
+    uint32_t pat_count;
     struct detect_db *dbs;
     uint32_t db_count;
     int32_t *db_by_id;         /* [ECS__COUNT]: db index or -1 */
