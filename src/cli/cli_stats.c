@@ -225,7 +225,7 @@ static void print_text(const char *data_dir, int running, int have_state,
                (unsigned long long)get(c, "archive.commit_failures"),
                get(c, "archive.failing") ? "  FAILING NOW" : "");
         if (get(c, "archive.lost_logs"))
-            printf("             %llu logs could not be committed at a shutdown\n",
+            printf("             %llu logs whose commit failed at a shutdown (they may be missing)\n",
                    (unsigned long long)get(c, "archive.lost_logs"));
         printf("Parse:       parsed %llu  parse errors %llu  unparsed (kept raw) %llu\n",
                (unsigned long long)get(c, "parse.parsed"),

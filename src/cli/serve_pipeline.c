@@ -46,6 +46,7 @@ struct serve_pipeline {
     /* Writer-thread state (no lock: only the writer touches these once it
      * runs). */
     struct archive *archive;
+    struct archive_writer_stats archive_base; /* figures of archives closed by reopens */
     struct archive_options aopt;
     char *data_dir; /* aopt.data_dir points here */
     uint64_t *acks; /* SERVE_GROUP_MAX * YM_BATCH_MAX_RECORDS tokens */
@@ -156,15 +157,41 @@ static void sleep_ms(int ms)
     nanosleep(&ts, NULL);
 }
 
+static void add_writer_stats(struct archive_writer_stats *to, const struct archive_writer_stats *s)
+{
+    to->logs_committed += s->logs_committed;
+    to->bytes_raw += s->bytes_raw;
+    to->commits += s->commits;
+    to->blocks_sealed += s->blocks_sealed;
+    to->errors += s->errors;
+}
+
+/* Publishes the archive's figures, added to those of archives closed
+ * before (a reopen starts the archive's own counters from zero). */
 static void publish_writer(struct serve_pipeline *p)
 {
-    if (!p->archive)
-        return;
-    struct archive_writer_stats ws;
-    archive_writer_stats(p->archive, &ws);
+    struct archive_writer_stats ws = p->archive_base;
+    if (p->archive) {
+        struct archive_writer_stats cur;
+        archive_writer_stats(p->archive, &cur);
+        add_writer_stats(&ws, &cur);
+    }
     pthread_mutex_lock(&p->lock);
     p->pub_archive = ws;
     pthread_mutex_unlock(&p->lock);
+}
+
+/* Closes the archive, keeping its figures in archive_base. */
+static void close_archive(struct serve_pipeline *p)
+{
+    if (!p->archive)
+        return;
+    struct archive_writer_stats cur;
+    archive_writer_stats(p->archive, &cur);
+    archive_close(p->archive);
+    p->archive = NULL;
+    add_writer_stats(&p->archive_base, &cur);
+    publish_writer(p);
 }
 
 /* Commits the group, retrying with a reopened archive until it works (or,
@@ -202,14 +229,14 @@ static int commit_group(struct serve_pipeline *p, struct ym_batch *const *g, siz
             p->lost_logs += logs;
             pthread_mutex_unlock(&p->lock);
             ym_log(YM_LOG_ERROR,
-                   "archive: shutting down with %llu logs that could not be committed "
-                   "(RELP senders were not acknowledged and will resend them)",
+                   "archive: shutting down with %llu logs whose commit failed: they may be "
+                   "missing from the archive (RELP senders were not acknowledged and will "
+                   "resend them)",
                    (unsigned long long)logs);
             return 0;
         }
         sleep_ms(1000);
-        archive_close(p->archive);
-        p->archive = NULL;
+        close_archive(p);
         if (archive_open(&p->aopt, &p->archive) != YM_OK)
             p->archive = NULL;
         pthread_mutex_lock(&p->lock);
@@ -372,10 +399,7 @@ void serve_pipeline_stop(struct serve_pipeline *p)
     }
     for (int i = 0; i < p->worker_count; i++)
         pthread_join(p->workers[i].thread, NULL);
-    /* Workers keep their figures; the count of running threads goes. */
-    publish_writer(p);
-    archive_close(p->archive);
-    p->archive = NULL;
+    close_archive(p);
     /* Anything still queued (only if a thread failed to start) goes back. */
     void *item;
     while (ym_queue_pop(p->to_archive, 0, &item) == YM_OK)
