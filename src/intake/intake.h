@@ -45,7 +45,11 @@ struct intake_options {
 };
 
 /* Binds every configured listener (an address in use is an error naming
- * it) and starts the thread. */
+ * it: "relp 127.0.0.1:2514: Address already in use") and starts the thread.
+ * Port "0" binds an ephemeral port (see intake_bound_port). Returns YM_EIO
+ * (bind/listen failed, TLS certificate or key unreadable), YM_EINVAL
+ * (address does not resolve, client verification without ca_file); err
+ * says which. */
 enum ym_status intake_start(const struct intake_options *opt, struct intake **out,
                             struct ym_error *err);
 void intake_stop(struct intake *in); /* NULL is fine; frees in */
