@@ -459,7 +459,11 @@ int cli_serve_main(int argc, char **argv)
     char *lock_path = ym_xasprintf("%s/serve.lock", cfg->data_dir);
     lock_fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
     free(lock_path);
-    if (lock_fd < 0 || flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
+    if (lock_fd < 0) {
+        cli_error(CMD, "cannot create %s/serve.lock: %s", cfg->data_dir, strerror(errno));
+        goto out;
+    }
+    if (flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
         cli_error(CMD, "another yamori serve is already using data directory %s", cfg->data_dir);
         goto out;
     }
