@@ -16,6 +16,8 @@
 #include "parse/parse_ecs.h"
 #include "parse/parse_syslog.h"
 
+#define PARSE_FIELDS_PRESIZE 48
+
 /* Sniff order: the most specific formats first (FTD before ASA, FireEye
  * and NSP before the generic CEF/LEEF they may be carried in), JSON before
  * the catch-all syslog (which never sniffs). */
@@ -121,6 +123,15 @@ void parse_record(const struct parse_ctx *ctx, struct ym_record *rec, struct par
     if (!dec)
         dec = &parse_decoder_syslog;
     struct ym_fields *f = &rec->fields;
+    /* Room for a typical firewall log's fields at once: growing the list
+     * later copies it (and leaves the old copy in the arena). */
+    if (f->cap == 0 && f->arena) {
+        struct ym_field *v = ym_arena_alloc(f->arena, PARSE_FIELDS_PRESIZE * sizeof *v);
+        if (v) {
+            f->v = v;
+            f->cap = PARSE_FIELDS_PRESIZE;
+        }
+    }
     uint32_t mark = f->count;
     int64_t time_mark = rec->time_ns;
     enum ym_status st = dec->decode(&c, &hdr, rec);
