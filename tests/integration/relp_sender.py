@@ -8,7 +8,8 @@ message not yet acknowledged, until all are acknowledged or TIMEOUT seconds pass
 Writes the sent lines to SENT and the acknowledged ones to ACKED (one per line),
 then prints a summary. Exit 0 when every message was acknowledged.
 
-Usage: relp_sender.py PORT MARKER COUNT SENT ACKED [TIMEOUT] [WINDOW]
+Usage: relp_sender.py PORT MARKER COUNT SENT ACKED [TIMEOUT] [WINDOW] [RATE]
+RATE: messages per second at most (0 = as fast as the server acknowledges).
 """
 import socket
 import sys
@@ -18,6 +19,9 @@ port, marker, count = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
 sent_path, acked_path = sys.argv[4], sys.argv[5]
 timeout = float(sys.argv[6]) if len(sys.argv) > 6 else 300
 window = int(sys.argv[7]) if len(sys.argv) > 7 else 128
+rate = float(sys.argv[8]) if len(sys.argv) > 8 else 0
+started = time.time()
+sent_total = 0
 
 lines = ["<134>Nov 22 10:00:00 relp-host app: %s seq=%07d %%ASA-6-302013: Built inbound TCP "
          "connection %d for outside:198.51.100.%d/%d (198.51.100.%d/%d) to inside:10.0.0.%d/443 "
@@ -60,8 +64,10 @@ def read_frame(sock, buf):
 
 
 def session():
-    global reconnects
+    global reconnects, sent_total
+    global started
     sock = socket.create_connection(("127.0.0.1", port), timeout=5)
+    started, sent_total = time.time(), 0  # pace each session; no catching up
     sock.settimeout(10)
     buf = b""
     offer = b"relp_version=0\nrelp_software=yamori-test\ncommands=syslog"
@@ -77,6 +83,12 @@ def session():
         if time.time() > deadline:
             raise TimeoutError()
         while pos < len(todo) and len(inflight) < window:
+            if rate and sent_total >= rate * (time.time() - started):
+                if inflight:
+                    break
+                time.sleep(0.002)
+                continue
+            sent_total += 1
             msg = lines[todo[pos]].encode()
             sock.sendall(b"%d syslog %d %s\n" % (next_txnr, len(msg), msg))
             inflight[next_txnr] = todo[pos]

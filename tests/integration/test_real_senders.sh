@@ -19,10 +19,10 @@ listen:
   relp: 127.0.0.1:$relp
   tls: 127.0.0.1:$tls
 tls:
-  cert: $T/pki/server.pem
-  key: $T/pki/server.key
-  ca: $T/pki/ca.pem
-  client_certificates: required
+  cert_file: $T/pki/server.pem
+  key_file: $T/pki/server.key
+  ca_file: $T/pki/ca.pem
+  verify_clients: required
 tenants:
   - name: acme
 devices:

@@ -5,7 +5,8 @@
 # Counted: acknowledged lines lost (must be 0); lines altered (must be 0).
 source "$(dirname "$0")/lib.sh"
 
-COUNT=${COUNT:-30000}
+COUNT=${COUNT:-200000}
+RATE=${RATE:-5000}  # paced so that the kills fall while it streams
 KILLS=${KILLS:-5}
 data=$T/data
 relp=$(free_port)
@@ -15,9 +16,10 @@ args=(--syslog 127.0.0.1:$syslog --relp 127.0.0.1:$relp)
 start_yamori "$data" "$T/serve.log" "${args[@]}"
 wait_for 30 "RELP port $relp" port_listening "$relp"
 
-python3 "$(dirname "$0")/relp_sender.py" "$relp" ymkrelpkill "$COUNT" "$T/sent.txt" "$T/acked.txt" 600 &
+python3 "$(dirname "$0")/relp_sender.py" "$relp" ymkrelpkill "$COUNT" "$T/sent.txt" "$T/acked.txt" 600 128 "$RATE" &
 sender=$!
 
+kills=0
 for k in $(seq 1 "$KILLS"); do
     # A random moment while the sender streams: 0.3 to 2.3 s.
     sleep "$(python3 -c 'import random; print(round(random.uniform(0.3, 2.3), 2))')"
@@ -27,7 +29,9 @@ for k in $(seq 1 "$KILLS"); do
     wait "$YM_PID" 2>/dev/null || true
     start_yamori "$data" "$T/serve.log" "${args[@]}"
     wait_for 60 "restart #$k listening" port_listening "$relp"
+    kills=$k
 done
+[ "$kills" = "$KILLS" ] || fail "the sender finished after $kills of $KILLS kills: raise COUNT or lower RATE"
 
 wait "$sender" || { tail -20 "$T/serve.log"; fail "sender could not get every line acknowledged"; }
 stop_yamori "$YM_PID"
