@@ -545,3 +545,9 @@ void detect_corr_set_generate(struct detect_corr *c, int on)
     if (c)
         c->generate = on;
 }
+
+uint32_t detect_corr_refs(const struct detect_corr *c, const char *const **refs)
+{
+    *refs = c ? c->refs : NULL;
+    return c ? c->ref_count : 0;
+}

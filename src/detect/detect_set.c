@@ -352,10 +352,24 @@ enum ym_status detect_set_compile(const struct detect_config *cfg, struct detect
             continue;
         char why[256];
         if (detect_corr_link(set->rules, set->rule_count, r, why, sizeof(why)) < 0) {
-            /* Report it and leave it unlinked (it never fires). */
+            /* Report it and leave it unlinked (it never fires). Referring to
+             * rules that loaded but are inactive makes it inactive too. */
+            enum detect_rule_status st = DETECT_RULE_INACTIVE;
+            const char *const *refs;
+            uint32_t nref = detect_corr_refs(r->corr, &refs);
+            for (uint32_t k = 0; k < nref && st == DETECT_RULE_INACTIVE; k++) {
+                int known = 0;
+                for (size_t j = 0; j < l.count && !known; j++)
+                    known = strcmp(l.v[j]->meta.id, refs[k]) == 0 ||
+                            (l.v[j]->meta.name && strcmp(l.v[j]->meta.name, refs[k]) == 0);
+                if (!known)
+                    st = DETECT_RULE_ERROR;
+            }
+            if (st == DETECT_RULE_INACTIVE)
+                snprintf(why, sizeof(why), "the rules it correlates are inactive");
             for (size_t k = 0; k < l.count && reports; k++)
                 if (l.v[k] == r && l.report[k] != SIZE_MAX) {
-                    reports->v[l.report[k]].status = DETECT_RULE_ERROR;
+                    reports->v[l.report[k]].status = st;
                     snprintf(reports->v[l.report[k]].reason, sizeof(reports->v[0].reason), "%s", why);
                 }
             r->kinds_mask = 0;

@@ -184,6 +184,8 @@ int detect_corr_feed(struct detect_set *set, const struct detect_rule *fired,
                      int depth);
 void detect_corr_free(struct detect_corr *c);
 void detect_corr_set_generate(struct detect_corr *c, int on);
+/* The rule ids or names a correlation refers to (as written). */
+uint32_t detect_corr_refs(const struct detect_corr *c, const char *const **refs);
 /* Text of a field of rec for matching (numbers formatted into buf). */
 const char *detect_field_text(const struct ym_field *f, char *buf, size_t buf_len, size_t *len);
 int detect_fkey_eq(const struct ym_field *f, const struct detect_fkey *k);

@@ -5,10 +5,15 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sched.h>
+#include <stdatomic.h>
 
 #include <cmocka.h>
 
+#include <pthread.h>
+
 #include "detect_test_util.h"
+#include "enrich/enrich_ti.h"
 
 static const char *mapping =
     "kinds: [asa, panos, web]\n"
@@ -351,6 +356,158 @@ static void repo_rule_pack_loads_without_errors(void **st)
     detect_set_unref(set);
 }
 
+static void unsupported_and_duplicate_rules_are_told_apart(void **st)
+{
+    struct env e = {0};
+    tdir_init(&e.d);
+    tdir_write(&e.d, "u.yml",
+               "title: time modifier\nid: u1\nlogsource: {category: firewall}\n"
+               "detection:\n  sel:\n    '@timestamp|hour': 3\n  condition: sel\n"
+               "---\n"
+               "title: sigma1 aggregation\nid: u2\nlogsource: {category: firewall}\n"
+               "detection:\n  sel:\n    a: 1\n  condition: sel | count() by src_ip > 10\n"
+               "---\n"
+               "title: value sum\nid: u3\ncorrelation: {type: value_sum, rules: [x], timespan: 1h}\n"
+               "---\n"
+               "title: dup\nid: u1\nlogsource: {category: firewall}\n"
+               "detection:\n  sel:\n    a: 1\n  condition: sel\n"
+               "---\n"
+               "title: first ok\nid: ok1\nlogsource: {category: firewall}\n"
+               "detection:\n  sel:\n    a: 1\n  condition: sel\n"
+               "---\n"
+               "title: dup of ok\nid: ok1\nlogsource: {category: firewall}\n"
+               "detection:\n  sel:\n    a: 2\n  condition: sel\n"
+               "---\n"
+               "title: windows\nid: w1\nname: win_rule\nlogsource: {product: windows}\n"
+               "detection:\n  sel:\n    Image: x\n  condition: sel\n"
+               "---\n"
+               "title: corr of windows\nid: cw\ncorrelation: {type: event_count, rules: [win_rule], group-by: [a], timespan: 1h, condition: {gte: 2}}\n"
+               "---\n"
+               "title: corr of nothing\nid: cn\ncorrelation: {type: event_count, rules: [nosuch], group-by: [a], timespan: 1h, condition: {gte: 2}}\n");
+    env_compile(&e, 1);
+    assert_int_equal(report_of(&e, "time modifier")->status, DETECT_RULE_UNSUPPORTED);
+    assert_int_equal(report_of(&e, "sigma1 aggregation")->status, DETECT_RULE_UNSUPPORTED);
+    assert_int_equal(report_of(&e, "value sum")->status, DETECT_RULE_UNSUPPORTED);
+    assert_int_equal(report_of(&e, "first ok")->status, DETECT_RULE_OK);
+    const struct detect_report *d = report_of(&e, "dup of ok");
+    assert_int_equal(d->status, DETECT_RULE_ERROR);
+    assert_non_null(strstr(d->reason, "duplicate id"));
+    assert_int_equal(report_of(&e, "windows")->status, DETECT_RULE_INACTIVE);
+    assert_int_equal(report_of(&e, "corr of windows")->status, DETECT_RULE_INACTIVE);
+    assert_int_equal(report_of(&e, "corr of nothing")->status, DETECT_RULE_ERROR);
+    env_fini(&e);
+}
+
+/* A worker matches logs batch by batch while the control thread reloads the
+ * set many times: every log is matched by exactly one whole set. */
+struct load_worker {
+    struct detect_live *live;
+    atomic_int stop;
+    unsigned long logs, hits, batches;
+};
+
+static void *worker_main(void *arg)
+{
+    struct load_worker *w = arg;
+    struct detect_scratch *s = NULL;
+    while (!atomic_load(&w->stop)) {
+        struct detect_set *set = detect_live_acquire(w->live);
+        if (!s)
+            s = detect_scratch_create(set);
+        for (int i = 0; i < 64; i++) {
+            struct tlog t;
+            tlog_init(&t, "");
+            tlog_add(&t, "event.action", "deny");
+            struct hits h = {0};
+            int n = detect_set_match(set, s, &t.rec, collect, &h);
+            w->hits += (unsigned long)(n > 0 ? n : 0);
+            w->logs++;
+            tlog_fini(&t);
+        }
+        w->batches++;
+        detect_live_release(set);
+    }
+    detect_scratch_destroy(s);
+    return NULL;
+}
+
+static void reload_under_load_loses_no_log(void **st)
+{
+    struct env e = {0};
+    tdir_init(&e.d);
+    tdir_write(&e.d, "r.yml", "title: deny\nid: d0\nlogsource: {category: firewall}\n"
+                              "detection:\n  sel:\n    event.action: deny\n  condition: sel\n");
+    env_compile(&e, 0);
+    struct load_worker w = {.live = detect_live_create(e.set)};
+    e.set = NULL;
+    atomic_init(&w.stop, 0);
+    pthread_t th;
+    assert_int_equal(pthread_create(&th, NULL, worker_main, &w), 0);
+    const char *paths[] = {e.d.path};
+    struct detect_config cfg = {.rule_paths = paths, .rule_path_count = 1};
+    for (int i = 1; i <= 20; i++) {
+        char text[256];
+        snprintf(text, sizeof(text), "title: deny %d\nid: d%d\nlogsource: {category: firewall}\n"
+                 "detection:\n  sel:\n    event.action|contains: den\n  condition: sel\n", i, i);
+        tdir_write(&e.d, "r.yml", text);
+        struct ym_error err;
+        assert_int_equal(detect_live_reload(w.live, &cfg, 0, NULL, &err), YM_OK);
+    }
+    while (w.batches < 40)
+        sched_yield();
+    atomic_store(&w.stop, 1);
+    pthread_join(th, NULL);
+    assert_int_equal(detect_live_generation(w.live), 20);
+    assert_true(w.logs > 0);
+    assert_int_equal(w.hits, w.logs); /* one detection per log, none lost, none doubled */
+    struct detect_set *now = detect_live_acquire(w.live);
+    assert_non_null(detect_set_find(now, "d20"));
+    detect_live_release(now);
+    detect_live_destroy(w.live);
+    env_fini(&e);
+}
+
+static void threat_intel_hit_fires_the_pack_rule(void **st)
+{
+    const char *src = getenv("YM_SRC");
+    if (!src)
+        src = ".";
+    char rules[512], ls[512], ph[512], list[128];
+    snprintf(rules, sizeof(rules), "%s/rules/network", src);
+    snprintf(ls, sizeof(ls), "%s/rules/logsources.yaml", src);
+    snprintf(ph, sizeof(ph), "%s/rules/placeholders.yaml", src);
+    struct tdir d;
+    tdir_init(&d);
+    tdir_write(&d, "c2.txt", "198.51.100.66\n");
+    snprintf(list, sizeof(list), "%s/c2.txt", d.path);
+    struct enrich_ti_list_config lc = {.name = "c2 list", .path = list, .confidence = 80};
+    struct enrich_ti *ti = NULL;
+    struct ym_error err;
+    assert_int_equal(enrich_ti_load(&lc, 1, &ti, NULL, &err), YM_OK);
+    const char *paths[] = {rules};
+    struct detect_config cfg = {.rule_paths = paths, .rule_path_count = 1,
+                                .logsources_path = ls, .placeholders_path = ph};
+    struct detect_set *set = NULL;
+    assert_int_equal(detect_set_compile(&cfg, &set, NULL, &err), YM_OK);
+    struct detect_scratch *s = detect_scratch_create(set);
+    struct tlog t;
+    tlog_init(&t, "");
+    tlog_kind(&t, "asa");
+    tlog_add(&t, "source.ip", "10.1.1.5");
+    tlog_add(&t, "destination.ip", "198.51.100.66");
+    tlog_add(&t, "network.direction", "outbound");
+    assert_int_equal(enrich_ti_apply(ti, &t.rec), 1);
+    struct hits h = {0};
+    assert_int_equal(detect_set_match(set, s, &t.rec, collect, &h), 1);
+    const struct detect_rule_meta *m = detect_set_find(set, h.ids[0]);
+    assert_string_equal(m->title, "Outbound connection to a threat-intelligence address");
+    tlog_fini(&t);
+    detect_scratch_destroy(s);
+    detect_set_unref(set);
+    enrich_ti_unref(ti);
+    tdir_fini(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -362,6 +519,9 @@ int main(void)
         cmocka_unit_test(reload_swaps_and_a_broken_set_keeps_the_old),
         cmocka_unit_test(many_rules_one_scan_finds_the_right_one),
         cmocka_unit_test(repo_rule_pack_loads_without_errors),
+        cmocka_unit_test(unsupported_and_duplicate_rules_are_told_apart),
+        cmocka_unit_test(reload_under_load_loses_no_log),
+        cmocka_unit_test(threat_intel_hit_fires_the_pack_rule),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
