@@ -51,6 +51,8 @@ static void usage(FILE *to)
             "  --json            one JSON object per line, with the parsed ECS fields\n"
             "  --count           print only the number of matches\n"
             "  --stats           print to stderr what the search read and how long it took\n"
+            "  --explain         print how the query was understood (tree and the words\n"
+            "                    used to skip blocks) and exit without searching\n"
             "  --help            this text\n"
             "\n"
             "Exit status: 0 (with or without matches), 1 archive or output failure,\n"
@@ -166,13 +168,14 @@ int cli_search_main(int argc, char **argv)
 {
     const char *data = NULL, *config = NULL, *tenant = NULL, *from = NULL, *to = NULL;
     const char *limit_arg = NULL;
-    int json = 0, count_only = 0, want_stats = 0, oldest_first = 0;
+    int json = 0, count_only = 0, want_stats = 0, oldest_first = 0, explain = 0;
     static const struct option opts[] = {
         {"data", required_argument, NULL, 'd'},  {"config", required_argument, NULL, 'c'},
         {"tenant", required_argument, NULL, 't'}, {"from", required_argument, NULL, 'f'},
         {"to", required_argument, NULL, 'u'},    {"limit", required_argument, NULL, 'l'},
         {"json", no_argument, NULL, 'j'},        {"count", no_argument, NULL, 'n'},
         {"stats", no_argument, NULL, 's'},       {"oldest-first", no_argument, NULL, 'o'},
+        {"explain", no_argument, NULL, 'x'},
         {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0},
     };
     optind = 1;
@@ -190,6 +193,7 @@ int cli_search_main(int argc, char **argv)
         case 'n': count_only = 1; break;
         case 's': want_stats = 1; break;
         case 'o': oldest_first = 1; break;
+        case 'x': explain = 1; break;
         case 'h': usage(stdout); return CLI_OK;
         default:
             return cli_usage_error("search", "unknown option or missing value: %s",
@@ -227,6 +231,23 @@ int cli_search_main(int argc, char **argv)
         else
             fprintf(stderr, "yamori search: %s\n", ym_status_str(st));
         return CLI_USAGE;
+    }
+
+    if (explain) {
+        struct ym_buf out = YM_BUF_INIT;
+        ym_buf_adds(&out, "query: ");
+        search_query_format(q, &out);
+        ym_buf_adds(&out, "\nrequired words:");
+        for (size_t i = 0; i < q->token_count; i++) {
+            ym_buf_addc(&out, ' ');
+            ym_buf_adds(&out, q->tokens[i]);
+        }
+        ym_buf_adds(&out, q->token_count ? "\n" : " (none: every block in the time range is read)\n");
+        ym_buf_printf(&out, "parses fields: %s\n", q->needs_fields ? "when the raw checks pass" : "no");
+        fputs(out.data, stdout);
+        ym_buf_free(&out);
+        search_query_destroy(q);
+        return fflush(stdout) == 0 ? CLI_OK : CLI_FAIL;
     }
 
     struct ym_config *cfg = cli_load_config(config, data);

@@ -13,6 +13,9 @@
  * sides are addresses, as numbers when the field is numeric; a field term
  * is true if any value of the field (arrays) satisfies it, false if the
  * field is absent.
+ * An address or port term whose raw-line hint (search_query.h) is missing
+ * from the line is false without parsing; an AND checks those hints of all
+ * its field kids before parsing for any of them.
  *
  * Memory: nothing is allocated; entry and fields are borrowed for the call.
  * Thread-safe for distinct contexts (the query is read-only). */
