@@ -5,12 +5,16 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
+#include "archive/archive_token.h"
 #include "core/ym_buf.h"
 #include "search/search_query.h"
+#include "search/search_text.h"
 
 /* The tree of a query that must parse. */
 static char *tree(const char *text)
@@ -227,6 +231,65 @@ static void bloom_words_are_what_every_match_contains(void **state)
     assert_string_equal(words("2001:db8::a"), "2001 db8 a");
 }
 
+struct tokens {
+    char v[64][ARCHIVE_TOKEN_MAX + 1];
+    int n;
+};
+
+static void add_token(void *arg, const char *tok, size_t len)
+{
+    struct tokens *t = arg;
+    if (t->n < 64) {
+        memcpy(t->v[t->n], tok, len);
+        t->v[t->n++][len] = '\0';
+    }
+}
+
+static int has_token(const struct tokens *t, const char *w)
+{
+    for (int i = 0; i < t->n; i++)
+        if (!strcmp(t->v[i], w))
+            return 1;
+    return 0;
+}
+
+/* The bloom promise: whatever a matching line is, it holds every required
+ * word of the query as an archive token. Checked on random lines with
+ * every substring as a phrase, and as a word term where it matches as one. */
+static void bloom_words_of_a_match_are_tokens_of_its_line(void **state)
+{
+    (void)state;
+    static const char alphabet[] = "aB9.-_@ :/%";
+    srand(4242);
+    for (int round = 0; round < 3000; round++) {
+        char line[24];
+        size_t len = 1 + (size_t)(rand() % 23);
+        for (size_t i = 0; i < len; i++)
+            line[i] = alphabet[rand() % (sizeof alphabet - 1)];
+        line[len] = '\0';
+        struct tokens t = {.n = 0};
+        archive_token_each(line, len, add_token, &t);
+        for (size_t i = 0; i < len; i++)
+            for (size_t j = i + 1; j <= len; j++) {
+                char sub[24], query[32];
+                memcpy(sub, line + i, j - i);
+                sub[j - i] = '\0';
+                int as_word = !strpbrk(sub, " :") && search_text_has_word(line, len, sub, j - i);
+                for (int form = 0; form < 1 + as_word; form++) {
+                    snprintf(query, sizeof query, form ? "%s" : "\"%s\"", sub);
+                    struct search_query *q = NULL;
+                    if (search_query_parse(query, strlen(query), &q, NULL) != YM_OK)
+                        continue; /* "and", "-" alone, ...: not a term */
+                    for (size_t k = 0; k < q->token_count; k++)
+                        if (!has_token(&t, q->tokens[k]))
+                            fail_msg("line '%s' matches %s but lacks required word '%s'", line,
+                                     query, q->tokens[k]);
+                    search_query_destroy(q);
+                }
+            }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -242,6 +305,7 @@ int main(void)
         cmocka_unit_test(errors_name_the_column),
         cmocka_unit_test(deep_nesting_is_an_error_not_a_crash),
         cmocka_unit_test(bloom_words_are_what_every_match_contains),
+        cmocka_unit_test(bloom_words_of_a_match_are_tokens_of_its_line),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
