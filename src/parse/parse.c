@@ -60,15 +60,36 @@ static int wants_auto(const char *kind)
     return !kind || !*kind || !strcmp(kind, "auto");
 }
 
-static void add_if_unset(struct ym_fields *f, enum parse_ecs_id id, const char *s, size_t len)
+/* Which known fields a record already has: one pass over the list instead
+ * of one search per common field. */
+struct seen_ids {
+    uint64_t bits[(ECS__COUNT + 63) / 64];
+};
+
+static void seen_init(struct seen_ids *seen, const struct ym_fields *f)
 {
-    if (s && len && !ym_fields_get_id(f, (uint16_t)id))
+    memset(seen, 0, sizeof *seen);
+    for (uint32_t i = 0; i < f->count; i++)
+        if (f->v[i].id < ECS__COUNT)
+            seen->bits[f->v[i].id / 64] |= 1ull << (f->v[i].id % 64);
+}
+
+static int seen_has(const struct seen_ids *seen, enum parse_ecs_id id)
+{
+    return (seen->bits[id / 64] >> (id % 64)) & 1;
+}
+
+static void add_if_unset(struct ym_fields *f, const struct seen_ids *seen, enum parse_ecs_id id,
+                         const char *s, size_t len)
+{
+    if (s && len && !seen_has(seen, id))
         ecs_add(f, id, s, len);
 }
 
-static void add_int_if_unset(struct ym_fields *f, enum parse_ecs_id id, int64_t v)
+static void add_int_if_unset(struct ym_fields *f, const struct seen_ids *seen, enum parse_ecs_id id,
+                             int64_t v)
 {
-    if (!ym_fields_get_id(f, (uint16_t)id))
+    if (!seen_has(seen, id))
         ecs_add_int(f, id, v);
 }
 
@@ -77,7 +98,9 @@ static void add_common(const struct parse_ctx *ctx, const struct parse_syslog_hd
                        const struct parse_decoder *dec, struct ym_record *rec)
 {
     struct ym_fields *f = &rec->fields;
-    if (!ym_fields_get_id(f, ECS_TIMESTAMP)) {
+    struct seen_ids seen;
+    seen_init(&seen, f);
+    if (!seen_has(&seen, ECS_TIMESTAMP)) {
         int64_t t = rec->time_ns ? rec->time_ns : hdr->time_ns;
         if (!t)
             t = rec->received_ns ? rec->received_ns : (ctx->now_ns ? ctx->now_ns : ym_time_now_ns());
@@ -88,26 +111,26 @@ static void add_common(const struct parse_ctx *ctx, const struct parse_syslog_hd
     } else if (!rec->time_ns) {
         rec->time_ns = hdr->time_ns ? hdr->time_ns : rec->received_ns;
     }
-    add_if_unset(f, ECS_EVENT_ORIGINAL, rec->raw, rec->raw_len);
+    add_if_unset(f, &seen, ECS_EVENT_ORIGINAL, rec->raw, rec->raw_len);
     if (hdr->pri >= 0) {
-        add_int_if_unset(f, ECS_LOG_SYSLOG_PRIORITY, hdr->pri);
-        add_int_if_unset(f, ECS_LOG_SYSLOG_FACILITY_CODE, hdr->pri >> 3);
-        add_int_if_unset(f, ECS_LOG_SYSLOG_SEVERITY_CODE, hdr->pri & 7);
+        add_int_if_unset(f, &seen, ECS_LOG_SYSLOG_PRIORITY, hdr->pri);
+        add_int_if_unset(f, &seen, ECS_LOG_SYSLOG_FACILITY_CODE, hdr->pri >> 3);
+        add_int_if_unset(f, &seen, ECS_LOG_SYSLOG_SEVERITY_CODE, hdr->pri & 7);
     }
     if (hdr->version > 0)
-        add_int_if_unset(f, ECS_LOG_SYSLOG_VERSION, hdr->version);
-    add_if_unset(f, ECS_LOG_SYSLOG_HOSTNAME, hdr->hostname.p, hdr->hostname.len);
-    add_if_unset(f, ECS_LOG_SYSLOG_APPNAME, hdr->appname.p, hdr->appname.len);
-    add_if_unset(f, ECS_LOG_SYSLOG_PROCID, hdr->procid.p, hdr->procid.len);
-    add_if_unset(f, ECS_LOG_SYSLOG_MSGID, hdr->msgid.p, hdr->msgid.len);
+        add_int_if_unset(f, &seen, ECS_LOG_SYSLOG_VERSION, hdr->version);
+    add_if_unset(f, &seen, ECS_LOG_SYSLOG_HOSTNAME, hdr->hostname.p, hdr->hostname.len);
+    add_if_unset(f, &seen, ECS_LOG_SYSLOG_APPNAME, hdr->appname.p, hdr->appname.len);
+    add_if_unset(f, &seen, ECS_LOG_SYSLOG_PROCID, hdr->procid.p, hdr->procid.len);
+    add_if_unset(f, &seen, ECS_LOG_SYSLOG_MSGID, hdr->msgid.p, hdr->msgid.len);
     /* An appliance is the observer of what it logs; a generic syslog or
      * JSON source is a host, and says so in host.hostname. */
     int appliance = dec && dec != &parse_decoder_syslog && dec != &parse_decoder_json;
     if (appliance)
-        add_if_unset(f, ECS_OBSERVER_HOSTNAME, hdr->hostname.p, hdr->hostname.len);
+        add_if_unset(f, &seen, ECS_OBSERVER_HOSTNAME, hdr->hostname.p, hdr->hostname.len);
     const struct ym_device *dev = rec->device;
     if (dev && dev->configured && dev->name)
-        add_if_unset(f, ECS_OBSERVER_NAME, dev->name, strlen(dev->name));
+        add_if_unset(f, &seen, ECS_OBSERVER_NAME, dev->name, strlen(dev->name));
 }
 
 void parse_record(const struct parse_ctx *ctx, struct ym_record *rec, struct parse_stats *stats)
@@ -158,7 +181,8 @@ void parse_record(const struct parse_ctx *ctx, struct ym_record *rec, struct par
         f->count = mark;
         rec->time_ns = time_mark;
         rec->flags |= YM_REC_UNPARSED;
-        add_if_unset(f, ECS_MESSAGE, hdr.msg.p, hdr.msg.len);
+        if (hdr.msg.p && hdr.msg.len)
+            ecs_add(f, ECS_MESSAGE, hdr.msg.p, hdr.msg.len);
         dec = NULL;
         if (stats)
             stats->unparsed++;
