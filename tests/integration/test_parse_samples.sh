@@ -4,8 +4,9 @@
 #   yamori parse --kind <kind> --now 2026-11-22T12:00:00Z [--tz "$(cat NAME.tz)"]
 # and requires every document to equal the expected one exactly (JSON
 # equality, nothing ignored; expected documents may be written nested, as
-# yamori prints them, or with dotted names). NAME.tz (optional) holds the
-# device zone.
+# yamori prints them, or with dotted names, and may leave out event.original,
+# which must then equal the input line). NAME.tz (optional) holds the device
+# zone.
 # To refresh an expected file after a deliberate change, run that command
 # and review the diff before committing.
 source "$(dirname "$0")/lib.sh"
@@ -31,9 +32,9 @@ for log in "$YM_SRC"/tests/data/*/*.log; do
         n_fail=$((n_fail + 1))
         continue
     fi
-    if ! python3 - "$exp" "$T/out.jsonl" "$rel" <<'PY'
+    if ! python3 - "$exp" "$T/out.jsonl" "$rel" "$log" <<'PY'
 import json, sys
-exp_path, got_path, rel = sys.argv[1:4]
+exp_path, got_path, rel, log_path = sys.argv[1:5]
 def flat(d, prefix="", out=None):
     # {"a":{"b":1}} and {"a.b":1} are the same document; values stay exact.
     out = {} if out is None else out
@@ -45,6 +46,11 @@ def flat(d, prefix="", out=None):
     return out
 exp = [flat(json.loads(l)) for l in open(exp_path, encoding="utf-8") if l.strip()]
 got = [flat(json.loads(l)) for l in open(got_path, encoding="utf-8") if l.strip()]
+# event.original is always the input line: an expected file may leave it out.
+lines = [l.rstrip("\r\n") for l in open(log_path, encoding="utf-8", errors="surrogateescape")
+         if l.strip(" \t\r\n")]
+for e, line in zip(exp, lines):
+    e.setdefault("event.original", line)
 bad = 0
 if len(exp) != len(got):
     print("%s: %d expected documents, got %d" % (rel, len(exp), len(got)))
