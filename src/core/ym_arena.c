@@ -19,6 +19,7 @@ void ym_arena_init(struct ym_arena *a, size_t chunk_bytes, size_t limit_bytes)
     a->chunk_bytes = chunk_bytes ? chunk_bytes : 64 * 1024;
     a->used_bytes = 0;
     a->limit_bytes = limit_bytes;
+    a->spare = NULL;
 }
 
 void ym_arena_fini(struct ym_arena *a)
@@ -31,6 +32,13 @@ void ym_arena_fini(struct ym_arena *a)
     }
     a->head = NULL;
     a->used_bytes = 0;
+    c = a->spare;
+    while (c) {
+        struct ym_arena_chunk *next = c->next;
+        free(c);
+        c = next;
+    }
+    a->spare = NULL;
 }
 
 void ym_arena_reset(struct ym_arena *a)
@@ -39,10 +47,16 @@ void ym_arena_reset(struct ym_arena *a)
     struct ym_arena_chunk *c = a->head, *keep = NULL;
     while (c) {
         struct ym_arena_chunk *next = c->next;
-        if (next == NULL)
+        if (next == NULL) {
             keep = c;
-        else
+        } else if (c->size == a->chunk_bytes) {
+            /* Standard chunks are kept for the next round: allocating
+             * them anew costs a page fault per 4 KiB. */
+            c->next = a->spare;
+            a->spare = c;
+        } else {
             free(c);
+        }
         c = next;
     }
     if (keep) {
@@ -67,7 +81,13 @@ void *ym_arena_alloc(struct ym_arena *a, size_t n)
         size_t size = a->chunk_bytes;
         if (size < need)
             size = need;
-        struct ym_arena_chunk *nc = malloc(sizeof *nc + size);
+        struct ym_arena_chunk *nc;
+        if (size == a->chunk_bytes && a->spare) {
+            nc = a->spare;
+            a->spare = nc->next;
+        } else {
+            nc = malloc(sizeof *nc + size);
+        }
         if (!nc)
             return NULL;
         nc->size = size;
