@@ -175,6 +175,15 @@ static void db_add(struct dbbuild *d, char *expr, unsigned flags, uint32_t slot,
     }
 }
 
+/* Cheap pre-test for dynamic field names: most fields of a log have no
+ * database, and this answers "no" without hashing the name. */
+static inline uint32_t name_filter_bit(const char *name, size_t len)
+{
+    if (len == 0)
+        return 0;
+    return ((uint32_t)(len & 0xFF) * 961u + (uint8_t)name[len / 2] * 31u + (uint8_t)name[len - 1]) & 0xFFFFu;
+}
+
 static uint32_t name_hash(const char *s)
 {
     uint32_t h = 2166136261u;
@@ -310,6 +319,8 @@ int detect_engine_build(struct detect_set *set, char *reason, size_t reason_len)
                 h = (h + 1) & set->dyn_mask;
             set->dyn[h].name = d->field.name;
             set->dyn[h].db = idx;
+            uint32_t bit = name_filter_bit(d->field.name, strlen(d->field.name));
+            set->dyn_filter[bit >> 3] |= (uint8_t)(1u << (bit & 7));
         }
     }
 
@@ -484,6 +495,23 @@ const char *detect_field_text(const struct ym_field *f, char *buf, size_t buf_le
         return f->str;
     }
     int n;
+    if (f->type == YM_FT_INT && buf_len >= 21) {
+        /* per-log path: no printf */
+        char tmp[24];
+        uint64_t v = f->num < 0 ? (uint64_t)0 - (uint64_t)f->num : (uint64_t)f->num;
+        size_t k = 0;
+        do {
+            tmp[k++] = (char)('0' + v % 10);
+            v /= 10;
+        } while (v);
+        size_t o = 0;
+        if (f->num < 0)
+            buf[o++] = '-';
+        while (k)
+            buf[o++] = tmp[--k];
+        *len = o;
+        return buf;
+    }
     switch (f->type) {
     case YM_FT_INT: n = snprintf(buf, buf_len, "%" PRId64, f->num); break;
     case YM_FT_FLOAT: n = snprintf(buf, buf_len, "%.17g", f->dbl); break;
@@ -499,6 +527,9 @@ static int db_of(const struct detect_set *set, const struct ym_field *f)
     if (f->id != YM_FIELD_DYNAMIC && f->id < ECS__COUNT)
         return set->db_by_id[f->id];
     if (!f->name)
+        return -1;
+    uint32_t bit = name_filter_bit(f->name, strlen(f->name));
+    if (!(set->dyn_filter[bit >> 3] & (1u << (bit & 7))))
         return -1;
     uint32_t h = name_hash(f->name) & set->dyn_mask;
     while (set->dyn[h].name) {

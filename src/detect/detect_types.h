@@ -163,6 +163,7 @@ struct detect_set {
     int32_t *db_by_id;         /* [ECS__COUNT]: db index or -1 */
     struct detect_dyn_entry { const char *name; int32_t db; } *dyn; /* open addressing */
     uint32_t dyn_mask;
+    uint8_t dyn_filter[8192]; /* bit per (length, middle, last byte) of names with a db */
     int32_t raw_db;
     uint32_t *always; /* rules evaluated on every log */
     uint32_t always_count;
