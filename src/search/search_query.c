@@ -317,8 +317,8 @@ static void set_raw_hint(struct parser *p, struct search_node *n)
         return;
     if (n->type == SEARCH_NODE_FIELD_EQ && n->has_num) {
         /* port:0443 is 443 in the line; a fraction is in no port. */
-        if (n->num != (double)(long long)n->num || n->num < 0 || n->num > 1e15)
-            return;
+        if (n->num < 0 || n->num > 1e15 || n->num != (double)(long long)n->num)
+            return; /* range first: the cast of a huge double is undefined */
         char *h = ym_arena_printf(p->arena, "%lld", (long long)n->num);
         if (!h)
             return;

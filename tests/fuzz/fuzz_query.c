@@ -1,6 +1,8 @@
 /* Fuzz target for the search query language: any bytes must either parse
  * or fail with an error column inside the query (never crash, hang or
- * leak), and a parsed query must evaluate on a log without trouble. */
+ * leak), and a parsed query must evaluate on a log without trouble.
+ * Input: the query, optionally followed by '\n' and the raw log line to
+ * evaluate it on (else a fixed ASA line with invalid UTF-8 at the end). */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -44,10 +46,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct search_query *q = NULL;
     struct ym_error err = {0};
-    enum ym_status st = search_query_parse((const char *)data, size, &q, &err);
+    const uint8_t *nl = memchr(data, '\n', size);
+    size_t qlen = nl ? (size_t)(nl - data) : size;
+    enum ym_status st = search_query_parse((const char *)data, qlen, &q, &err);
     if (st != YM_OK) {
-        if (st == YM_EPARSE && (err.column < 1 || (size_t)err.column > size + 1) &&
-            size <= SEARCH_QUERY_MAX_BYTES)
+        if (st == YM_EPARSE && (err.column < 1 || (size_t)err.column > qlen + 1) &&
+            qlen <= SEARCH_QUERY_MAX_BYTES)
             __builtin_trap(); /* the error column must point into the query */
         return 0;
     }
@@ -55,6 +59,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         .tenant = "acme", .device = "fw1", .kind = "asa", .timezone = "", .peer = "192.0.2.10",
         .transport = 2, .received_ns = 1, .ref = 1, .raw = line, .raw_len = sizeof line - 1,
     };
+    if (nl) {
+        e.raw = (const char *)nl + 1;
+        e.raw_len = (uint32_t)(size - qlen - 1);
+    }
     struct search_eval_ctx ctx = {&e, get_fields, NULL};
     (void)search_eval_match(q, &ctx);
     struct ym_buf out = YM_BUF_INIT;
