@@ -508,6 +508,47 @@ static void threat_intel_hit_fires_the_pack_rule(void **st)
     tdir_fini(&d);
 }
 
+static void sigmahq_style_rules_load(void **st)
+{
+    const char *src = getenv("YM_SRC");
+    if (!src)
+        src = ".";
+    char dir[512], ls[512];
+    snprintf(dir, sizeof(dir), "%s/tests/unit/detect/sigmahq", src);
+    snprintf(ls, sizeof(ls), "%s/rules/logsources.yaml", src);
+    const char *paths[] = {dir};
+    struct detect_config cfg = {.rule_paths = paths, .rule_path_count = 1, .logsources_path = ls,
+                                .include_inactive = 1};
+    struct detect_set *set = NULL;
+    struct detect_reports rep = {0};
+    struct ym_error err;
+    assert_int_equal(detect_set_compile(&cfg, &set, &rep, &err), YM_OK);
+    assert_int_equal(rep.count, 10);
+    for (size_t i = 0; i < rep.count; i++) {
+        enum detect_rule_status want = strcmp(rep.v[i].title, "Old Style Aggregation") == 0
+                                           ? DETECT_RULE_UNSUPPORTED
+                                       : strstr(rep.v[i].title, "Proxy") || strstr(rep.v[i].title, "DNS") ||
+                                               strstr(rep.v[i].title, "Webshell")
+                                           ? DETECT_RULE_OK
+                                           : DETECT_RULE_INACTIVE;
+        if (rep.v[i].status != want)
+            fail_msg("%s: %s (%s)", rep.v[i].title, detect_rule_status_name(rep.v[i].status), rep.v[i].reason);
+    }
+    /* inactive rules were compiled too (include_inactive): one fires */
+    struct detect_scratch *s = detect_scratch_create(set);
+    struct tlog t;
+    tlog_init(&t, "");
+    tlog_add(&t, "Image", "C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe");
+    tlog_add(&t, "CommandLine", "powershell.exe -e JABjAGwAaQBlAG4AdAA=");
+    struct hits h = {0};
+    assert_int_equal(detect_set_match(set, s, &t.rec, collect, &h), 1);
+    assert_string_equal(h.ids[0], "ca2092a1-c273-4878-9b4b-0d60115bf5ea");
+    tlog_fini(&t);
+    detect_scratch_destroy(s);
+    detect_reports_free(&rep);
+    detect_set_unref(set);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -522,6 +563,7 @@ int main(void)
         cmocka_unit_test(unsupported_and_duplicate_rules_are_told_apart),
         cmocka_unit_test(reload_under_load_loses_no_log),
         cmocka_unit_test(threat_intel_hit_fires_the_pack_rule),
+        cmocka_unit_test(sigmahq_style_rules_load),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
