@@ -1,12 +1,19 @@
 /* archive_codec: stream-split encoding of logs (see archive_codec.h). */
 #include "archive/archive_codec.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <zstd.h>
 
-#define MARK_NUM 0x01
-#define MARK_ESC 0x02
+#include "core/ym_alloc.h"
+
+#define MARK_NUM 0x01  /* decimal number, no leading zero */
+#define MARK_ESC 0x02  /* the next byte is literal */
+#define MARK_HEX 0x03  /* after "0x": lower-case hex digits, no leading zero */
+#define MARK_ZNUM 0x04 /* decimal with leading zeros; next byte = digit count */
+#define MARK_MAX MARK_ZNUM
+#define MAX_HEX_DIGITS 16
 #define MAX_DIGITS 18
 #define MAX_STREAM_BYTES (1u << 30) /* refuse to inflate more than this */
 
@@ -18,10 +25,31 @@ static const unsigned char *byte_class(void)
     static int ready;
     if (!__atomic_load_n(&ready, __ATOMIC_ACQUIRE)) {
         for (int c = 0; c < 256; c++)
-            t[c] = (c >= '0' && c <= '9') ? B_DIGIT : (c <= MARK_ESC ? B_ESC : B_TEXT);
+            t[c] = (c >= '0' && c <= '9') ? B_DIGIT : (c <= MARK_MAX ? B_ESC : B_TEXT);
         __atomic_store_n(&ready, 1, __ATOMIC_RELEASE);
     }
     return t;
+}
+
+/* Column of a number: hash of its context, the template bytes of its log
+ * before its marker back to (not including) the second space before it,
+ * at most ARCHIVE_CODEC_CTX bytes: "outside:#.#.#." or "duration #:" -- the
+ * field it belongs to. The decoder sees the same bytes. */
+static inline unsigned column_of(const unsigned char *line_start, const unsigned char *marker)
+{
+    const unsigned char *limit =
+        marker - line_start > ARCHIVE_CODEC_CTX ? marker - ARCHIVE_CODEC_CTX : line_start;
+    const unsigned char *p = marker;
+    int spaces = 0;
+    while (p > limit) {
+        if (p[-1] == ' ' && ++spaces == 1)
+            break;
+        p--;
+    }
+    uint32_t h = 0x811c9dc5u;
+    for (; p < marker; p++)
+        h = (h ^ *p) * 0x01000193u;
+    return (h ^ (h >> 15)) & (ARCHIVE_CODEC_COLUMNS - 1);
 }
 
 static inline size_t put_varint(unsigned char *p, uint64_t v)
@@ -60,7 +88,13 @@ void archive_codec_enc_init(struct archive_codec_enc *e)
 void archive_codec_enc_free(struct archive_codec_enc *e)
 {
     ym_buf_free(&e->tmpl);
-    ym_buf_free(&e->nums);
+    ym_buf_free(&e->tmpl_off);
+    ym_buf_free(&e->ids);
+    ym_buf_free(&e->local);
+    free(e->ht_hash);
+    free(e->ht_id);
+    for (int k = 0; k < ARCHIVE_CODEC_COLUMNS; k++)
+        ym_buf_free(&e->cols[k]);
     ym_buf_free(&e->meta);
     ZSTD_freeCCtx(e->cctx);
     memset(e, 0, sizeof(*e));
@@ -68,10 +102,38 @@ void archive_codec_enc_free(struct archive_codec_enc *e)
 
 void archive_codec_enc_reset(struct archive_codec_enc *e)
 {
-    e->tmpl.len = e->nums.len = e->meta.len = 0;
+    e->tmpl.len = e->tmpl_off.len = e->ids.len = e->meta.len = 0;
+    if (e->ht_cap)
+        memset(e->ht_id, 0xff, e->ht_cap * sizeof(uint32_t));
+    for (int k = 0; k < ARCHIVE_CODEC_COLUMNS; k++)
+        e->cols[k].len = 0;
     e->last_ns = 0;
     e->count = 0;
     e->raw_bytes = 0;
+}
+
+static uint32_t template_id(struct archive_codec_enc *e, const unsigned char *t, size_t n);
+
+/* Adds a number to the column of the marker about to be written at t. */
+static inline void put_col(struct archive_codec_enc *e, const unsigned char *line_start,
+                           const unsigned char *t, uint64_t v)
+{
+    struct ym_buf *cb = &e->cols[column_of(line_start, t)];
+    ym_buf_reserve(cb, 10);
+    cb->len += put_varint((unsigned char *)cb->data + cb->len, v);
+}
+
+/* Length of a run of lower-case hex digits at s that we can store as a
+ * number and print back the same: 1..16 digits, no leading zero (but "0"). */
+static inline size_t hex_digits(const unsigned char *s, size_t n)
+{
+    size_t j = 0;
+    while (j < n && j <= MAX_HEX_DIGITS &&
+           ((s[j] >= '0' && s[j] <= '9') || (s[j] >= 'a' && s[j] <= 'f')))
+        j++;
+    if (j == 0 || j > MAX_HEX_DIGITS || (s[0] == '0' && j > 1))
+        return 0;
+    return j;
 }
 
 void archive_codec_enc_add(struct archive_codec_enc *e, const struct archive_codec_rec *r)
@@ -82,9 +144,8 @@ void archive_codec_enc_add(struct archive_codec_enc *e, const struct archive_cod
 
     /* worst case: every byte escaped, plus the terminator */
     ym_buf_reserve(&e->tmpl, 2 * n + 1);
-    ym_buf_reserve(&e->nums, n / 2 * 10 + 10);
     unsigned char *t = (unsigned char *)e->tmpl.data + e->tmpl.len;
-    unsigned char *u = (unsigned char *)e->nums.data + e->nums.len;
+    const unsigned char *line_start = t;
     size_t i = 0;
     while (i < n) {
         unsigned char c = s[i];
@@ -97,19 +158,36 @@ void archive_codec_enc_add(struct archive_codec_enc *e, const struct archive_cod
             t += j - i;
             i = j;
         } else if (k == B_DIGIT) {
+            size_t hex = c == '0' && i + 2 < n && s[i + 1] == 'x' ? hex_digits(s + i + 2, n - i - 2) : 0;
+            if (hex) {
+                uint64_t v = 0;
+                for (size_t q = i + 2; q < i + 2 + hex; q++)
+                    v = v << 4 | (uint64_t)(s[q] <= '9' ? s[q] - '0' : s[q] - 'a' + 10);
+                *t++ = '0';
+                *t++ = 'x';
+                put_col(e, line_start, t, v);
+                *t++ = MARK_HEX;
+                i += 2 + hex;
+                continue;
+            }
             size_t j = i + 1;
             while (j < n && cl[s[j]] == B_DIGIT)
                 j++;
             size_t digits = j - i;
-            if ((c == '0' && digits > 1) || digits > MAX_DIGITS) {
+            if (digits > MAX_DIGITS) {
                 memcpy(t, s + i, digits);
                 t += digits;
             } else {
                 uint64_t v = 0;
                 for (size_t q = i; q < j; q++)
                     v = v * 10 + (uint64_t)(s[q] - '0');
-                *t++ = MARK_NUM;
-                u += put_varint(u, v);
+                put_col(e, line_start, t, v);
+                if (c == '0' && digits > 1) {
+                    *t++ = MARK_ZNUM;
+                    *t++ = (unsigned char)digits;
+                } else {
+                    *t++ = MARK_NUM;
+                }
             }
             i = j;
         } else {
@@ -119,8 +197,8 @@ void archive_codec_enc_add(struct archive_codec_enc *e, const struct archive_cod
         }
     }
     *t++ = 0;
-    e->tmpl.len = (size_t)((char *)t - e->tmpl.data);
-    e->nums.len = (size_t)((char *)u - e->nums.data);
+    uint32_t id = template_id(e, line_start, (size_t)(t - line_start));
+    ym_buf_add(&e->ids, &id, sizeof(id));
 
     ym_buf_reserve(&e->meta, 48);
     unsigned char *m = (unsigned char *)e->meta.data + e->meta.len;
@@ -148,12 +226,99 @@ void archive_codec_enc_add(struct archive_codec_enc *e, const struct archive_cod
 
 void archive_codec_enc_mark(const struct archive_codec_enc *e, struct archive_codec_mark *m)
 {
-    m->tmpl = e->tmpl.len;
-    m->nums = e->nums.len;
+    for (int k = 0; k < ARCHIVE_CODEC_COLUMNS; k++)
+        m->cols[k] = e->cols[k].len;
     m->meta = e->meta.len;
     m->count = e->count;
     m->base_ns = e->last_ns;
     m->raw_bytes = e->raw_bytes;
+}
+
+static uint64_t bytes_hash(const unsigned char *p, size_t n)
+{
+    uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        h = (h ^ w) * 0xff51afd7ed558ccdULL;
+        h ^= h >> 29;
+    }
+    for (; i < n; i++)
+        h = (h ^ p[i]) * 0x100000001b3ULL;
+    h ^= h >> 32;
+    return h;
+}
+
+/* Id of the template just written at the end of e->tmpl (n bytes from t):
+ * an earlier identical one (and the bytes are dropped again), or a new id. */
+static uint32_t template_id(struct archive_codec_enc *e, const unsigned char *t, size_t n)
+{
+    size_t ntmpl = e->tmpl_off.len / sizeof(uint32_t);
+    if (2 * (ntmpl + 1) > e->ht_cap) {
+        size_t cap = e->ht_cap ? 2 * e->ht_cap : 1024;
+        uint64_t *hh = ym_xcalloc(cap, sizeof(uint64_t));
+        uint32_t *hi = ym_xmalloc(cap * sizeof(uint32_t));
+        memset(hi, 0xff, cap * sizeof(uint32_t));
+        for (size_t i = 0; i < e->ht_cap; i++) {
+            if (e->ht_id[i] == UINT32_MAX)
+                continue;
+            size_t j = e->ht_hash[i] & (cap - 1);
+            while (hi[j] != UINT32_MAX)
+                j = (j + 1) & (cap - 1);
+            hh[j] = e->ht_hash[i];
+            hi[j] = e->ht_id[i];
+        }
+        free(e->ht_hash);
+        free(e->ht_id);
+        e->ht_hash = hh;
+        e->ht_id = hi;
+        e->ht_cap = cap;
+    }
+    size_t start = (size_t)((const char *)t - e->tmpl.data);
+    const uint32_t *off = (const uint32_t *)e->tmpl_off.data;
+    uint64_t h = bytes_hash(t, n);
+    size_t j = h & (e->ht_cap - 1);
+    while (e->ht_id[j] != UINT32_MAX) {
+        uint32_t id = e->ht_id[j];
+        if (e->ht_hash[j] == h) {
+            size_t end = id + 1 < ntmpl ? off[id + 1] : start;
+            if (end - off[id] == n && memcmp(e->tmpl.data + off[id], t, n) == 0)
+                return id; /* e->tmpl.len unchanged: the copy is dropped */
+        }
+        j = (j + 1) & (e->ht_cap - 1);
+    }
+    e->ht_hash[j] = h;
+    e->ht_id[j] = (uint32_t)ntmpl;
+    uint32_t off32 = (uint32_t)start;
+    ym_buf_add(&e->tmpl_off, &off32, sizeof(off32));
+    e->tmpl.len = start + n;
+    return (uint32_t)ntmpl;
+}
+
+/* Rewrites a column of varints as zigzag varints of the difference to the
+ * previous value (counters, connection ids); 0 if the column is damaged. */
+static int delta_code(const char *p, size_t n, struct ym_buf *out)
+{
+    const unsigned char *q = (const unsigned char *)p, *end = q + n;
+    uint64_t prev = 0;
+    ym_buf_reserve(out, n + 16);
+    while (q < end) {
+        uint64_t v = 0;
+        unsigned shift = 0;
+        for (;;) {
+            if (q >= end || shift > 63)
+                return 0;
+            unsigned char c = *q++;
+            v |= (uint64_t)(c & 0x7f) << shift;
+            shift += 7;
+            if (!(c & 0x80))
+                break;
+        }
+        buf_varint(out, zigzag((int64_t)(v - prev)));
+        prev = v;
+    }
+    return 1;
 }
 
 static enum ym_status put_stream(ZSTD_CCtx *cctx, struct ym_buf *out, const char *p, size_t n,
@@ -182,7 +347,7 @@ static enum ym_status put_stream(ZSTD_CCtx *cctx, struct ym_buf *out, const char
     return YM_OK;
 }
 
-enum ym_status archive_codec_enc_finish(const struct archive_codec_enc *e,
+enum ym_status archive_codec_enc_finish(struct archive_codec_enc *e,
                                         const struct archive_codec_mark *from, int level,
                                         struct ym_buf *out)
 {
@@ -195,11 +360,57 @@ enum ym_status archive_codec_enc_finish(const struct archive_codec_enc *e,
     buf_varint(out, e->count - from->count);
     buf_varint(out, zigzag(from->base_ns));
     buf_varint(out, e->raw_bytes - from->raw_bytes);
-    enum ym_status st = put_stream(cctx, out, e->tmpl.data + from->tmpl, e->tmpl.len - from->tmpl, level);
+    /* templates used since the mark, renumbered in order of first use */
+    size_t ntmpl = e->tmpl_off.len / sizeof(uint32_t);
+    const uint32_t *off = (const uint32_t *)e->tmpl_off.data;
+    const uint32_t *ids = (const uint32_t *)e->ids.data;
+    e->local.len = 0;
+    ym_buf_reserve(&e->local, ntmpl * sizeof(uint32_t));
+    uint32_t *local = (uint32_t *)e->local.data;
+    memset(local, 0xff, ntmpl * sizeof(uint32_t));
+    struct ym_buf tmpl = YM_BUF_INIT, idbuf = YM_BUF_INIT;
+    uint32_t nlocal = 0;
+    for (uint32_t i = from->count; i < e->count; i++) {
+        uint32_t g = ids[i];
+        if (local[g] == UINT32_MAX) {
+            local[g] = nlocal++;
+            size_t end = g + 1 < ntmpl ? off[g + 1] : e->tmpl.len;
+            ym_buf_add(&tmpl, e->tmpl.data + off[g], end - off[g]);
+        }
+        buf_varint(&idbuf, local[g]);
+    }
+    enum ym_status st = put_stream(cctx, out, tmpl.data, tmpl.len, level);
     if (st == YM_OK)
-        st = put_stream(cctx, out, e->nums.data + from->nums, e->nums.len - from->nums, level);
+        st = put_stream(cctx, out, idbuf.data, idbuf.len, level);
+    ym_buf_free(&tmpl);
+    ym_buf_free(&idbuf);
+    if (st == YM_OK) {
+        /* the numbers stream: column directory, then the columns */
+        struct ym_buf nums = YM_BUF_INIT;
+        struct ym_buf delta[ARCHIVE_CODEC_COLUMNS];
+        int use_delta[ARCHIVE_CODEC_COLUMNS];
+        buf_varint(&nums, ARCHIVE_CODEC_COLUMNS);
+        for (int k = 0; k < ARCHIVE_CODEC_COLUMNS; k++) {
+            size_t n = e->cols[k].len - from->cols[k];
+            delta[k] = (struct ym_buf)YM_BUF_INIT;
+            use_delta[k] = n && delta_code(e->cols[k].data + from->cols[k], n, &delta[k]) &&
+                           delta[k].len < n - n / 8;
+            /* directory entry: length << 1 | delta coded */
+            buf_varint(&nums, (uint64_t)(use_delta[k] ? delta[k].len : n) << 1 | (uint64_t)use_delta[k]);
+        }
+        for (int k = 0; k < ARCHIVE_CODEC_COLUMNS; k++) {
+            if (use_delta[k])
+                ym_buf_add(&nums, delta[k].data, delta[k].len);
+            else if (e->cols[k].len > from->cols[k])
+                ym_buf_add(&nums, e->cols[k].data + from->cols[k], e->cols[k].len - from->cols[k]);
+            ym_buf_free(&delta[k]);
+        }
+        st = put_stream(cctx, out, nums.data, nums.len, level);
+        ym_buf_free(&nums);
+    }
     if (st == YM_OK)
-        st = put_stream(cctx, out, e->meta.data + from->meta, e->meta.len - from->meta, level);
+        st = put_stream(cctx, out, e->meta.len ? e->meta.data + from->meta : NULL,
+                        e->meta.len - from->meta, level);
     return st;
 }
 
@@ -207,6 +418,8 @@ enum ym_status archive_codec_enc_finish(const struct archive_codec_enc *e,
 
 struct reader {
     const unsigned char *p, *end;
+    uint64_t prev; /* numbers column: last value, when delta coded */
+    int delta;
 };
 
 static int get_varint(struct reader *r, uint64_t *out)
@@ -225,6 +438,20 @@ static int get_varint(struct reader *r, uint64_t *out)
     return -1;
 }
 
+/* A value of a numbers column, undoing the delta coding if it has one. */
+static int get_num(struct reader *r, uint64_t *out)
+{
+    uint64_t v;
+    if (get_varint(r, &v))
+        return -1;
+    if (r->delta) {
+        v = r->prev + (uint64_t)unzigzag(v);
+        r->prev = v;
+    }
+    *out = v;
+    return 0;
+}
+
 void archive_codec_dec_init(struct archive_codec_dec *d)
 {
     memset(d, 0, sizeof(*d));
@@ -233,6 +460,8 @@ void archive_codec_dec_init(struct archive_codec_dec *d)
 void archive_codec_dec_free(struct archive_codec_dec *d)
 {
     ym_buf_free(&d->tmpl);
+    ym_buf_free(&d->tmpl_off);
+    ym_buf_free(&d->ids);
     ym_buf_free(&d->nums);
     ym_buf_free(&d->meta);
     ym_buf_free(&d->line);
@@ -250,7 +479,7 @@ static enum ym_status read_header(struct reader *r, uint64_t *count, uint64_t *b
 
 enum ym_status archive_codec_peek(const void *blob, size_t len, uint32_t *count, uint64_t *raw_bytes)
 {
-    struct reader r = {blob, (const unsigned char *)blob + len};
+    struct reader r = {blob, (const unsigned char *)blob + len, 0, 0};
     uint64_t c, b, raw;
     enum ym_status st = read_header(&r, &c, &b, &raw);
     if (st != YM_OK || c > UINT32_MAX)
@@ -286,12 +515,13 @@ static enum ym_status get_stream(struct reader *r, struct ym_buf *dst)
 }
 
 /* Rebuilds one log from the template and numbers streams into d->line. */
-static enum ym_status rebuild(struct archive_codec_dec *d, struct reader *t, struct reader *u)
+static enum ym_status rebuild(struct archive_codec_dec *d, struct reader *t, struct reader *cols)
 {
+    const unsigned char *line_start = t->p;
     d->line.len = 0;
     for (;;) {
         const unsigned char *start = t->p;
-        while (t->p < t->end && *t->p > MARK_ESC)
+        while (t->p < t->end && *t->p > MARK_MAX)
             t->p++;
         if (t->p > start)
             ym_buf_add(&d->line, start, (size_t)(t->p - start));
@@ -308,14 +538,31 @@ static enum ym_status rebuild(struct archive_codec_dec *d, struct reader *t, str
             continue;
         }
         uint64_t v;
-        if (get_varint(u, &v))
+        if (get_num(&cols[column_of(line_start, t->p - 1)], &v))
             return YM_ECORRUPT;
         char digits[24];
         size_t k = sizeof(digits);
-        do {
-            digits[--k] = (char)('0' + v % 10);
-            v /= 10;
-        } while (v && k > 0);
+        if (c == MARK_HEX) {
+            do {
+                digits[--k] = "0123456789abcdef"[v & 15];
+                v >>= 4;
+            } while (v && k > 0);
+        } else {
+            size_t width = 1;
+            if (c == MARK_ZNUM) {
+                if (t->p >= t->end || *t->p < 2 || *t->p > MAX_DIGITS)
+                    return YM_ECORRUPT;
+                width = *t->p++;
+            }
+            do {
+                digits[--k] = (char)('0' + v % 10);
+                v /= 10;
+            } while (v && k > 0);
+            if (v || (c == MARK_ZNUM && sizeof(digits) - k > width))
+                return YM_ECORRUPT;
+            while (sizeof(digits) - k < width)
+                digits[--k] = '0';
+        }
         ym_buf_add(&d->line, digits + k, sizeof(digits) - k);
     }
 }
@@ -355,13 +602,15 @@ static enum ym_status read_meta(struct reader *m, int64_t *ns, struct archive_co
 enum ym_status archive_codec_decode(struct archive_codec_dec *d, const void *blob, size_t len,
                                     archive_codec_rec_fn fn, void *arg, int *stopped)
 {
-    struct reader r = {blob, (const unsigned char *)blob + len};
+    struct reader r = {blob, (const unsigned char *)blob + len, 0, 0};
     uint64_t count, base, raw;
     if (stopped)
         *stopped = 0;
     enum ym_status st = read_header(&r, &count, &base, &raw);
     if (st == YM_OK)
         st = get_stream(&r, &d->tmpl);
+    if (st == YM_OK)
+        st = get_stream(&r, &d->ids);
     if (st == YM_OK)
         st = get_stream(&r, &d->nums);
     if (st == YM_OK)
@@ -370,13 +619,50 @@ enum ym_status archive_codec_decode(struct archive_codec_dec *d, const void *blo
         return st;
     if (count > UINT32_MAX)
         return YM_ECORRUPT;
-    struct reader t = {(unsigned char *)d->tmpl.data, (unsigned char *)d->tmpl.data + d->tmpl.len};
-    struct reader u = {(unsigned char *)d->nums.data, (unsigned char *)d->nums.data + d->nums.len};
-    struct reader m = {(unsigned char *)d->meta.data, (unsigned char *)d->meta.data + d->meta.len};
+    /* split the templates (escape-aware: an escaped 0x00 is not an end) */
+    d->tmpl_off.len = 0;
+    const unsigned char *tb = (const unsigned char *)d->tmpl.data, *te = tb + d->tmpl.len;
+    for (const unsigned char *q = tb; q < te;) {
+        uint32_t start = (uint32_t)(q - tb);
+        ym_buf_add(&d->tmpl_off, &start, sizeof(start));
+        while (q < te && *q != 0)
+            q += (*q == MARK_ESC || *q == MARK_ZNUM) ? 2 : 1;
+        if (q >= te)
+            return YM_ECORRUPT;
+        q++;
+    }
+    size_t ntmpl = d->tmpl_off.len / sizeof(uint32_t);
+    const uint32_t *toff = (const uint32_t *)d->tmpl_off.data;
+    struct reader ids = {(unsigned char *)d->ids.data, (unsigned char *)d->ids.data + d->ids.len, 0, 0};
+    struct reader u = {(unsigned char *)d->nums.data, (unsigned char *)d->nums.data + d->nums.len, 0, 0};
+    struct reader cols[ARCHIVE_CODEC_COLUMNS];
+    uint64_t ncols, clen[ARCHIVE_CODEC_COLUMNS];
+    if (get_varint(&u, &ncols) || ncols != ARCHIVE_CODEC_COLUMNS)
+        return YM_ECORRUPT;
+    for (int k = 0; k < ARCHIVE_CODEC_COLUMNS; k++)
+        if (get_varint(&u, &clen[k]))
+            return YM_ECORRUPT;
+        else {
+            cols[k].delta = (int)(clen[k] & 1);
+            cols[k].prev = 0;
+            clen[k] >>= 1;
+        }
+    for (int k = 0; k < ARCHIVE_CODEC_COLUMNS; k++) {
+        if ((uint64_t)(u.end - u.p) < clen[k])
+            return YM_ECORRUPT;
+        cols[k].p = u.p;
+        cols[k].end = u.p + clen[k];
+        u.p += clen[k];
+    }
+    struct reader m = {(unsigned char *)d->meta.data, (unsigned char *)d->meta.data + d->meta.len, 0, 0};
     int64_t ns = unzigzag(base);
     for (uint32_t i = 0; i < count; i++) {
         struct archive_codec_rec rec;
-        if (read_meta(&m, &ns, &rec) != YM_OK || rebuild(d, &t, &u) != YM_OK)
+        uint64_t id;
+        if (get_varint(&ids, &id) || id >= ntmpl)
+            return YM_ECORRUPT;
+        struct reader t = {tb + toff[id], te, 0, 0};
+        if (read_meta(&m, &ns, &rec) != YM_OK || rebuild(d, &t, cols) != YM_OK)
             return YM_ECORRUPT;
         if (d->line.len > UINT32_MAX)
             return YM_ECORRUPT;

@@ -1,21 +1,27 @@
 /* archive_codec: how a run of logs is encoded in a block or staging row.
  *
- * Logs are split into three streams, each compressed with zstd on its own:
- *  - templates: each log's bytes with every decimal number replaced by the
- *    marker 0x01; 0x00 ends a log; literal 0x00/0x01/0x02 bytes are escaped
- *    as 0x02 followed by the byte. Numbers with a leading zero or more than
- *    18 digits stay as text, so every log round-trips byte for byte.
- *  - numbers: the replaced numbers as LEB128 varints, in order (kept in
- *    line order so zstd still matches repeats such as "(ip/port)").
+ * Logs are split into four streams, each compressed with zstd on its own:
+ *  - templates: each distinct template once, in order of first use. A
+ *    log's template is its bytes with every decimal number replaced by the
+ *    marker 0x01; 0x00 ends it; literal 0x00/0x01/0x02 bytes are escaped as
+ *    0x02 followed by the byte. Numbers with a leading zero or more than 18
+ *    digits stay as text, so every log round-trips byte for byte.
+ *  - template ids: per log, varint index into the templates above. Syslog
+ *    of one device repeats a few hundred templates, so this is mostly
+ *    a byte per log.
+ *  - numbers: the replaced numbers as LEB128 varints in columns: a number
+ *    goes to the column picked by a hash of the template bytes before it
+ *    in its log back to the previous space (at most ARCHIVE_CODEC_CTX), so
+ *    the values of one field ("outside:#.#.#.", "/#") sit together whatever
+ *    the message type. Stream: varint column count, each column's byte
+ *    length, then the columns.
  *  - meta: per log, zigzag varint of the receive time minus the previous
  *    log's, varint file-local device id, transport byte, peer family byte
  *    (0, AF_INET, AF_INET6), 4 or 16 address bytes, varint port.
- * Syslog text is mostly fixed wording around numbers, so the template
- * stream compresses very well and the numbers stream is dense.
  *
  * Blob layout (ARCHIVE_CODEC_VERSION 1):
  *   u8 version, varint count, varint zigzag base_ns (time the first delta
- *   is taken from), varint raw_bytes, then for each stream (templates,
+ *   is taken from), varint raw_bytes, then for each stream (templates, ids,
  *   numbers, meta): varint plain_len, varint stored_len (0 = stored as is,
  *   plain_len bytes follow; else a zstd frame of stored_len bytes).
  *
@@ -48,8 +54,19 @@ struct archive_codec_rec {
     uint32_t raw_len;
 };
 
+#define ARCHIVE_CODEC_COLUMNS 128
+#define ARCHIVE_CODEC_CTX 24
+
 struct archive_codec_enc {
-    struct ym_buf tmpl, nums, meta;
+    struct ym_buf tmpl;     /* distinct templates, each ending in 0x00 */
+    struct ym_buf tmpl_off; /* uint32 start of each distinct template */
+    struct ym_buf ids;      /* uint32 template of each log */
+    uint64_t *ht_hash;      /* template hash table (open addressing) */
+    uint32_t *ht_id;
+    size_t ht_cap;
+    struct ym_buf local;    /* finish: global -> blob template id */
+    struct ym_buf meta;
+    struct ym_buf cols[ARCHIVE_CODEC_COLUMNS];
     void *cctx; /* ZSTD_CCtx, reused across calls */
     int64_t last_ns;
     uint32_t count;
@@ -58,14 +75,15 @@ struct archive_codec_enc {
 
 /* Position in an encoder, to compress only what was added after it. */
 struct archive_codec_mark {
-    size_t tmpl, nums, meta;
+    size_t meta;
+    size_t cols[ARCHIVE_CODEC_COLUMNS];
     uint32_t count;
     int64_t base_ns;
     uint64_t raw_bytes;
 };
 
 struct archive_codec_dec {
-    struct ym_buf tmpl, nums, meta, line;
+    struct ym_buf tmpl, ids, nums, meta, line, tmpl_off;
 };
 
 /* ---- encode ---- */
@@ -77,7 +95,7 @@ void archive_codec_enc_mark(const struct archive_codec_enc *e, struct archive_co
 /* Appends to out the blob of the logs added since `from` (NULL = all).
  * level 0 stores the streams uncompressed; else zstd level (negative
  * levels are zstd's fast modes). */
-enum ym_status archive_codec_enc_finish(const struct archive_codec_enc *e,
+enum ym_status archive_codec_enc_finish(struct archive_codec_enc *e,
                                         const struct archive_codec_mark *from, int level,
                                         struct ym_buf *out);
 

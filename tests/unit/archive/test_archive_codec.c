@@ -83,22 +83,25 @@ static void syslog_lines_round_trip(void **state)
         "",
         "no digits at all",
         "9",
+        "[0x6c307511, 0x0] 0x00 0x0abc 0xABC 0x12345678901234567 0xffffffffffffffff 0x 0xg",
+        "10:00:05 0:05:23 000 0001 00000000000000000009 12:00:0",
     };
-    struct archive_codec_rec recs[6];
+    struct archive_codec_rec recs[8];
     int64_t ns = 1795000000000000000LL;
-    for (int i = 0; i < 6; i++)
+    for (int i = 0; i < 8; i++)
         recs[i] = rec_of(lines[i], (uint32_t)strlen(lines[i]), ns - i * 1000); /* time goes back */
     recs[2].peer.family = AF_INET6;
     memset(recs[2].peer.addr, 0x20, 16);
     recs[3].peer.family = 0;
     memset(&recs[3].peer, 0, sizeof(recs[3].peer));
-    round_trip(recs, 6, 3);
-    round_trip(recs, 6, 0);
+    round_trip(recs, 8, 3);
+    round_trip(recs, 8, 0);
 }
 
 static void control_bytes_and_invalid_utf8_round_trip(void **state)
 {
-    static const char raw[] = "a\0b\x01\x02\x03\xff\xfe\n\r\t12\0" "34\x01" "5\xc3\x28";
+    static const char raw[] = "a\0b\x01\x02\x03\x04\x05\xff\xfe\n\r\t12\0" "34\x01" "5\xc3\x28"
+                              "0x\x03" "07\x04\x02";
     struct archive_codec_rec r = rec_of(raw, sizeof(raw) - 1, 5);
     round_trip(&r, 1, 1);
 }
