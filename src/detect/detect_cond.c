@@ -208,7 +208,8 @@ int detect_cond_parse(struct detect_build *b, struct detect_rule *rule, const ch
         }
         if (*s == '|') {
             snprintf(b->reason, sizeof(b->reason),
-                     "unsupported: Sigma 1 aggregation in condition (use a correlation rule)");
+                     "Sigma 1 aggregation in the condition (`| count() ...`): write a correlation rule");
+            b->unsupported = 1;
             free(p);
             return -1;
         }

@@ -760,17 +760,21 @@ enum detect_rule_status detect_rule_build(struct detect_build *b, const struct d
         return fail(b, cond, DETECT_RULE_ERROR, "condition must be a string");
     }
     b->line = cond->line;
+    b->unsupported = 0;
     if (detect_cond_parse(b, r, cond_text, &r->cond) < 0)
-        return strncmp(b->reason, "unsupported", 11) == 0 ? DETECT_RULE_UNSUPPORTED : DETECT_RULE_ERROR;
+        return b->unsupported ? DETECT_RULE_UNSUPPORTED : DETECT_RULE_ERROR;
     b->line = doc->line;
     *out = r;
     if (r->kinds_mask)
         return DETECT_RULE_OK;
-    snprintf(b->reason, sizeof(b->reason), "logsource (%s%s%s%s%s) is not received by any device kind",
-             detect_yaml_get_str(ls, "category") ? detect_yaml_get_str(ls, "category") : "",
-             detect_yaml_get_str(ls, "product") ? " product " : "",
-             detect_yaml_get_str(ls, "product") ? detect_yaml_get_str(ls, "product") : "",
-             detect_yaml_get_str(ls, "service") ? " service " : "",
-             detect_yaml_get_str(ls, "service") ? detect_yaml_get_str(ls, "service") : "");
+    char where[200] = "";
+    static const char *const keys[] = {"category", "product", "service"};
+    for (int i = 0; i < 3; i++) {
+        const char *v = detect_yaml_get_str(ls, keys[i]);
+        size_t n = strlen(where);
+        if (v)
+            snprintf(where + n, sizeof(where) - n, "%s%s: %s", n ? ", " : "", keys[i], v);
+    }
+    snprintf(b->reason, sizeof(b->reason), "logsource {%s} is not received by any device kind", where);
     return DETECT_RULE_INACTIVE;
 }

@@ -30,6 +30,7 @@ struct detect_build {
     /* Outcome of the rule being built. */
     int line;
     char reason[256];
+    int unsupported; /* set by detect_cond_parse for valid Sigma we do not run */
 };
 
 /* Arena helpers that abort on exhaustion (control plane, no limit). */
