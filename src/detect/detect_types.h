@@ -171,6 +171,23 @@ struct detect_set {
     pthread_mutex_t corr_lock; /* guards the state of every correlation of the set */
 };
 
+/* Cheap pre-test for dynamic field names: most fields of a log have no
+ * database, and this answers "no" without hashing the name. */
+static inline uint32_t detect_name_filter_bit(const char *name, size_t len)
+{
+    if (len == 0)
+        return 0;
+    return ((uint32_t)(len & 0xFF) * 961u + (uint8_t)name[len / 2] * 31u + (uint8_t)name[len - 1]) & 0xFFFFu;
+}
+
+static inline uint32_t detect_name_hash(const char *s)
+{
+    uint32_t h = 2166136261u;
+    for (; *s; s++)
+        h = (h ^ (uint8_t)*s) * 16777619u;
+    return h;
+}
+
 /* detect_engine.c */
 int detect_engine_build(struct detect_set *set, char *reason, size_t reason_len);
 void detect_engine_free(struct detect_set *set);
