@@ -66,13 +66,14 @@ struct printer {
     int width;        /* cut table lines to this many columns; 0 = never */
     int header_done;
     int failed;       /* stdout failed: stop */
+    int failed_errno;
     struct ym_buf buf;
 };
 
 static int flush_out(struct printer *pr)
 {
     if (pr->buf.len && fwrite(pr->buf.data, 1, pr->buf.len, stdout) != pr->buf.len)
-        pr->failed = 1;
+        pr->failed = 1, pr->failed_errno = errno;
     ym_buf_clear(&pr->buf);
     return pr->failed;
 }
@@ -290,9 +291,14 @@ int cli_search_main(int argc, char **argv)
         if (!json && !count_only && stats.limit_reached)
             fprintf(stderr, "yamori search: showing the first %" PRIu64 " matches (--limit 0 for all)\n", limit);
     }
-    if (fflush(stdout) != 0 || pr.failed) {
-        if (rc == CLI_OK)
-            rc = cli_error("search", "cannot write the output: %s", strerror(errno));
+    if (fflush(stdout) != 0 && !pr.failed)
+        pr.failed = 1, pr.failed_errno = errno;
+    if (pr.failed && rc == CLI_OK) {
+        /* A reader that went away (`| head`) is not worth a message. */
+        if (pr.failed_errno == EPIPE)
+            rc = CLI_FAIL;
+        else
+            rc = cli_error("search", "cannot write the output: %s", strerror(pr.failed_errno));
     }
     if (want_stats)
         print_stats(&stats);
