@@ -305,8 +305,11 @@ int detect_corr_link(struct detect_rule **all, uint32_t count, struct detect_rul
             continue;
         base->feeds = ym_xrealloc(base->feeds, (base->feed_count + 1) * sizeof(*base->feeds));
         base->feeds[base->feed_count++] = r->index;
-        if (!c->generate)
-            base->emit = 0;
+        /* Sigma: referred rules make no detections of their own unless a
+         * correlation using them says generate: true. */
+        if (c->generate)
+            base->keep_emit = 1;
+        base->emit = base->keep_emit;
     }
     r->kinds_mask = kinds;
     return 0;

@@ -117,6 +117,7 @@ struct detect_rule {
     uint32_t kinds_mask; /* device kinds it applies to; 0 = inactive */
     uint8_t always;      /* may match with no Vectorscan literal hit */
     uint8_t emit;        /* 0 = only feeds correlations (generate: false) */
+    uint8_t keep_emit;   /* a correlation using it says generate: true */
     uint32_t index;      /* position in set->rules */
     struct detect_corr *corr; /* correlation rules only */
     uint32_t *feeds;     /* correlations (rule indexes) that use this rule */

@@ -549,6 +549,59 @@ static void sigmahq_style_rules_load(void **st)
     detect_set_unref(set);
 }
 
+static int corr_log(struct detect_set *set, struct detect_scratch *s, int at_s, const char *outcome,
+                    const char *user_field, const char *user, struct hits *h)
+{
+    struct tlog t;
+    tlog_init(&t, "");
+    t.rec.time_ns = T(at_s);
+    tlog_add(&t, "event.outcome", outcome);
+    tlog_add(&t, user_field, user);
+    int n = detect_set_match(set, s, &t.rec, collect, h);
+    tlog_fini(&t);
+    return n;
+}
+
+static void correlation_temporal_with_aliases_and_ranges(void **st)
+{
+    struct env e = {0};
+    tdir_init(&e.d);
+    tdir_write(&e.d, "r.yml",
+               "title: vpn fail\nid: a1\nname: vpn_fail\nlogsource: {category: firewall}\n"
+               "detection:\n  sel:\n    event.outcome: failure\n  condition: sel\n"
+               "---\n"
+               "title: admin ok\nid: a2\nname: admin_ok\nlogsource: {category: firewall}\n"
+               "detection:\n  sel:\n    event.outcome: success\n  condition: sel\n"
+               "---\n"
+               "title: both within 1m\nid: tc\ncorrelation:\n  type: temporal\n  rules: [vpn_fail, admin_ok]\n"
+               "  group-by: [account]\n  timespan: 1m\n"
+               "  aliases:\n    account:\n      vpn_fail: source.user.name\n      admin_ok: user.name\n"
+               "---\n"
+               "title: 2 to 3 failures\nid: rc\ngenerate: true\ncorrelation:\n  type: event_count\n  rules: [vpn_fail]\n"
+               "  group-by: [source.user.name]\n  timespan: 1h\n  condition: {gte: 2, lte: 3}\n");
+    env_compile(&e, 0);
+    assert_int_equal(detect_reports_count(&e.rep, DETECT_RULE_OK), 4);
+    struct detect_scratch *s = detect_scratch_create(e.set);
+    struct hits h = {0};
+    /* generate: true on rc keeps vpn_fail's own detections */
+    assert_int_equal(corr_log(e.set, s, 0, "failure", "source.user.name", "eve", &h), 1);
+    assert_string_equal(h.ids[0], "a1");
+    /* success for another user: no temporal match (aliases keep users apart) */
+    memset(&h, 0, sizeof(h));
+    assert_int_equal(corr_log(e.set, s, 10, "success", "user.name", "bob", &h), 0);
+    /* success for eve in either order within 1 minute: temporal fires */
+    memset(&h, 0, sizeof(h));
+    assert_int_equal(corr_log(e.set, s, 30, "success", "user.name", "eve", &h), 1);
+    assert_string_equal(h.ids[0], "tc");
+    assert_string_equal(h.group, "eve");
+    /* second failure of eve: vpn_fail itself and the 2..3 range fires */
+    memset(&h, 0, sizeof(h));
+    assert_int_equal(corr_log(e.set, s, 40, "failure", "source.user.name", "eve", &h), 2);
+    assert_string_equal(h.ids[1], "rc");
+    detect_scratch_destroy(s);
+    env_fini(&e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -564,6 +617,7 @@ int main(void)
         cmocka_unit_test(reload_under_load_loses_no_log),
         cmocka_unit_test(threat_intel_hit_fires_the_pack_rule),
         cmocka_unit_test(sigmahq_style_rules_load),
+        cmocka_unit_test(correlation_temporal_with_aliases_and_ranges),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
