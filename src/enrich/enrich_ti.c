@@ -15,6 +15,7 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -673,4 +674,55 @@ int enrich_ti_apply(const struct enrich_ti *ti, struct ym_record *rec)
     ym_fields_add(f, YM_FIELD_DYNAMIC, "threat.indicator.matched.field", b.hit.field, strlen(b.hit.field));
     ym_fields_add_copy(f, YM_FIELD_DYNAMIC, "threat.indicator.matched.atomic", b.hit.value, b.hit.value_len);
     return n;
+}
+
+/* ---- live snapshot ------------------------------------------------------- */
+
+struct enrich_ti_live {
+    pthread_mutex_t lock; /* guards cur; held for a pointer copy and a refcount only */
+    struct enrich_ti *cur;
+};
+
+struct enrich_ti_live *enrich_ti_live_create(struct enrich_ti *initial)
+{
+    struct enrich_ti_live *l = ym_xcalloc(1, sizeof(*l));
+    pthread_mutex_init(&l->lock, NULL);
+    l->cur = initial;
+    return l;
+}
+
+void enrich_ti_live_destroy(struct enrich_ti_live *l)
+{
+    if (!l)
+        return;
+    enrich_ti_unref(l->cur);
+    pthread_mutex_destroy(&l->lock);
+    free(l);
+}
+
+struct enrich_ti *enrich_ti_live_acquire(struct enrich_ti_live *l)
+{
+    pthread_mutex_lock(&l->lock);
+    struct enrich_ti *ti = l->cur;
+    enrich_ti_ref(ti);
+    pthread_mutex_unlock(&l->lock);
+    return ti;
+}
+
+void enrich_ti_live_release(struct enrich_ti *ti) { enrich_ti_unref(ti); }
+
+enum ym_status enrich_ti_live_reload(struct enrich_ti_live *l,
+                                     const struct enrich_ti_list_config *lists, size_t count,
+                                     size_t *skipped, struct ym_error *err)
+{
+    struct enrich_ti *next = NULL;
+    enum ym_status st = enrich_ti_load(lists, count, &next, skipped, err);
+    if (st != YM_OK)
+        return st;
+    pthread_mutex_lock(&l->lock);
+    struct enrich_ti *old = l->cur;
+    l->cur = next;
+    pthread_mutex_unlock(&l->lock);
+    enrich_ti_unref(old);
+    return YM_OK;
 }

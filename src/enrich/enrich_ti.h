@@ -85,4 +85,19 @@ int enrich_ti_match(const struct enrich_ti *ti, const struct ym_record *rec, enr
  * Returns the number of hits (0 = rec unchanged). */
 int enrich_ti_apply(const struct enrich_ti *ti, struct ym_record *rec);
 
+/* ---- live snapshot and reload -------------------------------------------
+ * The pipeline holds the current snapshot here; a worker brackets a batch
+ * with acquire/release (a mutex held for a pointer copy, never per log). A
+ * reload loads the lists beside the running snapshot and swaps it in; on
+ * failure the running one stays and err says why. */
+struct enrich_ti_live;
+
+struct enrich_ti_live *enrich_ti_live_create(struct enrich_ti *initial); /* takes the reference; NULL ok */
+void enrich_ti_live_destroy(struct enrich_ti_live *live);                /* NULL is fine */
+struct enrich_ti *enrich_ti_live_acquire(struct enrich_ti_live *live);   /* + one reference; may be NULL */
+void enrich_ti_live_release(struct enrich_ti *ti);                       /* = enrich_ti_unref */
+enum ym_status enrich_ti_live_reload(struct enrich_ti_live *live,
+                                     const struct enrich_ti_list_config *lists, size_t count,
+                                     size_t *skipped, struct ym_error *err);
+
 #endif

@@ -205,6 +205,31 @@ static void missing_file_is_an_io_error(void **st)
     assert_null(ti);
 }
 
+static void live_reload_swaps_and_keeps_the_old_on_failure(void **st)
+{
+    const char *a = write_file("a.txt", "198.51.100.1\n");
+    struct enrich_ti_list_config c = {.name = "a", .path = a};
+    struct enrich_ti *ti = NULL;
+    struct ym_error err;
+    assert_int_equal(enrich_ti_load(&c, 1, &ti, NULL, &err), YM_OK);
+    struct enrich_ti_live *live = enrich_ti_live_create(ti);
+    struct enrich_ti *held = enrich_ti_live_acquire(live);
+    const char *b = write_file("b.txt", "198.51.100.2\n198.51.100.3\n");
+    struct enrich_ti_list_config cb = {.name = "b", .path = b};
+    assert_int_equal(enrich_ti_live_reload(live, &cb, 1, NULL, &err), YM_OK);
+    assert_int_equal(enrich_ti_indicator_count(held), 1); /* still whole for its holder */
+    enrich_ti_live_release(held);
+    struct enrich_ti *now = enrich_ti_live_acquire(live);
+    assert_int_equal(enrich_ti_indicator_count(now), 2);
+    enrich_ti_live_release(now);
+    struct enrich_ti_list_config bad = {.name = "x", .path = "/nonexistent/x.txt"};
+    assert_int_equal(enrich_ti_live_reload(live, &bad, 1, NULL, &err), YM_EIO);
+    now = enrich_ti_live_acquire(live);
+    assert_int_equal(enrich_ti_indicator_count(now), 2);
+    enrich_ti_live_release(now);
+    enrich_ti_live_destroy(live);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -214,6 +239,7 @@ int main(void)
         cmocka_unit_test(broken_stix_reports_line),
         cmocka_unit_test(tenant_lists_apply_to_their_tenant_only),
         cmocka_unit_test(missing_file_is_an_io_error),
+        cmocka_unit_test(live_reload_swaps_and_keeps_the_old_on_failure),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
