@@ -32,19 +32,22 @@ static const unsigned char *byte_class(void)
 }
 
 /* Column of a number: hash of its context, the template bytes of its log
- * before its marker back to (not including) the second space before it,
- * at most ARCHIVE_CODEC_CTX bytes: "outside:#.#.#." or "duration #:" -- the
- * field it belongs to. The decoder sees the same bytes. */
+ * before its marker back to the start of its word, or of the word before
+ * if it starts a word, at most ARCHIVE_CODEC_CTX bytes: "outside:#.#.#.",
+ * "connection ", "bytes " -- the field it belongs to. The decoder sees the
+ * same bytes. */
 static inline unsigned column_of(const unsigned char *line_start, const unsigned char *marker)
 {
     const unsigned char *limit =
         marker - line_start > ARCHIVE_CODEC_CTX ? marker - ARCHIVE_CODEC_CTX : line_start;
     const unsigned char *p = marker;
-    int spaces = 0;
-    while (p > limit) {
-        if (p[-1] == ' ' && ++spaces == 1)
-            break;
+    while (p > limit && p[-1] != ' ')
         p--;
+    if (p == marker && p > limit) {
+        /* a number that starts a word: its field is named by the word before */
+        p--;
+        while (p > limit && p[-1] != ' ')
+            p--;
     }
     uint32_t h = 0x811c9dc5u;
     for (; p < marker; p++)
@@ -119,7 +122,8 @@ static inline void put_col(struct archive_codec_enc *e, const unsigned char *lin
                            const unsigned char *t, uint64_t v)
 {
     struct ym_buf *cb = &e->cols[column_of(line_start, t)];
-    ym_buf_reserve(cb, 10);
+    if (cb->len + 11 > cb->cap)
+        ym_buf_reserve(cb, 10);
     cb->len += put_varint((unsigned char *)cb->data + cb->len, v);
 }
 
@@ -393,7 +397,8 @@ enum ym_status archive_codec_enc_finish(struct archive_codec_enc *e,
         for (int k = 0; k < ARCHIVE_CODEC_COLUMNS; k++) {
             size_t n = e->cols[k].len - from->cols[k];
             delta[k] = (struct ym_buf)YM_BUF_INIT;
-            use_delta[k] = n && delta_code(e->cols[k].data + from->cols[k], n, &delta[k]) &&
+            /* staging rows (fast levels) skip the extra pass */
+            use_delta[k] = n && level > 0 && delta_code(e->cols[k].data + from->cols[k], n, &delta[k]) &&
                            delta[k].len < n - n / 8;
             /* directory entry: length << 1 | delta coded */
             buf_varint(&nums, (uint64_t)(use_delta[k] ? delta[k].len : n) << 1 | (uint64_t)use_delta[k]);

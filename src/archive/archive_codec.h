@@ -11,7 +11,8 @@
  *    a byte per log.
  *  - numbers: the replaced numbers as LEB128 varints in columns: a number
  *    goes to the column picked by a hash of the template bytes before it
- *    in its log back to the previous space (at most ARCHIVE_CODEC_CTX), so
+ *    in its word, or of the word before if it starts one (at most
+ *    ARCHIVE_CODEC_CTX bytes), so
  *    the values of one field ("outside:#.#.#.", "/#") sit together whatever
  *    the message type. Stream: varint column count, each column's byte
  *    length, then the columns.
@@ -54,7 +55,7 @@ struct archive_codec_rec {
     uint32_t raw_len;
 };
 
-#define ARCHIVE_CODEC_COLUMNS 128
+#define ARCHIVE_CODEC_COLUMNS 256
 #define ARCHIVE_CODEC_CTX 24
 
 struct archive_codec_enc {
