@@ -18,6 +18,8 @@
  * and placeholders.yaml come from the first given directory that has them,
  * else from the default directory.
  * Main thread only. Exit: 0 ok, 1 rule errors or I/O failure, 2 usage. */
+#include "cli/cli_rules.h"
+
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -186,9 +188,8 @@ static void print_report_json(const struct detect_report *r)
     ym_buf_free(&b);
 }
 
-/* Compiles dirs (or the default dir) into *set; prints nothing. */
-static int compile(const struct opts *o, char **dirs, int ndirs, int include_inactive,
-                   struct detect_set **set, struct detect_reports *rep, const char *sub)
+int cli_rules_compile(const struct cli_rules_opts *o, char **dirs, int ndirs, int include_inactive,
+                      struct detect_set **set, struct detect_reports *rep, const char *sub)
 {
     char defbuf[PATH_MAX], lsbuf[PATH_MAX + 32], phbuf[PATH_MAX + 32];
     const char *defdir = o->rules_dir ? o->rules_dir : default_rules_dir(defbuf, sizeof(defbuf));
@@ -196,8 +197,8 @@ static int compile(const struct opts *o, char **dirs, int ndirs, int include_ina
     const char *const *paths = (const char *const *)dirs;
     if (ndirs == 0) {
         if (!defdir)
-            return cli_usage_error("rules", "%s: no rule directory given and none found "
-                                            "(set YAMORI_RULES or use --rules DIR)", sub);
+            return cli_usage_error(sub, "no rule directory given and none found "
+                                        "(set YAMORI_RULES or use --rules DIR)");
         one[0] = defdir;
         paths = one;
         ndirs = 1;
@@ -216,10 +217,18 @@ static int compile(const struct opts *o, char **dirs, int ndirs, int include_ina
     enum ym_status st = detect_set_compile(&cfg, set, rep, &err);
     if (st != YM_OK) {
         if (err.line)
-            return cli_error("rules", "%s:%d: %s", err.file, err.line, err.reason);
-        return cli_error("rules", "%s%s%s", err.file, err.file[0] ? ": " : "", err.reason);
+            return cli_error(sub, "%s:%d: %s", err.file, err.line, err.reason);
+        return cli_error(sub, "%s%s%s", err.file, err.file[0] ? ": " : "", err.reason);
     }
     return CLI_OK;
+}
+
+static int compile(const struct opts *o, char **dirs, int ndirs, int include_inactive,
+                   struct detect_set **set, struct detect_reports *rep, const char *sub)
+{
+    (void)sub;
+    struct cli_rules_opts ro = {o->rules_dir, o->logsources, o->placeholders};
+    return cli_rules_compile(&ro, dirs, ndirs, include_inactive, set, rep, "rules");
 }
 
 static int cmd_check(int argc, char **argv)
