@@ -182,15 +182,70 @@ static int zone_is_utc(const char *tz)
     return !tz || !*tz || !strcmp(tz, "UTC") || !strcmp(tz, "Z") || !strcmp(tz, "+00:00");
 }
 
+/* Per-thread cache of zone offsets by (zone, local hour): looking a named
+ * zone up is slow (the C library reads the zone file), and logs of one
+ * device come in runs of the same hour. Fixed offsets are parsed once. */
+#define ZONE_CACHE_SLOTS 64
+#define ZONE_NAME_MAX 48
+
+struct zone_slot {
+    char tz[ZONE_NAME_MAX];
+    int64_t hour;
+    int offset_s;
+    int used;
+};
+
+static int64_t floor_div(int64_t a, int64_t b) { return a / b - (a % b != 0 && (a < 0) != (b < 0)); }
+
+static int zone_offset(const char *tz, int64_t local_s, int *offset_s)
+{
+    static __thread char fixed_tz[ZONE_NAME_MAX];
+    static __thread int fixed_off;
+    static __thread struct zone_slot slots[ZONE_CACHE_SLOTS];
+    size_t n = strlen(tz);
+    if (n >= ZONE_NAME_MAX)
+        return ym_time_zone_offset(tz, local_s, offset_s) == YM_OK;
+    if (!memcmp(fixed_tz, tz, n + 1)) {
+        *offset_s = fixed_off;
+        return 1;
+    }
+    int64_t hour = floor_div(local_s, 3600);
+    struct zone_slot *z = &slots[(uint64_t)hour % ZONE_CACHE_SLOTS];
+    if (z->used && z->hour == hour && !memcmp(z->tz, tz, n + 1)) {
+        *offset_s = z->offset_s;
+        return 1;
+    }
+    int off;
+    if (ym_time_parse_offset(tz, &off) == YM_OK) {
+        memcpy(fixed_tz, tz, n + 1);
+        fixed_off = off;
+        *offset_s = off;
+        return 1;
+    }
+    if (ym_time_zone_offset(tz, local_s, &off) != YM_OK)
+        return 0;
+    memcpy(z->tz, tz, n + 1);
+    z->hour = hour;
+    z->offset_s = off;
+    z->used = 1;
+    *offset_s = off;
+    return 1;
+}
+
+static int64_t local_seconds(const struct wall *w, int64_t y)
+{
+    return ym_time_days_from_civil(y, (unsigned)w->mon, (unsigned)w->day) * 86400 + w->hour * 3600 +
+           w->min * 60 + w->sec;
+}
+
 /* Instant of wall time w in year y (zone applied unless w has an offset). */
 static int64_t wall_instant_s(const struct wall *w, int64_t y, const char *tz)
 {
-    int64_t local_s = ym_time_days_from_civil(y, (unsigned)w->mon, (unsigned)w->day) * 86400 +
-                      w->hour * 3600 + w->min * 60 + w->sec;
+    int64_t local_s = local_seconds(w, y);
     int off = 0;
     if (w->has_offset)
         off = w->offset_s;
-    else if (!zone_is_utc(tz) && ym_time_zone_offset(tz, local_s, &off) != YM_OK)
+    else if (!zone_is_utc(tz) && !zone_offset(tz, local_s, &off))
         off = 0;
     return local_s - off;
 }
@@ -218,6 +273,10 @@ static void wall_apply(const struct wall *w, const char *tz, int64_t now_ns,
     ym_time_civil_from_days(now_s / 86400, &y0, &m0, &d0);
     for (int64_t y = y0 + 1; y >= y0 - 8; y--) {
         if (w->day > (int)days_in_month(y, (unsigned)w->mon))
+            continue;
+        /* Surely in the future whatever the zone (offsets stay within
+         * 14 hours): no need to look the zone up. */
+        if (local_seconds(w, y) - 14 * 3600 > now_s + 86400)
             continue;
         int64_t t = wall_instant_s(w, y, tz);
         if (t <= now_s + 86400) {
