@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/ym_batch.h"
+#include "core/ym_time.h"
 #include "search/search_text.h"
 
 static int in_prefix(const uint8_t a[16], const uint8_t net[16], unsigned bits)
@@ -38,6 +39,23 @@ static int match_value(const struct search_node *n, const char *text, size_t len
     case SEARCH_NODE_CIDR:
         return search_query_parse_ip(text, len, addr) && in_prefix(addr, n->addr, n->prefix_bits);
     case SEARCH_NODE_RANGE:
+        if (n->is_time) {
+            char buf[64];
+            int64_t t;
+            if (len == 0 || len >= sizeof buf || memchr(text, '\0', len))
+                return 0;
+            memcpy(buf, text, len);
+            buf[len] = '\0';
+            if (ym_time_parse_arg(buf, 0, &t) != YM_OK)
+                return 0;
+            switch (n->op) {
+            case SEARCH_OP_LT: return t < n->time_ns;
+            case SEARCH_OP_LE: return t <= n->time_ns;
+            case SEARCH_OP_GT: return t > n->time_ns;
+            case SEARCH_OP_GE: return t >= n->time_ns;
+            }
+            return 0;
+        }
         if (!is_num && !search_query_parse_number(text, len, &num))
             return 0;
         switch (n->op) {

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/ym_fields.h"
+#include "core/ym_time.h"
 #include "parse/parse_ecs.h"
 #include "search/search_text.h"
 #include "search/search_words.h"
@@ -567,15 +568,20 @@ static struct search_node *parse_primary(struct parser *p)
         p->have_look = 0;
         skip_space(p);
         struct tok num;
-        if (!lex_word(p, 1, &num))
+        if (p->pos < p->len && p->s[p->pos] == '"' ? !lex_phrase(p, &num) : !lex_word(p, 1, &num))
             return NULL;
         p->pos = num.end;
         struct search_node *n = node_new(p, SEARCH_NODE_RANGE, word.start);
         if (!n)
             return NULL;
         if (!search_query_parse_number(num.lit, num.lit_len, &n->num)) {
-            fail(p, num.start, "expected a number after the comparison");
-            return NULL;
+            /* @timestamp >= 2026-11-22T10:00:00Z, event.start < -1h */
+            if (num.lit_len == 0 || memchr(num.lit, '\0', num.lit_len) ||
+                ym_time_parse_arg(num.lit, ym_time_now_ns(), &n->time_ns) != YM_OK) {
+                fail(p, num.start, "expected a number or a time after the comparison");
+                return NULL;
+            }
+            n->is_time = 1;
         }
         n->op = op;
         set_field(p, n, name, src, id);
@@ -792,7 +798,13 @@ static void format_node(const struct search_node *n, struct ym_buf *out)
         break;
     }
     case SEARCH_NODE_RANGE:
-        ym_buf_printf(out, " %s %g", op_names[n->op], n->num);
+        if (n->is_time) {
+            char when[40];
+            ym_time_format_rfc3339(n->time_ns, when, sizeof when);
+            ym_buf_printf(out, " %s %s", op_names[n->op], when);
+        } else {
+            ym_buf_printf(out, " %s %g", op_names[n->op], n->num);
+        }
         break;
     case SEARCH_NODE_ALL:
     case SEARCH_NODE_EXISTS:

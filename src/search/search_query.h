@@ -7,7 +7,7 @@
  *   and      := not ([AND] not)*             (juxtaposition is AND)
  *   not      := NOT not | primary
  *   primary  := '(' or ')' | "phrase" | word
- *             | name ':' value | name ('<'|'<='|'>'|'>=') number
+ *             | name ':' value | name ('<'|'<='|'>'|'>=') (number | time)
  *   value    := '*' | "phrase" | word | ip/prefix | '(' or-of-values ')'
  *
  * Keywords are case-insensitive; a backslash makes the next character
@@ -76,6 +76,8 @@ struct search_node {
     unsigned prefix_bits;     /* CIDR, counted on the 128-bit form */
     int has_num;              /* FIELD_EQ whose value is a number */
     double num;               /* RANGE bound; FIELD_EQ number */
+    int is_time;              /* RANGE on times: bound in time_ns, values read as RFC 3339 */
+    int64_t time_ns;
     /* Cheap test before parsing: a word (or, if raw_hint_glob, a word
      * pattern) the raw line must hold for this term to be true. Set for
      * address and port fields, whose values decoders copy verbatim. */

@@ -56,6 +56,7 @@ static int setup(void **state)
     ecs_add_array(&fx.fields, ECS_EVENT_CATEGORY, "intrusion_detection", 19);
     ym_fields_add(&fx.fields, YM_FIELD_DYNAMIC, "cisco.asa.rule_name", "outside_in", 10);
     ym_fields_add_float(&fx.fields, YM_FIELD_DYNAMIC, "x.ratio", 0.5);
+    ecs_add(&fx.fields, ECS_TIMESTAMP, "2026-11-22T10:00:00.000Z", 24);
     fx.have_fields = 1;
     *state = &fx;
     return 0;
@@ -166,6 +167,17 @@ static void numbers_compare_as_numbers(void **state)
     NO("event.action > 1");
 }
 
+static void times_compare_as_times(void **state)
+{
+    struct fixture *fx = *state;
+    YES("@timestamp >= 2026-11-22T10:00:00Z");
+    NO("@timestamp > 2026-11-22T10:00:00Z");
+    YES("@timestamp < \"2026-11-22T19:00:01+09:00\"");
+    YES("@timestamp >= 2026-11-22 @timestamp < 2026-11-23");
+    NO("@timestamp < 2026-11-22");
+    NO("event.action >= 2026-11-22");
+}
+
 static void exists_and_arrays(void **state)
 {
     struct fixture *fx = *state;
@@ -257,6 +269,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(field_values_compare_whole_and_ignore_case, setup, teardown),
         cmocka_unit_test_setup_teardown(ip_values_compare_as_addresses, setup, teardown),
         cmocka_unit_test_setup_teardown(numbers_compare_as_numbers, setup, teardown),
+        cmocka_unit_test_setup_teardown(times_compare_as_times, setup, teardown),
         cmocka_unit_test_setup_teardown(exists_and_arrays, setup, teardown),
         cmocka_unit_test_setup_teardown(meta_fields_come_from_the_archive_entry, setup, teardown),
         cmocka_unit_test_setup_teardown(boolean_operators, setup, teardown),

@@ -160,6 +160,11 @@ static void numeric_ranges(void **state)
     assert_string_equal(tree("destination.port >= 1024"), "(range destination.port >= 1024)");
     assert_string_equal(tree("destination.port<10"), "(range destination.port < 10)");
     assert_string_equal(tree("x>2.5 y<=-1"), "(and (range x > 2.5) (range y <= -1))");
+    assert_string_equal(tree("@timestamp >= 2026-11-22T10:00:00Z"),
+                        "(range @timestamp >= 2026-11-22T10:00:00.000Z)");
+    assert_string_equal(tree("@timestamp<\"2026-11-22T19:00:00+09:00\""),
+                        "(range @timestamp < 2026-11-22T10:00:00.000Z)");
+    assert_string_equal(tree("event.start > 2026-11-22"), "(range event.start > 2026-11-22T00:00:00.000Z)");
 }
 
 static void errors_name_the_column(void **state)
@@ -177,7 +182,7 @@ static void errors_name_the_column(void **state)
     bad("source.ip:)", 11, "expected a value");
     bad("source.ip:10.0.0.0/33", 11, "0 to 32");
     bad("source.ip:2001:db8::/129", 11, "0 to 128");
-    bad("port >= abc", 9, "expected a number");
+    bad("port >= abc", 9, "expected a number or a time");
     bad("port >=", 8, "expected a number");
     bad("sou*ce:x", 1, "wildcards are not allowed");
     bad(":x", 1, "expected a term");
