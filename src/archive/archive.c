@@ -38,7 +38,7 @@
 
 #define DEFAULT_RETENTION_DAYS 90
 #define DEFAULT_ZSTD_LEVEL 3
-#define DEFAULT_BLOCK_LOGS 16384
+#define DEFAULT_BLOCK_LOGS 32768
 #define DEFAULT_SEAL_AFTER_MS 30000
 #define MAX_BLOCK_LOGS 65536
 #define STAGING_ZSTD_LEVEL (-3)
@@ -267,7 +267,8 @@ static enum ym_status seal(struct archive *a, struct day *d)
     enum ym_status st = archive_codec_enc_finish(&d->enc, NULL, a->opt.zstd_level, &a->data_buf);
     if (st != YM_OK)
         return st;
-    archive_bloom_seal(&d->bloom, &a->bloom_buf, NULL);
+    uint64_t tokens_est = 0;
+    archive_bloom_seal(&d->bloom, &a->bloom_buf, &tokens_est);
     struct archive_day_block_hdr h = {
         .id = d->next_block_id,
         .first_seq = d->pending_first_seq,
@@ -324,8 +325,13 @@ static enum ym_status seal(struct archive *a, struct day *d)
     memcpy(d->head, hash, ARCHIVE_HASH_BYTES);
     d->next_block_id++;
     d->blocks++;
+    uint32_t sealed_logs = d->enc.count;
     archive_codec_enc_reset(&d->enc);
-    archive_bloom_clear(&d->bloom);
+    /* the next block of this day will likely see as many distinct tokens:
+     * size its filter for them, with a margin (fewer logs if sealed early) */
+    archive_bloom_clear(&d->bloom, sealed_logs >= a->opt.block_logs / 4
+                                       ? tokens_est * a->opt.block_logs / sealed_logs * 17 / 16 + 64
+                                       : 0);
     memset(d->recent, 0, sizeof(d->recent));
     d->pending_since_ns = 0;
     a->stats.blocks_sealed++;
