@@ -170,6 +170,9 @@ void detect_scratch_destroy(struct detect_scratch *s); /* NULL is fine */
  * (out of memory: the log is not matched and the caller counts it). */
 int detect_set_match(struct detect_set *set, struct detect_scratch *scratch,
                      const struct ym_record *rec, detect_hit_fn fn, void *arg);
+/* The same for every record of a batch, in order (the worker's call). */
+int detect_set_match_batch(struct detect_set *set, struct detect_scratch *scratch,
+                           const struct ym_batch *batch, detect_hit_fn fn, void *arg);
 
 /* ---- live set and reload ---------------------------------------------- */
 

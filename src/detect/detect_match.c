@@ -344,7 +344,8 @@ static int atom_true(struct mctx *m, const struct detect_item *it, const struct 
         const char *t = detect_field_text(f, buf, sizeof(buf), &n);
         switch (a->kind) {
         case DETECT_ATOM_NULL:
-            if (n)
+            /* a JSON null (json decoder) is null too */
+            if (n && !(f->type == YM_FT_JSON && n == 4 && memcmp(t, "null", 4) == 0))
                 present = 1;
             break;
         case DETECT_ATOM_EXISTS:
@@ -554,4 +555,17 @@ int detect_set_match(struct detect_set *set, struct detect_scratch *s, const str
         }
     }
     return hits;
+}
+
+int detect_set_match_batch(struct detect_set *set, struct detect_scratch *s,
+                           const struct ym_batch *batch, detect_hit_fn fn, void *arg)
+{
+    int total = 0;
+    for (uint32_t i = 0; batch && i < batch->count; i++) {
+        int n = detect_set_match(set, s, &batch->recs[i], fn, arg);
+        if (n < 0)
+            return -1;
+        total += n;
+    }
+    return total;
 }

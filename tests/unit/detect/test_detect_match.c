@@ -259,6 +259,15 @@ static void null_means_missing_or_empty(void **st)
     assert_int_equal(field_fires(SEL("user.name: null"), "other", "x"), 1);
     assert_int_equal(field_fires(SEL("user.name: null"), "user.name", ""), 1);
     assert_int_equal(field_fires(SEL("user.name: null"), "user.name", "bob"), 0);
+    /* a JSON null kept by the json decoder is null */
+    struct detect_set *set = rule_set(SEL("user.name: null"), NULL);
+    struct tlog t;
+    tlog_init(&t, "");
+    struct ym_field *f = ym_fields_add(&t.rec.fields, parse_ecs_lookup("user.name", 9), "user.name", "null", 4);
+    f->type = YM_FT_JSON;
+    assert_int_equal(fires(set, &t), 1);
+    tlog_fini(&t);
+    detect_set_unref(set);
     /* a quoted 'null' is the text null */
     assert_int_equal(field_fires(SEL("user.name: 'null'"), "user.name", "null"), 1);
 }
