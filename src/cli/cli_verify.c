@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "archive/archive.h"
+#include "archive/archive_day.h"
 #include "cli/cli.h"
 #include "core/ym_buf.h"
 
@@ -70,16 +71,6 @@ static void print_result(void *arg, const struct archive_verify_result *r)
     }
 }
 
-static int valid_day(const char *s)
-{
-    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-        return 0;
-    for (int i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-            return 0;
-    return 1;
-}
-
 int cli_verify_main(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -108,7 +99,8 @@ int cli_verify_main(int argc, char **argv)
         return cli_usage_error(CMD, "unexpected argument '%s'", argv[optind]);
     if (tenant && !ym_config_tenant_name_ok(tenant))
         return cli_usage_error(CMD, "'%s' is not a tenant name", tenant);
-    if (day && !valid_day(day))
+    int64_t day_number;
+    if (day && archive_day_parse(day, &day_number) != YM_OK)
         return cli_usage_error(CMD, "'%s' is not a day (YYYY-MM-DD)", day);
     struct ym_config *cfg = cli_load_config(config, data);
     if (!cfg)
