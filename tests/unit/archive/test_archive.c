@@ -464,6 +464,49 @@ static void usage_counts_logs_bytes_and_blocks(void **state)
     assert_int_equal(u.beta.blocks, 1);
 }
 
+static enum ym_status append_one(struct fixture *f, struct archive *a, const struct ym_device *dev)
+{
+    struct ym_batch *b;
+    assert_int_equal(ym_batch_pool_get(f->pool, 0, &b), YM_OK);
+    struct ym_record *r = ym_batch_add(b, "one line", 8);
+    r->received_ns = DAY0_NS + 5;
+    r->device = dev;
+    enum ym_status st = archive_append_batch(a, b);
+    if (st != YM_OK)
+        assert_true(r->archive_ref == 0); /* not acknowledged */
+    ym_batch_put(b);
+    return st;
+}
+
+static void failed_write_stops_the_writer_until_reopened(void **state)
+{
+    struct fixture *f = *state;
+    struct archive *a = open_store(f, 100);
+    assert_int_equal(append_one(f, a, &dev_other), YM_OK);
+    /* a directory where acme's day file should go: it cannot be written */
+    char path[256];
+    snprintf(path, sizeof(path), "%s/archive/acme", f->dir);
+    assert_int_equal(mkdir(path, 0700), 0);
+    day_file(f, path, sizeof(path));
+    assert_int_equal(mkdir(path, 0700), 0);
+    assert_int_not_equal(append_one(f, a, &dev_fw), YM_OK);
+    /* the error state refuses everything, even a tenant that worked */
+    assert_int_equal(append_one(f, a, &dev_other), YM_EDB);
+    assert_int_equal(archive_maintain(a, ym_time_now_ns()), YM_EDB);
+    struct archive_writer_stats ws;
+    archive_writer_stats(a, &ws);
+    assert_true(ws.errors >= 1);
+    archive_close(a);
+    assert_int_equal(rmdir(path), 0);
+    a = open_store(f, 100);
+    assert_int_equal(append_one(f, a, &dev_fw), YM_OK);
+    archive_close(a);
+    int n = 0;
+    struct archive_scan scan = {0};
+    assert_int_equal(archive_scan_run(f->dir, &scan, count_entries, &n, NULL), YM_OK);
+    assert_int_equal(n, 2);
+}
+
 int main(void)
 {
     DAY0_NS = ym_time_now_ns() / YM_NS_PER_DAY * YM_NS_PER_DAY;
@@ -479,6 +522,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(verify_detects_swapped_blocks, setup, teardown),
         cmocka_unit_test_setup_teardown(retention_removes_old_days, setup, teardown),
         cmocka_unit_test_setup_teardown(usage_counts_logs_bytes_and_blocks, setup, teardown),
+        cmocka_unit_test_setup_teardown(failed_write_stops_the_writer_until_reopened, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
