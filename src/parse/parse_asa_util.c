@@ -349,6 +349,8 @@ int64_t asa_parse_duration(struct parse_slice s)
     /* H:MM:SS (hours may exceed 24) or 0h:32m:16s */
     int64_t part[3] = {0, 0, 0};
     int n = 0;
+    if (!s.p || !s.len)
+        return -1;
     struct asa_cur c = {s.p, s.p + s.len};
     while (n < 3) {
         int64_t v;

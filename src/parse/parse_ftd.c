@@ -209,8 +209,10 @@ static int sec_pair(void *arg, const struct parse_kv_pair *kv)
 
 static int slice_int(struct parse_slice s, int64_t *out)
 {
+    if (!s.p || !s.len) /* the key was absent */
+        return 0;
     struct asa_cur c = {s.p, s.p + s.len};
-    return s.len && asa_cur_int(&c, out) && asa_cur_eof(&c);
+    return asa_cur_int(&c, out) && asa_cur_eof(&c);
 }
 
 /* Lower-case copy in the arena ("cURL" -> "curl"). */
