@@ -62,13 +62,14 @@ ruleset(name="relp") { action(type="omrelp" target="127.0.0.1" port="$relp" temp
 RS
 "$RSYSLOG_ROOT/usr/sbin/rsyslogd" -n -i "$T/rs/pid" -M "$(rsyslog_moddir)" -f "$T/rs/rsyslog.conf" \
     >"$T/rs/out.log" 2>&1 &
-YM_PIDS+=($!)
+rs_pid=$!
+YM_PIDS+=($rs_pid)
 
 # syslog-ng: file sources read without parsing, the line sent as is.
 mkdir -p "$T/sng"
 cat >"$T/sng/syslog-ng.conf" <<SNG
 @version: 3.38
-options { keep-hostname(yes); use-dns(no); stats(freq(0)); log-msg-size(65536); };
+options { keep-hostname(yes); use-dns(no); stats-freq(0); log-msg-size(65536); };
 source s_tcp { file("$T/in-ymksngtcp.log" flags(no-parse) follow-freq(1) log-fetch-limit(1000)); };
 source s_tls { file("$T/in-ymksngtls.log" flags(no-parse) follow-freq(1) log-fetch-limit(1000)); };
 destination d_tcp { network("127.0.0.1" port($syslog) transport("tcp") template("\${MSG}\n")); };
@@ -80,13 +81,17 @@ log { source(s_tls); destination(d_tls); flags(flow-control); };
 SNG
 syslog-ng -F --no-caps -f "$T/sng/syslog-ng.conf" -R "$T/sng/persist" -p "$T/sng/pid" -c "$T/sng/ctl" \
     >"$T/sng/out.log" 2>&1 &
-YM_PIDS+=($!)
+sng_pid=$!
+YM_PIDS+=($sng_pid)
 
 status=0
 deadline=$(($(date +%s) + 900))
 for m in $markers; do
     log "waiting for $COUNT lines of $m"
     while n=$(count_matches "$T/data" "$m"); [ "${n:-0}" -lt "$COUNT" ]; do
+        for p in $rs_pid $sng_pid $YM_PID; do
+            kill -0 "$p" 2>/dev/null || { tail -20 "$T/rs/out.log" "$T/sng/out.log" "$T/serve.log"; fail "process $p (sender or yamori) died"; }
+        done
         if [ "$(date +%s)" -ge "$deadline" ]; then
             log "$m: only ${n:-0} of $COUNT lines arrived"
             status=1
