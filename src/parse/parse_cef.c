@@ -128,10 +128,17 @@ static int slice_is(const struct cef_text *t, const char *lit)
 
 static const struct cef_key *key_info(const struct cef_text *k)
 {
-    for (size_t i = 0; i < sizeof cef_keys / sizeof cef_keys[0]; i++)
-        if ((cef_keys[i].short_name && slice_is(k, cef_keys[i].short_name)) ||
-            slice_is(k, cef_keys[i].full_name))
-            return &cef_keys[i];
+    if (!k->len)
+        return NULL;
+    char first = k->p[0];
+    for (size_t i = 0; i < sizeof cef_keys / sizeof cef_keys[0]; i++) {
+        const struct cef_key *e = &cef_keys[i];
+        /* first byte first: most keys differ there, and strlen is not free */
+        if (e->short_name && e->short_name[0] == first && slice_is(k, e->short_name))
+            return e;
+        if (e->full_name[0] == first && slice_is(k, e->full_name))
+            return e;
+    }
     return NULL;
 }
 

@@ -349,7 +349,7 @@ static void map_outcome(struct ym_fields *f, int allowed, int with_type)
         ecs_add_array(f, ECS_EVENT_TYPE, STR("allowed"));
     else if (allowed == 0 && with_type)
         ecs_add_array(f, ECS_EVENT_TYPE, STR("denied"));
-    ecs_add(f, ECS_EVENT_OUTCOME, allowed == 1 ? "success" : "failure", allowed == 1 ? 7 : 7);
+    ecs_add(f, ECS_EVENT_OUTCOME, allowed == 1 ? "success" : "failure", 7);
 }
 
 static void map_severity(struct ym_fields *f, const struct panos_line *line)
