@@ -140,6 +140,15 @@ size_t detect_set_field_db_count(const struct detect_set *set); /* Vectorscan da
 const struct detect_rule_meta *detect_set_rule(const struct detect_set *set, size_t i);
 const struct detect_rule_meta *detect_set_find(const struct detect_set *set, const char *id);
 
+/* What the set had to leave out, for health (never silent): correlation
+ * groups not tracked because the table was full, and events not counted
+ * because one group's window held its maximum. Summed over all workers. */
+struct detect_stats {
+    uint64_t corr_groups_dropped;
+    uint64_t corr_events_capped;
+};
+void detect_set_stats(const struct detect_set *set, struct detect_stats *out);
+
 /* ---- match (workers) -------------------------------------------------- */
 
 /* One detection handed to the caller. */

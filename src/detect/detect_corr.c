@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "core/ym_alloc.h"
+#include "core/ym_log.h"
 #include "core/ym_time.h"
 #include "detect/detect_rule.h"
 #include "parse/parse_ecs.h"
@@ -404,7 +405,8 @@ static struct group *group_get(struct detect_corr *c, const char *key, size_t ke
     return g;
 }
 
-static void window_push(struct group *g, int64_t span, int64_t t_ns, uint64_t value, int distinct)
+/* Returns 0, or 1 when the window was full and the event not counted. */
+static int window_push(struct group *g, int64_t span, int64_t t_ns, uint64_t value, int distinct)
 {
     /* drop what fell out of the window */
     size_t k = 0;
@@ -420,11 +422,11 @@ static void window_push(struct group *g, int64_t span, int64_t t_ns, uint64_t va
         for (size_t i = 0; i < g->count; i++)
             if (g->values[i] == value) {
                 g->times[i] = t_ns > g->times[i] ? t_ns : g->times[i];
-                return;
+                return 0;
             }
     }
     if (g->count == CORR_MAX_EVENTS)
-        return;
+        return 1;
     if (g->count == g->cap) {
         g->cap = g->cap ? g->cap * 2 : 16;
         g->times = ym_xrealloc(g->times, g->cap * sizeof(*g->times));
@@ -435,11 +437,13 @@ static void window_push(struct group *g, int64_t span, int64_t t_ns, uint64_t va
     if (distinct)
         g->values[g->count] = value;
     g->count++;
+    return 0;
 }
 
 /* Updates correlation c for rule `fired`; returns the count when it fires, else 0. */
-static uint64_t corr_update(struct detect_corr *c, uint32_t fired, const struct ym_record *rec,
-                            int64_t t_ns, char *group_text, size_t group_len)
+static uint64_t corr_update(struct detect_set *set, struct detect_corr *c, uint32_t fired,
+                            const struct ym_record *rec, int64_t t_ns, char *group_text,
+                            size_t group_len)
 {
     char key[1024];
     size_t kl = 0, gl = 0;
@@ -458,14 +462,18 @@ static uint64_t corr_update(struct detect_corr *c, uint32_t fired, const struct 
             gl += (size_t)w;
     }
     struct group *g = group_get(c, key, kl, t_ns);
-    if (!g)
+    if (!g) {
+        set->corr_groups_dropped++;
+        YM_LOG_RATELIMITED(YM_LOG_WARN, "detect: correlation group table full; %llu groups not tracked",
+                           (unsigned long long)set->corr_groups_dropped);
         return 0;
+    }
     if (t_ns > g->last_ns)
         g->last_ns = t_ns;
     uint64_t n = 0;
     switch (c->type) {
     case DETECT_CORR_EVENT_COUNT:
-        window_push(g, c->timespan_ns, t_ns, 0, 0);
+        set->corr_events_capped += (uint64_t)window_push(g, c->timespan_ns, t_ns, 0, 0);
         n = g->count;
         break;
     case DETECT_CORR_VALUE_COUNT: {
@@ -474,7 +482,7 @@ static uint64_t corr_update(struct detect_corr *c, uint32_t fired, const struct 
         const char *v = field_of(rec, &c->value_field, buf, sizeof(buf), &vl);
         if (!vl)
             return 0; /* no value: nothing to count */
-        window_push(g, c->timespan_ns, t_ns, hash64(v, vl), 1);
+        set->corr_events_capped += (uint64_t)window_push(g, c->timespan_ns, t_ns, hash64(v, vl), 1);
         n = g->count;
         break;
     }
@@ -526,7 +534,7 @@ int detect_corr_feed(struct detect_set *set, const struct detect_rule *fired,
         const struct detect_rule *cr = set->rules[fired->feeds[f]];
         char group[256];
         pthread_mutex_lock(&set->corr_lock);
-        uint64_t n = corr_update(cr->corr, fired->index, rec, time_ns, group, sizeof(group));
+        uint64_t n = corr_update(set, cr->corr, fired->index, rec, time_ns, group, sizeof(group));
         pthread_mutex_unlock(&set->corr_lock);
         if (!n)
             continue;
@@ -553,4 +561,15 @@ uint32_t detect_corr_refs(const struct detect_corr *c, const char *const **refs)
 {
     *refs = c ? c->refs : NULL;
     return c ? c->ref_count : 0;
+}
+
+void detect_set_stats(const struct detect_set *set, struct detect_stats *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (!set)
+        return;
+    pthread_mutex_lock((pthread_mutex_t *)&set->corr_lock);
+    out->corr_groups_dropped = set->corr_groups_dropped;
+    out->corr_events_capped = set->corr_events_capped;
+    pthread_mutex_unlock((pthread_mutex_t *)&set->corr_lock);
 }

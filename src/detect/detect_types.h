@@ -170,6 +170,8 @@ struct detect_set {
     uint32_t always_count;
     void *hs_proto;   /* hs_scratch_t * valid for every db */
     pthread_mutex_t corr_lock; /* guards the state of every correlation of the set */
+    uint64_t corr_groups_dropped; /* under corr_lock */
+    uint64_t corr_events_capped;  /* under corr_lock */
 };
 
 /* Cheap pre-test for dynamic field names: most fields of a log have no
