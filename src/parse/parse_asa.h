@@ -32,7 +32,7 @@ enum asa_product {
 };
 
 /* Vendor extras (cisco.asa.<name> or cisco.ftd.<name>). */
-enum asa_extra {
+enum parse_asa_extra {
     ASA_X_MESSAGE_ID,
     ASA_X_CONNECTION_ID,
     ASA_X_SOURCE_INTERFACE,
@@ -167,74 +167,74 @@ long parse_asa_find_tag(const char *msg, size_t len, const char *tag5);
 
 /* ---- helpers shared by the handler modules (parse_asa_util.c) ---- */
 
-void asa_extra(struct asa_msg *m, enum asa_extra x, const char *s, size_t len);
-void asa_extra_int(struct asa_msg *m, enum asa_extra x, int64_t v);
+void parse_asa_extra(struct asa_msg *m, enum parse_asa_extra x, const char *s, size_t len);
+void parse_asa_extra_int(struct asa_msg *m, enum parse_asa_extra x, int64_t v);
 /* source.address + source.ip or source.domain (same for destination). */
-void asa_addr(struct asa_msg *m, int dst, struct parse_slice addr);
+void parse_asa_addr(struct asa_msg *m, int dst, struct parse_slice addr);
 /* Endpoint with port, interface (ingress for source, egress for
  * destination), user; NAT fields when the mapped address differs. */
-void asa_ep_emit(struct asa_msg *m, int dst, const struct asa_ep *ep);
+void parse_asa_ep_emit(struct asa_msg *m, int dst, const struct asa_ep *ep);
 /* network.transport + network.iana_number from a protocol word ("TCP", "icmp", "47"). */
-void asa_proto(struct asa_msg *m, struct parse_slice word);
+void parse_asa_proto(struct asa_msg *m, struct parse_slice word);
 /* network.protocol (lower case) from a transport word ("ICMP" -> "icmp"). */
-void asa_app_proto(struct asa_msg *m, struct parse_slice word);
+void parse_asa_app_proto(struct asa_msg *m, struct parse_slice word);
 /* source.user.name, split "name@domain" into name, domain and email. */
-void asa_user(struct asa_msg *m, struct parse_slice u);
+void parse_asa_user(struct asa_msg *m, struct parse_slice u);
 /* The word names a transport we know (any case). */
-int asa_proto_known(struct parse_slice word);
+int parse_asa_proto_known(struct parse_slice word);
 /* Adds a time field as RFC 3339 UTC with milliseconds, written by hand
  * into the arena (no snprintf on the hot path). */
-void asa_add_time(struct asa_msg *m, enum parse_ecs_id id, int64_t t_ns);
+void parse_asa_add_time(struct asa_msg *m, enum parse_ecs_id id, int64_t t_ns);
 /* event.duration, and event.start/end around the log time. */
-void asa_duration(struct asa_msg *m, int64_t dur_ns);
+void parse_asa_duration(struct asa_msg *m, int64_t dur_ns);
 /* "H:MM:SS" or "0h:32m:16s" -> ns; -1 when not a duration. */
-int64_t asa_parse_duration(struct parse_slice s);
-void asa_str(struct asa_msg *m, enum parse_ecs_id id, struct parse_slice s);
-void asa_dyn(struct asa_msg *m, const char *name, struct parse_slice s);
+int64_t parse_asa_parse_duration(struct parse_slice s);
+void parse_asa_str(struct asa_msg *m, enum parse_ecs_id id, struct parse_slice s);
+void parse_asa_dyn(struct asa_msg *m, const char *name, struct parse_slice s);
 /* The word is an IP address (v4 dotted quad or v6). */
-int asa_is_ip(const char *s, size_t len);
+int parse_asa_is_ip(const char *s, size_t len);
 /* Parses an endpoint at c (see struct asa_ep); with_iface: "if:" expected
  * before the address. Stops at a space, ',' or end. Returns 0 if nothing read. */
-int asa_ep_read(struct asa_cur *c, int with_iface, struct asa_ep *ep);
+int parse_asa_ep_read(struct asa_cur *c, int with_iface, struct asa_ep *ep);
 
 /* handler sets (parse_asa_flow.c, parse_asa_user.c) */
-enum ym_status asa_h_built(struct asa_msg *m);
-enum ym_status asa_h_teardown(struct asa_msg *m);
-enum ym_status asa_h_icmp_conn(struct asa_msg *m);
-enum ym_status asa_h_from_to(struct asa_msg *m);
-enum ym_status asa_h_src_dst(struct asa_msg *m);
-enum ym_status asa_h_acl(struct asa_msg *m);
-enum ym_status asa_h_icmp_nomatch(struct asa_msg *m);
-enum ym_status asa_h_icmp_denied(struct asa_msg *m);
-enum ym_status asa_h_translation(struct asa_msg *m);
-enum ym_status asa_h_local_host(struct asa_msg *m);
-enum ym_status asa_h_ips(struct asa_msg *m);
-enum ym_status asa_h_ftp(struct asa_msg *m);
-enum ym_status asa_h_url(struct asa_msg *m);
-enum ym_status asa_h_aaa(struct asa_msg *m);
-enum ym_status asa_h_group_user_ip(struct asa_msg *m);
-enum ym_status asa_h_local_remote(struct asa_msg *m);
-enum ym_status asa_h_session_disconnected(struct asa_msg *m);
-enum ym_status asa_h_ike(struct asa_msg *m);
-enum ym_status asa_h_threat_rate(struct asa_msg *m);
-enum ym_status asa_h_threat_host(struct asa_msg *m);
-enum ym_status asa_h_cmd(struct asa_msg *m);
-enum ym_status asa_h_login(struct asa_msg *m);
-enum ym_status asa_h_user_ip(struct asa_msg *m);
-enum ym_status asa_h_ipsec_sa(struct asa_msg *m);
-enum ym_status asa_h_webvpn_client(struct asa_msg *m);
-enum ym_status asa_h_ssl(struct asa_msg *m);
-enum ym_status asa_h_ipaa(struct asa_msg *m);
-enum ym_status asa_h_line_protocol(struct asa_msg *m);
-enum ym_status asa_h_dap(struct asa_msg *m);
-enum ym_status asa_h_ssh(struct asa_msg *m);
-enum ym_status asa_h_priv(struct asa_msg *m);
-enum ym_status asa_h_console(struct asa_msg *m);
-enum ym_status asa_h_shun(struct asa_msg *m);
-enum ym_status asa_h_uauth(struct asa_msg *m);
-enum ym_status asa_h_user_identity(struct asa_msg *m);
-enum ym_status asa_h_pmtu(struct asa_msg *m);
-enum ym_status asa_h_reason_all(struct asa_msg *m);
+enum ym_status parse_asa_h_built(struct asa_msg *m);
+enum ym_status parse_asa_h_teardown(struct asa_msg *m);
+enum ym_status parse_asa_h_icmp_conn(struct asa_msg *m);
+enum ym_status parse_asa_h_from_to(struct asa_msg *m);
+enum ym_status parse_asa_h_src_dst(struct asa_msg *m);
+enum ym_status parse_asa_h_acl(struct asa_msg *m);
+enum ym_status parse_asa_h_icmp_nomatch(struct asa_msg *m);
+enum ym_status parse_asa_h_icmp_denied(struct asa_msg *m);
+enum ym_status parse_asa_h_translation(struct asa_msg *m);
+enum ym_status parse_asa_h_local_host(struct asa_msg *m);
+enum ym_status parse_asa_h_ips(struct asa_msg *m);
+enum ym_status parse_asa_h_ftp(struct asa_msg *m);
+enum ym_status parse_asa_h_url(struct asa_msg *m);
+enum ym_status parse_asa_h_aaa(struct asa_msg *m);
+enum ym_status parse_asa_h_group_user_ip(struct asa_msg *m);
+enum ym_status parse_asa_h_local_remote(struct asa_msg *m);
+enum ym_status parse_asa_h_session_disconnected(struct asa_msg *m);
+enum ym_status parse_asa_h_ike(struct asa_msg *m);
+enum ym_status parse_asa_h_threat_rate(struct asa_msg *m);
+enum ym_status parse_asa_h_threat_host(struct asa_msg *m);
+enum ym_status parse_asa_h_cmd(struct asa_msg *m);
+enum ym_status parse_asa_h_login(struct asa_msg *m);
+enum ym_status parse_asa_h_user_ip(struct asa_msg *m);
+enum ym_status parse_asa_h_ipsec_sa(struct asa_msg *m);
+enum ym_status parse_asa_h_webvpn_client(struct asa_msg *m);
+enum ym_status parse_asa_h_ssl(struct asa_msg *m);
+enum ym_status parse_asa_h_ipaa(struct asa_msg *m);
+enum ym_status parse_asa_h_line_protocol(struct asa_msg *m);
+enum ym_status parse_asa_h_dap(struct asa_msg *m);
+enum ym_status parse_asa_h_ssh(struct asa_msg *m);
+enum ym_status parse_asa_h_priv(struct asa_msg *m);
+enum ym_status parse_asa_h_console(struct asa_msg *m);
+enum ym_status parse_asa_h_shun(struct asa_msg *m);
+enum ym_status parse_asa_h_uauth(struct asa_msg *m);
+enum ym_status parse_asa_h_user_identity(struct asa_msg *m);
+enum ym_status parse_asa_h_pmtu(struct asa_msg *m);
+enum ym_status parse_asa_h_reason_all(struct asa_msg *m);
 
 /* ---- cursor (inline: these run for every field of every log) ---- */
 

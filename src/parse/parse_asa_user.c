@@ -38,7 +38,7 @@ static struct parse_slice bracketed(struct asa_cur *c)
     return asa_cur_word(c);
 }
 
-enum ym_status asa_h_aaa(struct asa_msg *m)
+enum ym_status parse_asa_h_aaa(struct asa_msg *m)
 {
     struct asa_cur c = m->body;
     struct parse_slice server = value_after(&c, "server = ", " ,:");
@@ -53,22 +53,22 @@ enum ym_status asa_h_aaa(struct asa_msg *m)
     struct parse_slice reason = value_after(&c, "reason = ", ":");
     if (!user.len && !server.len)
         return fail(m, "no user or server");
-    asa_addr(m, 1, server);
-    asa_addr(m, 0, uip);
-    asa_user(m, user);
-    asa_str(m, ECS_EVENT_REASON, reason);
+    parse_asa_addr(m, 1, server);
+    parse_asa_addr(m, 0, uip);
+    parse_asa_user(m, user);
+    parse_asa_str(m, ECS_EVENT_REASON, reason);
     if (m->id == 113009) {
         struct parse_slice gp = value_after(&c, "group policy ", " ");
         if (gp.len >= 2 && gp.p[0] == '(' && gp.p[gp.len - 1] == ')')
             gp.p++, gp.len -= 2;
-        asa_dyn(m, "source.user.group.name", gp);
+        parse_asa_dyn(m, "source.user.group.name", gp);
     }
     return YM_OK;
 }
 
 /* Group <g> User <u> IP <ip> rest   (716xxx, 722xxx)
  * Authentication: rejected, group = g user = u , Session Type: t   (old 716039) */
-enum ym_status asa_h_group_user_ip(struct asa_msg *m)
+enum ym_status parse_asa_h_group_user_ip(struct asa_msg *m)
 {
     struct asa_cur c = m->body;
     struct parse_slice group = {0}, user = {0}, ip = {0};
@@ -91,34 +91,34 @@ enum ym_status asa_h_group_user_ip(struct asa_msg *m)
         c.p = c.end;
     }
     struct parse_slice rest = asa_slice(c.p, c.end);
-    asa_dyn(m, "source.user.group.name", group);
-    asa_str(m, ECS_SOURCE_USER_NAME, user);
+    parse_asa_dyn(m, "source.user.group.name", group);
+    parse_asa_str(m, ECS_SOURCE_USER_NAME, user);
     struct asa_cur r = {rest.p, rest.p + rest.len};
     switch (m->id) {
     case 716059:
         if (asa_cur_find(&r, "connection from IP ")) {
             /* FTD: "resumed connection from IP <new>": the client's new address */
             struct parse_slice nat = bracketed(&r);
-            asa_addr(m, 0, ip);
-            if (asa_is_ip(nat.p, nat.len))
+            parse_asa_addr(m, 0, ip);
+            if (parse_asa_is_ip(nat.p, nat.len))
                 ecs_add(m->f, ECS_SOURCE_NAT_IP, nat.p, nat.len);
             return YM_OK;
         }
         /* ASA: "resumed. Connection from A": the session's address is ours */
-        asa_addr(m, 1, ip);
+        parse_asa_addr(m, 1, ip);
         if (asa_cur_find(&r, "Connection from "))
-            asa_addr(m, 0, asa_trim(asa_slice(r.p, r.end)));
+            parse_asa_addr(m, 0, asa_trim(asa_slice(r.p, r.end)));
         return YM_OK;
     case 716002:
         if (asa_cur_find(&r, "terminated: "))
-            asa_str(m, ECS_EVENT_REASON, asa_trim(asa_slice(r.p, r.end)));
+            parse_asa_str(m, ECS_EVENT_REASON, asa_trim(asa_slice(r.p, r.end)));
         break;
     case 716003:
         if (asa_cur_find(&r, "GRANTED: ")) {
             struct parse_slice url = asa_trim(asa_slice(r.p, r.end));
             if (url.len >= 2 && url.p[0] == '"' && url.p[url.len - 1] == '"')
                 url.p++, url.len -= 2;
-            asa_str(m, ECS_URL_ORIGINAL, url);
+            parse_asa_str(m, ECS_URL_ORIGINAL, url);
             struct asa_cur u = {url.p, url.p + url.len};
             if (asa_cur_find(&u, "://")) {
                 ym_fields_add(m->f, YM_FIELD_DYNAMIC, "url.scheme", url.p,
@@ -126,7 +126,7 @@ enum ym_status asa_h_group_user_ip(struct asa_msg *m)
                 const char *h = u.p;
                 while (u.p < u.end && *u.p != '/' && *u.p != ':')
                     u.p++;
-                asa_str(m, ECS_URL_DOMAIN, asa_slice(h, u.p));
+                parse_asa_str(m, ECS_URL_DOMAIN, asa_slice(h, u.p));
                 while (u.p < u.end && *u.p != '/')
                     u.p++;
                 ecs_add(m->f, ECS_URL_PATH, u.p, (size_t)(u.end - u.p)); /* "" when none */
@@ -137,30 +137,30 @@ enum ym_status asa_h_group_user_ip(struct asa_msg *m)
         struct asa_cur a = r;
         if (asa_cur_find(&a, "IPv4 Address ")) {
             struct parse_slice v4 = bracketed(&a);
-            asa_extra(m, ASA_X_ASSIGNED_IP, v4.p, v4.len);
+            parse_asa_extra(m, ASA_X_ASSIGNED_IP, v4.p, v4.len);
         }
-        asa_str(m, ECS_EVENT_REASON, rest);
+        parse_asa_str(m, ECS_EVENT_REASON, rest);
         break;
     }
     case 722055:
         if (asa_cur_find(&r, "Client Type: "))
-            asa_str(m, ECS_USER_AGENT_ORIGINAL, asa_trim(asa_slice(r.p, r.end)));
+            parse_asa_str(m, ECS_USER_AGENT_ORIGINAL, asa_trim(asa_slice(r.p, r.end)));
         break;
     case 722022:
     case 722023:
     case 722028:
     case 722032:
-        asa_str(m, ECS_EVENT_REASON, rest);
+        parse_asa_str(m, ECS_EVENT_REASON, rest);
         break;
     case 716039: {
         struct parse_slice st = value_after(&m->body, "Session Type: ", ",");
-        asa_extra(m, ASA_X_SESSION_TYPE, st.p, st.len);
+        parse_asa_extra(m, ASA_X_SESSION_TYPE, st.p, st.len);
         break;
     }
     default:
         break;
     }
-    asa_addr(m, 0, ip);
+    parse_asa_addr(m, 0, ip);
     return YM_OK;
 }
 
@@ -172,10 +172,10 @@ static void host_port(struct asa_msg *m, int dst, struct parse_slice hp)
         if (hp.p[i] == ':')
             colon = hp.p + i;
     if (!colon) {
-        asa_addr(m, dst, hp);
+        parse_asa_addr(m, dst, hp);
         return;
     }
-    asa_addr(m, dst, asa_slice(hp.p, colon));
+    parse_asa_addr(m, dst, asa_slice(hp.p, colon));
     struct asa_cur pc = {colon + 1, hp.p + hp.len};
     int64_t port;
     if (asa_cur_int(&pc, &port))
@@ -183,7 +183,7 @@ static void host_port(struct asa_msg *m, int dst, struct parse_slice hp)
 }
 
 /* Local:A:port Remote:B:port Username:user rest   (750xxx, 751xxx) */
-enum ym_status asa_h_local_remote(struct asa_msg *m)
+enum ym_status parse_asa_h_local_remote(struct asa_msg *m)
 {
     struct asa_cur c = m->body;
     if (!asa_cur_lit(&c, "Local:"))
@@ -209,19 +209,19 @@ enum ym_status asa_h_local_remote(struct asa_msg *m)
                           (size_t)(user.p + user.len - at - 1));
             user.len = (uint32_t)(at - user.p);
         }
-        asa_str(m, ECS_SOURCE_USER_NAME, user);
+        parse_asa_str(m, ECS_SOURCE_USER_NAME, user);
         struct asa_cur r = {rest.p, rest.p + rest.len};
         if (asa_cur_find(&r, "Group:")) {
             struct parse_slice g = asa_cur_word(&r);
-            asa_extra(m, ASA_X_TUNNEL_GROUP, g.p, g.len);
+            parse_asa_extra(m, ASA_X_TUNNEL_GROUP, g.p, g.len);
         }
         if (asa_cur_find(&r, "IPv4 Address=")) {
             struct parse_slice a = asa_cur_word(&r);
-            asa_extra(m, ASA_X_ASSIGNED_IP, a.p, a.len);
+            parse_asa_extra(m, ASA_X_ASSIGNED_IP, a.p, a.len);
         }
         return YM_OK;
     }
-    asa_str(m, ECS_USER_NAME, user);
+    parse_asa_str(m, ECS_USER_NAME, user);
     const char *err = asa_cur_peek(&(struct asa_cur){rest.p, rest.p + rest.len}, "ERROR: ");
     if (err) {
         /* "Negotiation aborted due to ERROR: X" -> "Negotiation aborted due to X" */
@@ -230,14 +230,14 @@ enum ym_status asa_h_local_remote(struct asa_msg *m)
         if (s)
             ecs_add(m->f, ECS_EVENT_REASON, s, strlen(s));
     } else {
-        asa_str(m, ECS_EVENT_REASON, rest);
+        parse_asa_str(m, ECS_EVENT_REASON, rest);
     }
     return YM_OK;
 }
 
 /* Group = g, Username = u, IP = ip, Session disconnected. Session Type: t, Duration: 0h:32m:16s,
  * Bytes xmt: N, Bytes rcv: N, Reason: r */
-enum ym_status asa_h_session_disconnected(struct asa_msg *m)
+enum ym_status parse_asa_h_session_disconnected(struct asa_msg *m)
 {
     struct asa_cur c = m->body;
     struct parse_slice group = value_after(&c, "Group = ", ",");
@@ -245,14 +245,14 @@ enum ym_status asa_h_session_disconnected(struct asa_msg *m)
     struct parse_slice ip = value_after(&c, "IP = ", ",");
     if (!ip.len && !user.len)
         return fail(m, "no user or address");
-    asa_dyn(m, "source.user.group.name", group);
-    asa_str(m, ECS_SOURCE_USER_NAME, user);
-    asa_addr(m, 1, ip);
+    parse_asa_dyn(m, "source.user.group.name", group);
+    parse_asa_str(m, ECS_SOURCE_USER_NAME, user);
+    parse_asa_addr(m, 1, ip);
     struct parse_slice st = value_after(&c, "Session Type: ", ",");
-    asa_extra(m, ASA_X_SESSION_TYPE, st.p, st.len);
+    parse_asa_extra(m, ASA_X_SESSION_TYPE, st.p, st.len);
     struct parse_slice dur = value_after(&c, "Duration: ", ",");
     if (dur.len)
-        asa_duration(m, asa_parse_duration(dur));
+        parse_asa_duration(m, parse_asa_parse_duration(dur));
     struct asa_cur t = c;
     int64_t v;
     if (asa_cur_find(&t, "Bytes xmt: ") && asa_cur_int(&t, &v))
@@ -262,12 +262,12 @@ enum ym_status asa_h_session_disconnected(struct asa_msg *m)
         ecs_add_int(m->f, ECS_DESTINATION_BYTES, v);
     t = c;
     if (asa_cur_find(&t, "Reason: "))
-        asa_str(m, ECS_EVENT_REASON, asa_trim(asa_slice(t.p, t.end)));
+        parse_asa_str(m, ECS_EVENT_REASON, asa_trim(asa_slice(t.p, t.end)));
     return YM_OK;
 }
 
 /* [Group = g, ][Username = u, ][IP = ip, ]text   (713xxx IKE) */
-enum ym_status asa_h_ike(struct asa_msg *m)
+enum ym_status parse_asa_h_ike(struct asa_msg *m)
 {
     struct asa_cur c = m->body;
     struct parse_slice group = {0}, user = {0}, ip = {0};
@@ -283,9 +283,9 @@ enum ym_status asa_h_ike(struct asa_msg *m)
             break;
     }
     asa_cur_sp(&c);
-    asa_extra(m, ASA_X_TUNNEL_GROUP, group.p, group.len);
-    asa_str(m, ECS_USER_NAME, user);
-    asa_addr(m, 0, ip);
+    parse_asa_extra(m, ASA_X_TUNNEL_GROUP, group.p, group.len);
+    parse_asa_str(m, ECS_USER_NAME, user);
+    parse_asa_addr(m, 0, ip);
     struct parse_slice text = asa_slice(c.p, c.end);
     if (m->id == 713049 || m->id == 713903)
         return YM_OK;
@@ -294,47 +294,47 @@ enum ym_status asa_h_ike(struct asa_msg *m)
         cut = asa_cur_peek(&c, " (msgid=");
         if (cut) {
             struct asa_cur t = {cut + 8, c.end};
-            asa_str(m, ECS_EVENT_ID, asa_cur_until(&t, ')'));
+            parse_asa_str(m, ECS_EVENT_ID, asa_cur_until(&t, ')'));
         }
     } else if (m->id == 713202) {
         cut = asa_cur_peek(&c, ". ");
     }
     if (cut)
         text = asa_slice(c.p, cut);
-    asa_str(m, ECS_EVENT_REASON, text);
+    parse_asa_str(m, ECS_EVENT_REASON, text);
     return YM_OK;
 }
 
 /* User 'u' executed cmd: X / User 'u', running 'CLI' from IP A, executed 'X' */
-enum ym_status asa_h_cmd(struct asa_msg *m)
+enum ym_status parse_asa_h_cmd(struct asa_msg *m)
 {
     struct asa_cur c = m->body;
     if (!asa_cur_find(&c, "User '"))
         return fail(m, "no user");
     struct parse_slice user = asa_cur_until(&c, '\'');
-    asa_dyn(m, "server.user.name", user);
+    parse_asa_dyn(m, "server.user.name", user);
     struct asa_cur t = c;
     if (asa_cur_find(&t, "from IP "))
-        asa_addr(m, 0, asa_trim(asa_cur_until(&t, ',')));
+        parse_asa_addr(m, 0, asa_trim(asa_cur_until(&t, ',')));
     t = c;
     if (asa_cur_find(&t, "cmd: ")) {
         struct parse_slice cmd = asa_trim(asa_slice(t.p, t.end));
-        asa_extra(m, ASA_X_COMMAND_LINE, cmd.p, cmd.len);
+        parse_asa_extra(m, ASA_X_COMMAND_LINE, cmd.p, cmd.len);
     } else if (asa_cur_find(&t, "executed '") || asa_cur_find(&t, "executed the '")) {
         struct parse_slice cmd = asa_cur_until(&t, '\'');
-        asa_extra(m, ASA_X_COMMAND_LINE, cmd.p, cmd.len);
+        parse_asa_extra(m, ASA_X_COMMAND_LINE, cmd.p, cmd.len);
     }
     return YM_OK;
 }
 
 /* console end configuration: OK / 10.1.1.1 end configuration: FAILED */
-enum ym_status asa_h_console(struct asa_msg *m)
+enum ym_status parse_asa_h_console(struct asa_msg *m)
 {
     struct asa_cur c = m->body;
     struct parse_slice who = asa_cur_word(&c);
     if (!who.len)
         return fail(m, "empty message");
-    asa_addr(m, 0, who);
+    parse_asa_addr(m, 0, who);
     if (asa_cur_peek(&c, "FAILED")) {
         ym_fields_del(m->f, "event.outcome");
         ecs_add(m->f, ECS_EVENT_OUTCOME, "failure", 7);
@@ -343,26 +343,26 @@ enum ym_status asa_h_console(struct asa_msg *m)
 }
 
 /* User priv level changed: Uname: u From: 1 To: 15 */
-enum ym_status asa_h_priv(struct asa_msg *m)
+enum ym_status parse_asa_h_priv(struct asa_msg *m)
 {
     struct asa_cur c = m->body;
     struct parse_slice user = value_after(&c, "Uname: ", " ");
     if (!user.len)
         return fail(m, "no Uname");
-    asa_dyn(m, "server.user.name", user);
+    parse_asa_dyn(m, "server.user.name", user);
     struct parse_slice from = value_after(&c, "From: ", " ");
     struct parse_slice to = value_after(&c, "To: ", " ");
-    asa_extra(m, ASA_X_PRIVILEGE_OLD, from.p, from.len);
-    asa_extra(m, ASA_X_PRIVILEGE_NEW, to.p, to.len);
+    parse_asa_extra(m, ASA_X_PRIVILEGE_OLD, from.p, from.len);
+    parse_asa_extra(m, ASA_X_PRIVILEGE_NEW, to.p, to.len);
     return YM_OK;
 }
 
 /* Login denied from A/port to if:B/service for user "u" */
-enum ym_status asa_h_login(struct asa_msg *m)
+enum ym_status parse_asa_h_login(struct asa_msg *m)
 {
     struct asa_cur c = m->body;
     struct asa_ep a, b;
-    if (!asa_cur_find(&c, "from ") || !asa_ep_read(&c, 1, &a))
+    if (!asa_cur_find(&c, "from ") || !parse_asa_ep_read(&c, 1, &a))
         return fail(m, "no client address");
     if (!asa_cur_find(&c, "to "))
         return fail(m, "no server address");
@@ -377,8 +377,8 @@ enum ym_status asa_h_login(struct asa_msg *m)
     if (colon && colon < aend)
         b.iface = asa_slice(w.p, colon);
     b.addr = asa_slice(addr, aend > addr ? aend : addr);
-    asa_ep_emit(m, 0, &a);
-    asa_ep_emit(m, 1, &b);
+    parse_asa_ep_emit(m, 0, &a);
+    parse_asa_ep_emit(m, 1, &b);
     if (slash) {
         struct parse_slice svc = asa_slice(slash + 1, w.p + w.len);
         struct asa_cur pc = {svc.p, svc.p + svc.len};
@@ -386,28 +386,28 @@ enum ym_status asa_h_login(struct asa_msg *m)
         if (asa_cur_int(&pc, &port) && asa_cur_eof(&pc))
             ecs_add_int(m->f, ECS_DESTINATION_PORT, port);
         else
-            asa_str(m, ECS_NETWORK_PROTOCOL, svc);
+            parse_asa_str(m, ECS_NETWORK_PROTOCOL, svc);
     }
     if (asa_cur_find(&c, "for user \""))
-        asa_str(m, ECS_SOURCE_USER_NAME, asa_cur_until(&c, '"'));
+        parse_asa_str(m, ECS_SOURCE_USER_NAME, asa_cur_until(&c, '"'));
     return YM_OK;
 }
 
 /* User authentication failed: IP address: A, Uname: u */
-enum ym_status asa_h_user_ip(struct asa_msg *m)
+enum ym_status parse_asa_h_user_ip(struct asa_msg *m)
 {
     struct asa_cur c = m->body;
     struct parse_slice ip = value_after(&c, "IP address: ", ",");
     struct parse_slice user = value_after(&c, "Uname: ", " ,");
     if (!ip.len && !user.len)
         return fail(m, "no address or user");
-    asa_addr(m, 0, ip);
-    asa_dyn(m, "server.user.name", user);
+    parse_asa_addr(m, 0, ip);
+    parse_asa_dyn(m, "server.user.name", user);
     return YM_OK;
 }
 
 /* IPSEC: An outbound LAN-to-LAN SA (SPI= 0xF81283) between A and B (user= u) has been created. */
-enum ym_status asa_h_ipsec_sa(struct asa_msg *m)
+enum ym_status parse_asa_h_ipsec_sa(struct asa_msg *m)
 {
     struct asa_cur c = m->body;
     if (asa_cur_peek(&c, "An outbound"))
@@ -422,33 +422,33 @@ enum ym_status asa_h_ipsec_sa(struct asa_msg *m)
     if (!asa_cur_lit(&c, "and "))
         return fail(m, "no second address");
     struct parse_slice b = asa_cur_word(&c);
-    asa_addr(m, 0, a);
-    asa_addr(m, 1, b);
+    parse_asa_addr(m, 0, a);
+    parse_asa_addr(m, 1, b);
     struct parse_slice user = value_after(&c, "(user= ", ")");
-    asa_str(m, ECS_USER_NAME, user);
+    parse_asa_str(m, ECS_USER_NAME, user);
     return YM_OK;
 }
 
 /* (DEVICE_1) WebVPN session for client user U, IP A has been created. */
-enum ym_status asa_h_webvpn_client(struct asa_msg *m)
+enum ym_status parse_asa_h_webvpn_client(struct asa_msg *m)
 {
     struct asa_cur c = m->body;
     struct parse_slice user = value_after(&c, "client user ", ",");
     struct parse_slice ip = value_after(&c, "IP ", " ");
     if (!user.len && !ip.len)
         return fail(m, "no user or address");
-    asa_str(m, ECS_SOURCE_USER_NAME, user);
-    asa_addr(m, 1, ip);
+    parse_asa_str(m, ECS_SOURCE_USER_NAME, user);
+    parse_asa_addr(m, 1, ip);
     return YM_OK;
 }
 
 /* Starting SSL handshake with client if:A/port [to B/port] for TLSv1.2 session. */
-enum ym_status asa_h_ssl(struct asa_msg *m)
+enum ym_status parse_asa_h_ssl(struct asa_msg *m)
 {
     struct asa_cur c = m->body;
     if (m->id == 725016) {
         struct parse_slice tp = value_after(&c, "trust-point ", " ");
-        asa_extra(m, ASA_X_TRUSTPOINT, tp.p, tp.len);
+        parse_asa_extra(m, ASA_X_TRUSTPOINT, tp.p, tp.len);
     }
     int peer = 0;
     struct asa_cur t = c;
@@ -459,83 +459,83 @@ enum ym_status asa_h_ssl(struct asa_msg *m)
         peer = 1;
     }
     struct asa_ep a, b;
-    if (!asa_ep_read(&t, 1, &a))
+    if (!parse_asa_ep_read(&t, 1, &a))
         return fail(m, "no peer address");
     /* server side: the peer is the destination */
-    asa_ep_emit(m, peer, &a);
+    parse_asa_ep_emit(m, peer, &a);
     asa_cur_sp(&t);
-    if (asa_cur_lit(&t, "to ") && asa_ep_read(&t, 1, &b))
-        asa_ep_emit(m, !peer, &b);
+    if (asa_cur_lit(&t, "to ") && parse_asa_ep_read(&t, 1, &b))
+        parse_asa_ep_emit(m, !peer, &b);
     if (asa_cur_find(&t, "for TLSv")) {
         struct parse_slice v = asa_cur_word(&t);
-        asa_dyn(m, "tls.version", v);
+        parse_asa_dyn(m, "tls.version", v);
         ym_fields_add(m->f, YM_FIELD_DYNAMIC, "tls.version_protocol", "tls", 3);
     }
     return YM_OK;
 }
 
 /* IPAA: [Session=0x..., ]text */
-enum ym_status asa_h_ipaa(struct asa_msg *m)
+enum ym_status parse_asa_h_ipaa(struct asa_msg *m)
 {
     struct asa_cur c = m->body;
     if (!asa_cur_lit(&c, "IPAA: "))
         return fail(m, "no IPAA prefix");
     if (asa_cur_lit(&c, "Session=")) {
         struct parse_slice sid = asa_cur_until(&c, ',');
-        asa_extra(m, ASA_X_SESSION_ID, sid.p, sid.len);
+        parse_asa_extra(m, ASA_X_SESSION_ID, sid.p, sid.len);
         asa_cur_sp(&c);
     }
     struct parse_slice tg = value_after(&c, "tunnel-group ", " ,");
-    asa_extra(m, ASA_X_TUNNEL_GROUP, tg.p, tg.len);
+    parse_asa_extra(m, ASA_X_TUNNEL_GROUP, tg.p, tg.len);
     struct parse_slice pool = value_after(&c, "local pool ", " ,");
-    asa_extra(m, ASA_X_POOL_NAME, pool.p, pool.len);
+    parse_asa_extra(m, ASA_X_POOL_NAME, pool.p, pool.len);
     struct parse_slice addr = {0};
     if (m->id == 737016)
         addr = value_after(&c, "address ", " ,");
     else if (m->id == 737026)
         addr = value_after(&c, "Client assigned ", " ,");
-    asa_extra(m, ASA_X_POOL_ADDRESS, addr.p, addr.len);
+    parse_asa_extra(m, ASA_X_POOL_ADDRESS, addr.p, addr.len);
     if (m->id == 737034)
-        asa_str(m, ECS_EVENT_REASON, asa_slice(c.p, c.end));
+        parse_asa_str(m, ECS_EVENT_REASON, asa_slice(c.p, c.end));
     return YM_OK;
 }
 
 /* DAP: User u, Addr A, Connection c: The following DAP records were selected ...: r1, r2 */
-enum ym_status asa_h_dap(struct asa_msg *m)
+enum ym_status parse_asa_h_dap(struct asa_msg *m)
 {
     struct asa_cur c = m->body;
     struct parse_slice user = value_after(&c, "User ", ",");
     struct parse_slice addr = value_after(&c, "Addr ", ",");
     if (!user.len && !addr.len)
         return fail(m, "no user or address");
-    asa_str(m, ECS_SOURCE_USER_NAME, user);
-    asa_addr(m, 0, addr);
+    parse_asa_str(m, ECS_SOURCE_USER_NAME, user);
+    parse_asa_addr(m, 0, addr);
     if (asa_cur_find(&c, "this connection: ")) {
         struct parse_slice r = asa_trim(asa_slice(c.p, c.end));
-        asa_extra(m, ASA_X_DAP_RECORDS, r.p, r.len);
+        parse_asa_extra(m, ASA_X_DAP_RECORDS, r.p, r.len);
     }
     return YM_OK;
 }
 
 /* SSH session from A on interface X for user U disconnected by SSH server, reason: R */
-enum ym_status asa_h_ssh(struct asa_msg *m)
+enum ym_status parse_asa_h_ssh(struct asa_msg *m)
 {
     struct asa_cur c = m->body;
     struct parse_slice ip = value_after(&c, "from ", " ");
     if (!ip.len)
         return fail(m, "no client address");
-    asa_addr(m, 0, ip);
+    parse_asa_addr(m, 0, ip);
     struct parse_slice ifn = value_after(&c, "on interface ", " ");
-    asa_str(m, ECS_OBSERVER_INGRESS_INTERFACE_NAME, ifn);
-    asa_str(m, ECS_SOURCE_USER_NAME, value_after(&c, "for user ", " "));
+    parse_asa_str(m, ECS_OBSERVER_INGRESS_INTERFACE_NAME, ifn);
+    parse_asa_str(m, ECS_SOURCE_USER_NAME, value_after(&c, "for user ", " "));
     struct asa_cur t = c;
     if (asa_cur_find(&t, "reason: "))
-        asa_str(m, ECS_EVENT_REASON, asa_trim(asa_slice(t.p, t.end)));
+        parse_asa_str(m, ECS_EVENT_REASON, asa_trim(asa_slice(t.p, t.end)));
     return YM_OK;
 }
 
 /* UAUTH: Session=0x07802000, User=abbie_normal, Assigned IP=10.0.10.101, Succeeded adding entry. */
-enum ym_status asa_h_uauth(struct asa_msg *m)
+enum ym_status parse_asa_h_uauth(struct asa_msg *m)
 {
     struct asa_cur c = m->body;
     struct parse_slice user = value_after(&c, "User=", ",");
@@ -543,14 +543,14 @@ enum ym_status asa_h_uauth(struct asa_msg *m)
     if (!user.len && !ip.len)
         return fail(m, "no user or address");
     struct parse_slice sid = value_after(&c, "Session=", ",");
-    asa_extra(m, ASA_X_SESSION_ID, sid.p, sid.len);
-    asa_str(m, ECS_USER_NAME, user);
-    asa_addr(m, 0, ip);
+    parse_asa_extra(m, ASA_X_SESSION_ID, sid.p, sid.len);
+    parse_asa_str(m, ECS_USER_NAME, user);
+    parse_asa_addr(m, 0, ip);
     return YM_OK;
 }
 
 /* user-identity: Add IP-User mapping 10.7.5.8 - LOCAL\dreyfuss Succeeded - VPN user */
-enum ym_status asa_h_user_identity(struct asa_msg *m)
+enum ym_status parse_asa_h_user_identity(struct asa_msg *m)
 {
     struct asa_cur c = m->body;
     if (!asa_cur_find(&c, "mapping "))
@@ -562,7 +562,7 @@ enum ym_status asa_h_user_identity(struct asa_msg *m)
     struct parse_slice result = asa_cur_word(&c);
     if (!ip.len || !du.len)
         return fail(m, "no address or user");
-    asa_addr(m, 0, ip);
+    parse_asa_addr(m, 0, ip);
     const char *bs = NULL;
     for (uint32_t i = 0; i < du.len; i++)
         if (du.p[i] == '\\')
@@ -571,26 +571,26 @@ enum ym_status asa_h_user_identity(struct asa_msg *m)
         ym_fields_add(m->f, YM_FIELD_DYNAMIC, "source.user.domain", du.p, (size_t)(bs - du.p));
         du = asa_slice(bs + 1, du.p + du.len);
     }
-    asa_str(m, ECS_SOURCE_USER_NAME, du);
+    parse_asa_str(m, ECS_SOURCE_USER_NAME, du);
     int ok = asa_slice_eq(result, "Succeeded");
     ecs_add(m->f, ECS_EVENT_OUTCOME, ok ? "success" : "failure", ok ? 7 : 7);
     asa_cur_sp(&c);
     if (asa_cur_lit(&c, "- "))
-        asa_str(m, ECS_EVENT_REASON, asa_trim(asa_slice(c.p, c.end)));
+        parse_asa_str(m, ECS_EVENT_REASON, asa_trim(asa_slice(c.p, c.end)));
     return YM_OK;
 }
 
 /* PMTU-D packet 1480 bytes greater than effective mtu 1390, dest_addr=A, src_addr=B, prot=UDP */
-enum ym_status asa_h_pmtu(struct asa_msg *m)
+enum ym_status parse_asa_h_pmtu(struct asa_msg *m)
 {
     struct asa_cur c = m->body;
     struct parse_slice dst = value_after(&c, "dest_addr=", ",");
     struct parse_slice src = value_after(&c, "src_addr=", ",");
     if (!dst.len && !src.len)
         return fail(m, "no addresses");
-    asa_addr(m, 0, src);
-    asa_addr(m, 1, dst);
-    asa_app_proto(m, value_after(&c, "prot=", ","));
+    parse_asa_addr(m, 0, src);
+    parse_asa_addr(m, 1, dst);
+    parse_asa_app_proto(m, value_after(&c, "prot=", ","));
     struct asa_cur t = c;
     int64_t v;
     if (asa_cur_find(&t, "packet ") && asa_cur_int(&t, &v))
@@ -599,8 +599,8 @@ enum ym_status asa_h_pmtu(struct asa_msg *m)
 }
 
 /* The whole text is the reason ("(Secondary) No response from other firewall ..."). */
-enum ym_status asa_h_reason_all(struct asa_msg *m)
+enum ym_status parse_asa_h_reason_all(struct asa_msg *m)
 {
-    asa_str(m, ECS_EVENT_REASON, asa_slice(m->body.p, m->body.end));
+    parse_asa_str(m, ECS_EVENT_REASON, asa_slice(m->body.p, m->body.end));
     return YM_OK;
 }

@@ -40,24 +40,24 @@ static const char *const extra_names[ASA_X__COUNT][2] = {
 #undef X
 };
 
-void asa_extra(struct asa_msg *m, enum asa_extra x, const char *s, size_t len)
+void parse_asa_extra(struct asa_msg *m, enum parse_asa_extra x, const char *s, size_t len)
 {
     if (len)
         ym_fields_add(m->f, YM_FIELD_DYNAMIC, extra_names[x][m->product], s, len);
 }
 
-void asa_extra_int(struct asa_msg *m, enum asa_extra x, int64_t v)
+void parse_asa_extra_int(struct asa_msg *m, enum parse_asa_extra x, int64_t v)
 {
     ym_fields_add_int(m->f, YM_FIELD_DYNAMIC, extra_names[x][m->product], v);
 }
 
-void asa_str(struct asa_msg *m, enum parse_ecs_id id, struct parse_slice s)
+void parse_asa_str(struct asa_msg *m, enum parse_ecs_id id, struct parse_slice s)
 {
     if (s.p && s.len)
         ecs_add(m->f, id, s.p, s.len);
 }
 
-void asa_dyn(struct asa_msg *m, const char *name, struct parse_slice s)
+void parse_asa_dyn(struct asa_msg *m, const char *name, struct parse_slice s)
 {
     if (s.p && s.len)
         ym_fields_add(m->f, YM_FIELD_DYNAMIC, name, s.p, s.len);
@@ -105,23 +105,23 @@ static int is_ipv6(const char *s, size_t len)
     return colons >= 2 && colons <= 7;
 }
 
-int asa_is_ip(const char *s, size_t len)
+int parse_asa_is_ip(const char *s, size_t len)
 {
     return is_ipv4(s, len) || is_ipv6(s, len);
 }
 
-void asa_addr(struct asa_msg *m, int dst, struct parse_slice a)
+void parse_asa_addr(struct asa_msg *m, int dst, struct parse_slice a)
 {
     if (!a.p || !a.len)
         return;
     ecs_add(m->f, dst ? ECS_DESTINATION_ADDRESS : ECS_SOURCE_ADDRESS, a.p, a.len);
-    if (asa_is_ip(a.p, a.len))
+    if (parse_asa_is_ip(a.p, a.len))
         ecs_add(m->f, dst ? ECS_DESTINATION_IP : ECS_SOURCE_IP, a.p, a.len);
     else
         ecs_add(m->f, dst ? ECS_DESTINATION_DOMAIN : ECS_SOURCE_DOMAIN, a.p, a.len);
 }
 
-void asa_user(struct asa_msg *m, struct parse_slice u)
+void parse_asa_user(struct asa_msg *m, struct parse_slice u)
 {
     if (!u.len)
         return;
@@ -158,15 +158,15 @@ static void emit_user(struct asa_msg *m, int dst, struct parse_slice u)
             (size_t)(end - last - 1));
 }
 
-void asa_ep_emit(struct asa_msg *m, int dst, const struct asa_ep *ep)
+void parse_asa_ep_emit(struct asa_msg *m, int dst, const struct asa_ep *ep)
 {
-    asa_addr(m, dst, ep->addr);
+    parse_asa_addr(m, dst, ep->addr);
     if (ep->port >= 0)
         ecs_add_int(m->f, dst ? ECS_DESTINATION_PORT : ECS_SOURCE_PORT, ep->port);
     if (ep->iface.len) {
         ecs_add(m->f, dst ? ECS_OBSERVER_EGRESS_INTERFACE_NAME : ECS_OBSERVER_INGRESS_INTERFACE_NAME,
                 ep->iface.p, ep->iface.len);
-        asa_extra(m, dst ? ASA_X_DESTINATION_INTERFACE : ASA_X_SOURCE_INTERFACE, ep->iface.p,
+        parse_asa_extra(m, dst ? ASA_X_DESTINATION_INTERFACE : ASA_X_SOURCE_INTERFACE, ep->iface.p,
                   ep->iface.len);
     }
     if (ep->user.len)
@@ -178,12 +178,12 @@ void asa_ep_emit(struct asa_msg *m, int dst, const struct asa_ep *ep)
          * connections are not translated and these would repeat the real pair. */
         if (same_ip && ep->mapped_port == ep->port)
             return;
-        asa_extra(m, dst ? ASA_X_MAPPED_DESTINATION_IP : ASA_X_MAPPED_SOURCE_IP, ep->mapped_addr.p,
+        parse_asa_extra(m, dst ? ASA_X_MAPPED_DESTINATION_IP : ASA_X_MAPPED_SOURCE_IP, ep->mapped_addr.p,
                   ep->mapped_addr.len);
         if (ep->mapped_port >= 0)
-            asa_extra_int(m, dst ? ASA_X_MAPPED_DESTINATION_PORT : ASA_X_MAPPED_SOURCE_PORT,
+            parse_asa_extra_int(m, dst ? ASA_X_MAPPED_DESTINATION_PORT : ASA_X_MAPPED_SOURCE_PORT,
                           ep->mapped_port);
-        if (!same_ip && asa_is_ip(ep->mapped_addr.p, ep->mapped_addr.len)) {
+        if (!same_ip && parse_asa_is_ip(ep->mapped_addr.p, ep->mapped_addr.len)) {
             ecs_add(m->f, dst ? ECS_DESTINATION_NAT_IP : ECS_SOURCE_NAT_IP, ep->mapped_addr.p,
                     ep->mapped_addr.len);
             if (ep->mapped_port >= 0 && ep->mapped_port != ep->port)
@@ -193,7 +193,7 @@ void asa_ep_emit(struct asa_msg *m, int dst, const struct asa_ep *ep)
     }
 }
 
-int asa_ep_read(struct asa_cur *c, int with_iface, struct asa_ep *ep)
+int parse_asa_ep_read(struct asa_cur *c, int with_iface, struct asa_ep *ep)
 {
     memset(ep, 0, sizeof *ep);
     ep->port = -1;
@@ -314,19 +314,19 @@ static int proto_index(struct parse_slice w)
     return -1;
 }
 
-void asa_app_proto(struct asa_msg *m, struct parse_slice w)
+void parse_asa_app_proto(struct asa_msg *m, struct parse_slice w)
 {
     int i = proto_index(w);
     if (i >= 0)
         ecs_add(m->f, ECS_NETWORK_PROTOCOL, protos[i].lower, protos[i].lower_len);
 }
 
-int asa_proto_known(struct parse_slice w)
+int parse_asa_proto_known(struct parse_slice w)
 {
     return proto_index(w) >= 0;
 }
 
-void asa_proto(struct asa_msg *m, struct parse_slice w)
+void parse_asa_proto(struct asa_msg *m, struct parse_slice w)
 {
     if (!w.len || w.len > 10)
         return;
@@ -344,7 +344,7 @@ void asa_proto(struct asa_msg *m, struct parse_slice w)
     ecs_add(m->f, ECS_NETWORK_IANA_NUMBER, protos[i].iana, protos[i].iana_len);
 }
 
-int64_t asa_parse_duration(struct parse_slice s)
+int64_t parse_asa_parse_duration(struct parse_slice s)
 {
     /* H:MM:SS (hours may exceed 24) or 0h:32m:16s */
     int64_t part[3] = {0, 0, 0};
@@ -379,7 +379,7 @@ static void put2(char *p, unsigned v)
     p[1] = (char)('0' + v % 10);
 }
 
-void asa_add_time(struct asa_msg *m, enum parse_ecs_id id, int64_t t_ns)
+void parse_asa_add_time(struct asa_msg *m, enum parse_ecs_id id, int64_t t_ns)
 {
     /* 2026-11-22T10:00:00.000Z */
     int64_t secs = t_ns / 1000000000LL;
@@ -420,14 +420,14 @@ void asa_add_time(struct asa_msg *m, enum parse_ecs_id id, int64_t t_ns)
     ym_fields_add(m->f, (uint16_t)id, parse_ecs_name(id), p, 24);
 }
 
-void asa_duration(struct asa_msg *m, int64_t dur_ns)
+void parse_asa_duration(struct asa_msg *m, int64_t dur_ns)
 {
     if (dur_ns < 0)
         return;
     ecs_add_int(m->f, ECS_EVENT_DURATION, dur_ns);
     int64_t end = m->hdr && m->hdr->time_ns ? m->hdr->time_ns : m->rec->time_ns;
     if (end) {
-        asa_add_time(m, ECS_EVENT_START, end - dur_ns);
-        asa_add_time(m, ECS_EVENT_END, end);
+        parse_asa_add_time(m, ECS_EVENT_START, end - dur_ns);
+        parse_asa_add_time(m, ECS_EVENT_END, end);
     }
 }

@@ -19,35 +19,35 @@
 
 /* Sorted by id. */
 static const struct asa_def ftd_defs[] = {
-    {103001, asa_h_reason_all, P_FTD_INFO, ASA_LIT("firewall-rule"), {0}},
-    {109201, asa_h_uauth, P_FTD_INFO, ASA_LIT("firewall-rule"), {0}},
-    {109207, asa_h_uauth, P_FTD_INFO, ASA_LIT("firewall-rule"), {0}},
-    {109210, asa_h_uauth, P_FTD_INFO, ASA_LIT("firewall-rule"), {0}},
-    {111008, asa_h_cmd, P_FTD_INFO, ASA_LIT("firewall-rule"), {0}},
-    {113005, asa_h_aaa, P_FAIL_ONLY, ASA_LIT("logon-failed"), {0}},
-    {113008, asa_h_aaa, P_OK_ONLY, ASA_LIT("logged-in"), {0}},
-    {113009, asa_h_aaa, P_OK_ONLY, ASA_LIT("logged-in"), {0}},
-    {113014, asa_h_aaa, P_FAIL_ONLY, ASA_LIT("logon-failed"), {0}},
-    {113042, asa_h_from_to, P_FTD_INFO, ASA_LIT("firewall-rule"), {0}},
-    {210007, asa_h_built, P_FTD_INFO, ASA_LIT("firewall-rule"), {0}},
-    {302023, asa_h_teardown, P_FTD_INFO, ASA_LIT("firewall-rule"), {0}},
-    {302304, asa_h_teardown, P_CONN_END_PLAIN, ASA_LIT("flow-expiration"), {0}},
-    {305006, asa_h_src_dst, P_FTD_INFO, ASA_LIT("firewall-rule"), {0}},
-    {305012, asa_h_translation, P_CONN_END_PLAIN, ASA_LIT("flow-expiration"), {0}},
-    {305013, asa_h_src_dst, P_FTD_INFO, ASA_LIT("firewall-rule"), {0}},
-    {313005, asa_h_icmp_nomatch, P_FTD_INFO, ASA_LIT("firewall-rule"), {0}},
-    {401004, asa_h_shun, P_FTD_INFO, ASA_LIT("firewall-rule"), {0}},
-    {500004, asa_h_from_to, P_FTD_INFO, ASA_LIT("firewall-rule"), {0}},
-    {602101, asa_h_pmtu, P_NONE, ASA_LIT("vpn-pmtu-d"), {0}},
-    {602303, asa_h_ipsec_sa, P_OK_ONLY, ASA_LIT("created"), {0}},
-    {602304, asa_h_ipsec_sa, P_SA_END, ASA_LIT("deleted"), {0}},
-    {716002, asa_h_group_user_ip, P_FTD_INFO, ASA_LIT("firewall-rule"), {0}},
-    {716058, asa_h_group_user_ip, P_FTD_INFO, ASA_LIT("firewall-rule"), {0}},
-    {716059, asa_h_group_user_ip, P_FTD_INFO, ASA_LIT("firewall-rule"), {0}},
-    {722051, asa_h_group_user_ip, P_FTD_INFO, ASA_LIT("firewall-rule"), {0}},
-    {722055, asa_h_group_user_ip, P_FTD_INFO, ASA_LIT("firewall-rule"), {0}},
-    {746012, asa_h_user_identity, P_NONE, ASA_LIT("client-vpn-connected"), {0}},
-    {746013, asa_h_user_identity, P_NONE, ASA_LIT("client-vpn-disconnected"), {0}},
+    {103001, parse_asa_h_reason_all, P_FTD_INFO, ASA_LIT("firewall-rule"), {0}},
+    {109201, parse_asa_h_uauth, P_FTD_INFO, ASA_LIT("firewall-rule"), {0}},
+    {109207, parse_asa_h_uauth, P_FTD_INFO, ASA_LIT("firewall-rule"), {0}},
+    {109210, parse_asa_h_uauth, P_FTD_INFO, ASA_LIT("firewall-rule"), {0}},
+    {111008, parse_asa_h_cmd, P_FTD_INFO, ASA_LIT("firewall-rule"), {0}},
+    {113005, parse_asa_h_aaa, P_FAIL_ONLY, ASA_LIT("logon-failed"), {0}},
+    {113008, parse_asa_h_aaa, P_OK_ONLY, ASA_LIT("logged-in"), {0}},
+    {113009, parse_asa_h_aaa, P_OK_ONLY, ASA_LIT("logged-in"), {0}},
+    {113014, parse_asa_h_aaa, P_FAIL_ONLY, ASA_LIT("logon-failed"), {0}},
+    {113042, parse_asa_h_from_to, P_FTD_INFO, ASA_LIT("firewall-rule"), {0}},
+    {210007, parse_asa_h_built, P_FTD_INFO, ASA_LIT("firewall-rule"), {0}},
+    {302023, parse_asa_h_teardown, P_FTD_INFO, ASA_LIT("firewall-rule"), {0}},
+    {302304, parse_asa_h_teardown, P_CONN_END_PLAIN, ASA_LIT("flow-expiration"), {0}},
+    {305006, parse_asa_h_src_dst, P_FTD_INFO, ASA_LIT("firewall-rule"), {0}},
+    {305012, parse_asa_h_translation, P_CONN_END_PLAIN, ASA_LIT("flow-expiration"), {0}},
+    {305013, parse_asa_h_src_dst, P_FTD_INFO, ASA_LIT("firewall-rule"), {0}},
+    {313005, parse_asa_h_icmp_nomatch, P_FTD_INFO, ASA_LIT("firewall-rule"), {0}},
+    {401004, parse_asa_h_shun, P_FTD_INFO, ASA_LIT("firewall-rule"), {0}},
+    {500004, parse_asa_h_from_to, P_FTD_INFO, ASA_LIT("firewall-rule"), {0}},
+    {602101, parse_asa_h_pmtu, P_NONE, ASA_LIT("vpn-pmtu-d"), {0}},
+    {602303, parse_asa_h_ipsec_sa, P_OK_ONLY, ASA_LIT("created"), {0}},
+    {602304, parse_asa_h_ipsec_sa, P_SA_END, ASA_LIT("deleted"), {0}},
+    {716002, parse_asa_h_group_user_ip, P_FTD_INFO, ASA_LIT("firewall-rule"), {0}},
+    {716058, parse_asa_h_group_user_ip, P_FTD_INFO, ASA_LIT("firewall-rule"), {0}},
+    {716059, parse_asa_h_group_user_ip, P_FTD_INFO, ASA_LIT("firewall-rule"), {0}},
+    {722051, parse_asa_h_group_user_ip, P_FTD_INFO, ASA_LIT("firewall-rule"), {0}},
+    {722055, parse_asa_h_group_user_ip, P_FTD_INFO, ASA_LIT("firewall-rule"), {0}},
+    {746012, parse_asa_h_user_identity, P_NONE, ASA_LIT("client-vpn-connected"), {0}},
+    {746013, parse_asa_h_user_identity, P_NONE, ASA_LIT("client-vpn-disconnected"), {0}},
 };
 
 const struct asa_def *parse_ftd_find_def(uint32_t id)
@@ -333,9 +333,9 @@ static void add_url(struct asa_msg *m, struct parse_slice url)
     }
     const char *q = memchr(u.p, '?', (size_t)(u.end - u.p));
     struct parse_slice path = asa_slice(u.p, q ? q : u.end);
-    asa_str(m, ECS_URL_PATH, path);
+    parse_asa_str(m, ECS_URL_PATH, path);
     if (q && q + 1 < u.end)
-        asa_str(m, ECS_URL_QUERY, asa_slice(q + 1, u.end));
+        parse_asa_str(m, ECS_URL_QUERY, asa_slice(q + 1, u.end));
     /* url.extension: after the last '.' of the last path segment */
     for (uint32_t i = path.len; i > 0; i--) {
         char c = path.p[i - 1];
@@ -426,31 +426,31 @@ enum ym_status parse_ftd_security(struct asa_msg *m)
         src.mapped_port = v;
     if (slice_int(ev.v[K_NAT_RESP_PORT], &v))
         dst.mapped_port = v;
-    asa_ep_emit(m, 0, &src);
-    asa_ep_emit(m, 1, &dst);
-    asa_str(m, ECS_OBSERVER_INGRESS_ZONE, ev.v[K_INGRESS_ZONE]);
-    asa_str(m, ECS_OBSERVER_EGRESS_ZONE, ev.v[K_EGRESS_ZONE]);
-    asa_proto(m, ev.v[K_PROTOCOL]);
+    parse_asa_ep_emit(m, 0, &src);
+    parse_asa_ep_emit(m, 1, &dst);
+    parse_asa_str(m, ECS_OBSERVER_INGRESS_ZONE, ev.v[K_INGRESS_ZONE]);
+    parse_asa_str(m, ECS_OBSERVER_EGRESS_ZONE, ev.v[K_EGRESS_ZONE]);
+    parse_asa_proto(m, ev.v[K_PROTOCOL]);
     add_lower(m, ECS_NETWORK_PROTOCOL, ev.v[K_APP_PROTOCOL]);
     add_lower(m, ECS_NETWORK_APPLICATION, ev.v[K_CLIENT]);
     add_lower(m, ECS_NETWORK_APPLICATION, ev.v[K_WEB_APP]);
-    asa_extra(m, ASA_X_CONNECTION_ID, ev.v[K_CONNECTION_ID].p, ev.v[K_CONNECTION_ID].len);
+    parse_asa_extra(m, ASA_X_CONNECTION_ID, ev.v[K_CONNECTION_ID].p, ev.v[K_CONNECTION_ID].len);
 
     /* rule.name is the access-control rule; the Snort signature is rule.id
      * (SID) with its message in rule.description. */
-    asa_str(m, ECS_RULE_NAME, ev.v[K_AC_RULE_NAME]);
-    asa_str(m, ECS_RULE_RULESET, ev.v[K_AC_POLICY]);
+    parse_asa_str(m, ECS_RULE_NAME, ev.v[K_AC_RULE_NAME]);
+    parse_asa_str(m, ECS_RULE_RULESET, ev.v[K_AC_POLICY]);
     if (m->id == 430001) {
-        asa_str(m, ECS_RULE_ID, ev.v[K_SID]);
-        asa_dyn(m, "rule.version", ev.v[K_REVISION]);
-        asa_dyn(m, "rule.description", ev.v[K_MESSAGE]);
-        asa_str(m, ECS_RULE_CATEGORY, ev.v[K_CLASSIFICATION]);
-        asa_dyn(m, "cisco.ftd.security_event.gid", ev.v[K_GID]);
-        asa_dyn(m, "cisco.ftd.security_event.priority", ev.v[K_PRIORITY]);
-        asa_dyn(m, "cisco.ftd.security_event.inline_result", ev.v[K_INLINE_RESULT]);
+        parse_asa_str(m, ECS_RULE_ID, ev.v[K_SID]);
+        parse_asa_dyn(m, "rule.version", ev.v[K_REVISION]);
+        parse_asa_dyn(m, "rule.description", ev.v[K_MESSAGE]);
+        parse_asa_str(m, ECS_RULE_CATEGORY, ev.v[K_CLASSIFICATION]);
+        parse_asa_dyn(m, "cisco.ftd.security_event.gid", ev.v[K_GID]);
+        parse_asa_dyn(m, "cisco.ftd.security_event.priority", ev.v[K_PRIORITY]);
+        parse_asa_dyn(m, "cisco.ftd.security_event.inline_result", ev.v[K_INLINE_RESULT]);
     }
-    asa_dyn(m, "cisco.ftd.security_event.url_category", ev.v[K_URL_CATEGORY]);
-    asa_dyn(m, "cisco.ftd.security_event.si_category", ev.v[K_SI_CATEGORY]);
+    parse_asa_dyn(m, "cisco.ftd.security_event.url_category", ev.v[K_URL_CATEGORY]);
+    parse_asa_dyn(m, "cisco.ftd.security_event.si_category", ev.v[K_SI_CATEGORY]);
 
     int64_t ib = -1, rb = -1, ip = -1, rp = -1;
     if (slice_int(ev.v[K_INIT_BYTES], &ib))
@@ -480,8 +480,8 @@ enum ym_status parse_ftd_security(struct asa_msg *m)
     if (m->id == 430003 && slice_int(ev.v[K_DURATION], &dur_s) && dur_s >= 0 &&
         dur_s < 10LL * 366 * 86400 && log_ns) {
         ecs_add_int(m->f, ECS_EVENT_DURATION, dur_s * 1000000000LL);
-        asa_add_time(m, ECS_EVENT_START, log_ns);
-        asa_add_time(m, ECS_EVENT_END, log_ns + dur_s * 1000000000LL);
+        parse_asa_add_time(m, ECS_EVENT_START, log_ns);
+        parse_asa_add_time(m, ECS_EVENT_END, log_ns + dur_s * 1000000000LL);
     } else if (first_ns) {
         ecs_add(m->f, ECS_EVENT_START, fps.p, fps.len);
     }
@@ -501,8 +501,8 @@ enum ym_status parse_ftd_security(struct asa_msg *m)
         if (!dup)
             ecs_add_array(m->f, ECS_URL_DOMAIN, rh.p, rh.len);
     }
-    asa_str(m, ECS_USER_AGENT_ORIGINAL, ev.v[K_USER_AGENT]);
-    asa_dyn(m, "http.request.referrer", ev.v[K_REFERER]);
+    parse_asa_str(m, ECS_USER_AGENT_ORIGINAL, ev.v[K_USER_AGENT]);
+    parse_asa_dyn(m, "http.request.referrer", ev.v[K_REFERER]);
     if (slice_int(ev.v[K_HTTP_RESPONSE], &v))
         ecs_add_int(m->f, ECS_HTTP_RESPONSE_STATUS_CODE, v);
 
@@ -510,22 +510,22 @@ enum ym_status parse_ftd_security(struct asa_msg *m)
     int anonymous = asa_slice_eq(user, "No Authentication Required") || asa_slice_eq(user, "Not Found");
     if (user.len && (m->id >= 430004 || !anonymous)) {
         /* "Default-AD\user1": user.id keeps the realm, user.name drops it */
-        asa_dyn(m, "user.id", user);
+        parse_asa_dyn(m, "user.id", user);
         const char *bs = memchr(user.p, '\\', user.len);
         if (bs && m->id < 430004) {
             ym_fields_add(m->f, YM_FIELD_DYNAMIC, "user.domain", user.p, (size_t)(bs - user.p));
             user = asa_slice(bs + 1, user.p + user.len);
         }
-        asa_str(m, ECS_USER_NAME, user);
+        parse_asa_str(m, ECS_USER_NAME, user);
     }
     if (m->id == 430004 || m->id == 430005) {
-        asa_str(m, ECS_FILE_NAME, ev.v[K_FILE_NAME]);
-        asa_str(m, ECS_FILE_HASH_SHA256, ev.v[K_FILE_SHA256]);
+        parse_asa_str(m, ECS_FILE_NAME, ev.v[K_FILE_NAME]);
+        parse_asa_str(m, ECS_FILE_HASH_SHA256, ev.v[K_FILE_SHA256]);
         if (slice_int(ev.v[K_FILE_SIZE], &v))
             ym_fields_add_int(m->f, YM_FIELD_DYNAMIC, "file.size", v);
-        asa_dyn(m, "cisco.ftd.security_event.file_action", ev.v[K_FILE_ACTION]);
-        asa_dyn(m, "cisco.ftd.security_event.disposition", ev.v[K_DISPOSITION]);
-        asa_dyn(m, "threat.software.name", ev.v[K_THREAT_NAME]);
+        parse_asa_dyn(m, "cisco.ftd.security_event.file_action", ev.v[K_FILE_ACTION]);
+        parse_asa_dyn(m, "cisco.ftd.security_event.disposition", ev.v[K_DISPOSITION]);
+        parse_asa_dyn(m, "threat.software.name", ev.v[K_THREAT_NAME]);
     }
     return YM_OK;
 }
