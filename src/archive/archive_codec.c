@@ -36,7 +36,8 @@ static const unsigned char *byte_class(void)
  * if it starts a word, at most ARCHIVE_CODEC_CTX bytes: "outside:#.#.#.",
  * "connection ", "bytes " -- the field it belongs to. The decoder sees the
  * same bytes. */
-static inline unsigned column_of(const unsigned char *line_start, const unsigned char *marker)
+static inline unsigned column_of(const unsigned char *base, const unsigned char *line_start,
+                                 const unsigned char *marker)
 {
     const unsigned char *limit =
         marker - line_start > ARCHIVE_CODEC_CTX ? marker - ARCHIVE_CODEC_CTX : line_start;
@@ -49,10 +50,31 @@ static inline unsigned column_of(const unsigned char *line_start, const unsigned
         while (p > limit && p[-1] != ' ')
             p--;
     }
-    uint32_t h = 0x811c9dc5u;
-    for (; p < marker; p++)
-        h = (h ^ *p) * 0x01000193u;
-    return (h ^ (h >> 15)) & (ARCHIVE_CODEC_COLUMNS - 1);
+    /* hash the context a word at a time, from the marker backwards; the
+     * bytes before p that a whole-word load sees are shifted out */
+    size_t n = (size_t)(marker - p);
+    uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
+    const unsigned char *q = marker;
+    while (n >= 8) {
+        q -= 8;
+        memcpy(&w, q, 8);
+        h = (h ^ w) * 0xff51afd7ed558ccdULL;
+        h ^= h >> 29;
+        n -= 8;
+    }
+    if (n) {
+        if (q - base >= 8) {
+            memcpy(&w, q - 8, 8);
+            w >>= 8 * (8 - n);
+        } else {
+            w = 0;
+            for (size_t i = 0; i < n; i++)
+                w |= (uint64_t)(q - n)[i] << (8 * i);
+        }
+        h = (h ^ w) * 0xff51afd7ed558ccdULL;
+        h ^= h >> 29;
+    }
+    return (unsigned)(h >> 40) & (ARCHIVE_CODEC_COLUMNS - 1);
 }
 
 static inline size_t put_varint(unsigned char *p, uint64_t v)
@@ -121,7 +143,7 @@ static uint32_t template_id(struct archive_codec_enc *e, const unsigned char *t,
 static inline void put_col(struct archive_codec_enc *e, const unsigned char *line_start,
                            const unsigned char *t, uint64_t v)
 {
-    struct ym_buf *cb = &e->cols[column_of(line_start, t)];
+    struct ym_buf *cb = &e->cols[column_of((const unsigned char *)e->tmpl.data, line_start, t)];
     if (cb->len + 11 > cb->cap)
         ym_buf_reserve(cb, 10);
     cb->len += put_varint((unsigned char *)cb->data + cb->len, v);
@@ -520,7 +542,8 @@ static enum ym_status get_stream(struct reader *r, struct ym_buf *dst)
 }
 
 /* Rebuilds one log from the template and numbers streams into d->line. */
-static enum ym_status rebuild(struct archive_codec_dec *d, struct reader *t, struct reader *cols)
+static enum ym_status rebuild(struct archive_codec_dec *d, const unsigned char *base, struct reader *t,
+                              struct reader *cols)
 {
     const unsigned char *line_start = t->p;
     d->line.len = 0;
@@ -543,7 +566,7 @@ static enum ym_status rebuild(struct archive_codec_dec *d, struct reader *t, str
             continue;
         }
         uint64_t v;
-        if (get_num(&cols[column_of(line_start, t->p - 1)], &v))
+        if (get_num(&cols[column_of(base, line_start, t->p - 1)], &v))
             return YM_ECORRUPT;
         char digits[24];
         size_t k = sizeof(digits);
@@ -667,7 +690,7 @@ enum ym_status archive_codec_decode(struct archive_codec_dec *d, const void *blo
         if (get_varint(&ids, &id) || id >= ntmpl)
             return YM_ECORRUPT;
         struct reader t = {tb + toff[id], te, 0, 0};
-        if (read_meta(&m, &ns, &rec) != YM_OK || rebuild(d, &t, cols) != YM_OK)
+        if (read_meta(&m, &ns, &rec) != YM_OK || rebuild(d, tb, &t, cols) != YM_OK)
             return YM_ECORRUPT;
         if (d->line.len > UINT32_MAX)
             return YM_ECORRUPT;
