@@ -307,6 +307,20 @@ void parse_nsp_map_cef(const struct parse_ctx *ctx, const struct cef_event *ev,
 
 static int nsp_sniff(const char *msg, size_t len)
 {
+    /* The syslog header splitter takes "SyslogAlertForwarderNSP:" as the
+     * tag, leaving "|uuid|type|time|..." with 22 fields. */
+    const char *s = msg, *end = msg + len;
+    while (s < end && *s == ' ')
+        s++;
+    if (s < end && *s == '|') {
+        int bars = 0;
+        for (const char *c = s; c < end && bars < 23; c++)
+            bars += *c == '|';
+        if (bars >= 23 && s + 2 < end && s[1] >= '0' && s[1] <= '9')
+            return 1;
+    }
+    if (end - s > 12 && !memcmp(s, "Attack Name:", 12))
+        return 1;
     return memmem(msg, len < 128 ? len : 128, "SyslogAlertForwarder", 20) != NULL ||
            (len > 20 && memmem(msg, len < 64 ? len : 64, "CEF:", 4) &&
             memmem(msg, len < 128 ? len : 128, "|McAfee|Network Security", 24));

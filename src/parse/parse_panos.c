@@ -699,8 +699,20 @@ static enum ym_status panos_decode(const struct parse_ctx *ctx, const struct par
 static int panos_sniff(const char *msg, size_t len)
 {
     const char *s = find_start(msg, len);
-    if (!s)
+    if (!s) {
+        /* The header splitter may have eaten "1,2021/03/24" as a host
+         * name: accept "...HH:MM:SS,<serial>,<TYPE>," near the start. */
+        static const char *const types[] = {",TRAFFIC,", ",THREAT,", ",SYSTEM,", ",CONFIG,",
+                                            ",GLOBALPROTECT,", ",HIPMATCH,", ",DECRYPTION,",
+                                            ",USERID,", ",AUTH,"};
+        size_t n = len < 96 ? len : 96;
+        for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
+            const char *t = memmem(msg, n, types[i], strlen(types[i]));
+            if (t && t - msg >= 8 && memchr(msg, ':', (size_t)(t - msg)))
+                return 1;
+        }
         return 0;
+    }
     /* "<n>,<date>,<serial>,<TYPE>," */
     const char *end = msg + len;
     int commas = 0;

@@ -196,6 +196,17 @@ static void test_not_nsp_is_declined(void **state)
     assert_int_equal(verdict(*state, "nsp", "<134>Nov 21 10:00:00 host app: hello"), YM_EDECLINED);
 }
 
+static void test_sniff_recognises_body_after_the_tag(void **state)
+{
+    (void)state;
+    const char *body = strchr(NSP_PIPE, '|');
+    assert_true(parse_decoder_nsp.sniff(body, strlen(body)));
+    const char *lab = "Attack Name: DNS: Long Name; Attack ID: 0x4300b200";
+    assert_true(parse_decoder_nsp.sniff(lab, strlen(lab)));
+    const char *other = "|a|b|c";
+    assert_false(parse_decoder_nsp.sniff(other, strlen(other)));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -206,6 +217,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_cut_template_is_a_parse_error_keeping_fields, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cef_from_nsm_is_read, setup, teardown),
         cmocka_unit_test_setup_teardown(test_not_nsp_is_declined, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sniff_recognises_body_after_the_tag, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

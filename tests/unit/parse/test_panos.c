@@ -308,6 +308,9 @@ static void test_sniff_recognises_panos(void **state)
     (void)state;
     const char *m = "1,2026/11/21 10:15:01,013201004321,TRAFFIC,end,2816,x";
     assert_true(parse_decoder_panos.sniff(m, strlen(m)));
+    /* what is left when a syslog header took "1,2021/03/24" as its host */
+    const char *rest = "11:30:00,013101001305,GLOBALPROTECT,0,2305,2021/03/24 11:30:00,vsys1";
+    assert_true(parse_decoder_panos.sniff(rest, strlen(rest)));
     const char *o = "%ASA-6-302013: Built outbound TCP connection";
     assert_false(parse_decoder_panos.sniff(o, strlen(o)));
 }
