@@ -79,27 +79,32 @@ static int seen_has(const struct seen_ids *seen, enum parse_ecs_id id)
     return (seen->bits[id / 64] >> (id % 64)) & 1;
 }
 
-static void add_if_unset(struct ym_fields *f, const struct seen_ids *seen, enum parse_ecs_id id,
-                         const char *s, size_t len)
+/* Both return 0 when the field could not be added (the arena is full). */
+static int add_if_unset(struct ym_fields *f, const struct seen_ids *seen, enum parse_ecs_id id,
+                        const char *s, size_t len)
 {
     if (s && len && !seen_has(seen, id))
-        ecs_add(f, id, s, len);
+        return ecs_add(f, id, s, len) != NULL;
+    return 1;
 }
 
-static void add_int_if_unset(struct ym_fields *f, const struct seen_ids *seen, enum parse_ecs_id id,
-                             int64_t v)
+static int add_int_if_unset(struct ym_fields *f, const struct seen_ids *seen, enum parse_ecs_id id,
+                            int64_t v)
 {
     if (!seen_has(seen, id))
-        ecs_add_int(f, id, v);
+        return ecs_add_int(f, id, v) != NULL;
+    return 1;
 }
 
-/* The fields every log gets, whatever the decoder did. */
-static void add_common(const struct parse_ctx *ctx, const struct parse_syslog_hdr *hdr,
+/* The fields every log gets, whatever the decoder did. Returns 0 when
+ * some could not be added (the batch's arena is full). */
+static int add_common(const struct parse_ctx *ctx, const struct parse_syslog_hdr *hdr,
                        const struct parse_decoder *dec, struct ym_record *rec)
 {
     struct ym_fields *f = &rec->fields;
     struct seen_ids seen;
     seen_init(&seen, f);
+    int ok = 1;
     if (!seen_has(&seen, ECS_TIMESTAMP)) {
         int64_t t = rec->time_ns ? rec->time_ns : hdr->time_ns;
         if (!t)
@@ -107,30 +112,31 @@ static void add_common(const struct parse_ctx *ctx, const struct parse_syslog_hd
         rec->time_ns = t;
         char buf[40];
         size_t n = ym_time_format_rfc3339(t, buf, sizeof buf);
-        ym_fields_add_copy(f, ECS_TIMESTAMP, parse_ecs_name(ECS_TIMESTAMP), buf, n);
+        ok &= ym_fields_add_copy(f, ECS_TIMESTAMP, parse_ecs_name(ECS_TIMESTAMP), buf, n) != NULL;
     } else if (!rec->time_ns) {
         rec->time_ns = hdr->time_ns ? hdr->time_ns : rec->received_ns;
     }
-    add_if_unset(f, &seen, ECS_EVENT_ORIGINAL, rec->raw, rec->raw_len);
+    ok &= add_if_unset(f, &seen, ECS_EVENT_ORIGINAL, rec->raw, rec->raw_len);
     if (hdr->pri >= 0) {
-        add_int_if_unset(f, &seen, ECS_LOG_SYSLOG_PRIORITY, hdr->pri);
-        add_int_if_unset(f, &seen, ECS_LOG_SYSLOG_FACILITY_CODE, hdr->pri >> 3);
-        add_int_if_unset(f, &seen, ECS_LOG_SYSLOG_SEVERITY_CODE, hdr->pri & 7);
+        ok &= add_int_if_unset(f, &seen, ECS_LOG_SYSLOG_PRIORITY, hdr->pri);
+        ok &= add_int_if_unset(f, &seen, ECS_LOG_SYSLOG_FACILITY_CODE, hdr->pri >> 3);
+        ok &= add_int_if_unset(f, &seen, ECS_LOG_SYSLOG_SEVERITY_CODE, hdr->pri & 7);
     }
     if (hdr->version > 0)
-        add_int_if_unset(f, &seen, ECS_LOG_SYSLOG_VERSION, hdr->version);
-    add_if_unset(f, &seen, ECS_LOG_SYSLOG_HOSTNAME, hdr->hostname.p, hdr->hostname.len);
-    add_if_unset(f, &seen, ECS_LOG_SYSLOG_APPNAME, hdr->appname.p, hdr->appname.len);
-    add_if_unset(f, &seen, ECS_LOG_SYSLOG_PROCID, hdr->procid.p, hdr->procid.len);
-    add_if_unset(f, &seen, ECS_LOG_SYSLOG_MSGID, hdr->msgid.p, hdr->msgid.len);
+        ok &= add_int_if_unset(f, &seen, ECS_LOG_SYSLOG_VERSION, hdr->version);
+    ok &= add_if_unset(f, &seen, ECS_LOG_SYSLOG_HOSTNAME, hdr->hostname.p, hdr->hostname.len);
+    ok &= add_if_unset(f, &seen, ECS_LOG_SYSLOG_APPNAME, hdr->appname.p, hdr->appname.len);
+    ok &= add_if_unset(f, &seen, ECS_LOG_SYSLOG_PROCID, hdr->procid.p, hdr->procid.len);
+    ok &= add_if_unset(f, &seen, ECS_LOG_SYSLOG_MSGID, hdr->msgid.p, hdr->msgid.len);
     /* An appliance is the observer of what it logs; a generic syslog or
      * JSON source is a host, and says so in host.hostname. */
     int appliance = dec && dec != &parse_decoder_syslog && dec != &parse_decoder_json;
     if (appliance)
-        add_if_unset(f, &seen, ECS_OBSERVER_HOSTNAME, hdr->hostname.p, hdr->hostname.len);
+        ok &= add_if_unset(f, &seen, ECS_OBSERVER_HOSTNAME, hdr->hostname.p, hdr->hostname.len);
     const struct ym_device *dev = rec->device;
     if (dev && dev->configured && dev->name)
-        add_if_unset(f, &seen, ECS_OBSERVER_NAME, dev->name, strlen(dev->name));
+        ok &= add_if_unset(f, &seen, ECS_OBSERVER_NAME, dev->name, strlen(dev->name));
+    return ok;
 }
 
 void parse_record(const struct parse_ctx *ctx, struct ym_record *rec, struct parse_stats *stats)
@@ -187,7 +193,18 @@ void parse_record(const struct parse_ctx *ctx, struct ym_record *rec, struct par
         if (stats)
             stats->unparsed++;
     }
-    add_common(&c, &hdr, dec, rec);
+    /* A full arena leaves the fields partial (the raw log is kept whole in
+     * the archive): flag and count it as a parse error, never silently. */
+    if (!add_common(&c, &hdr, dec, rec) && !(rec->flags & YM_REC_PARSE_ERROR)) {
+        rec->flags |= YM_REC_PARSE_ERROR;
+        if (stats) {
+            if (st == YM_OK)
+                stats->parsed--;
+            else
+                stats->unparsed--;
+            stats->parse_errors++;
+        }
+    }
 }
 
 void parse_batch(struct ym_batch *batch, int64_t now_ns, struct parse_stats *stats)

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -175,6 +176,31 @@ static void test_batch_uses_device(void **state)
     ym_batch_pool_destroy(pool);
 }
 
+/* A batch arena that runs out leaves the fields partial: the log is flagged
+ * and counted as a parse error, never silently short. */
+static void test_full_arena_is_flagged(void **state)
+{
+    (void)state;
+    struct ym_arena small;
+    ym_arena_init(&small, 2048, 2048);
+    char line[4096];
+    size_t n = (size_t)snprintf(line, sizeof line, "<13>Nov 22 10:00:00 h app:");
+    for (int k = 0; k < 80 && n + 16 < sizeof line; k++)
+        n += (size_t)snprintf(line + n, sizeof line - n, " key%02d=v", k);
+    struct ym_record rec;
+    memset(&rec, 0, sizeof rec);
+    rec.raw = line;
+    rec.raw_len = (uint32_t)n;
+    ym_fields_init(&rec.fields, &small);
+    struct parse_stats st = {0};
+    struct parse_ctx ctx = {"syslog", NULL, NOW};
+    parse_record(&ctx, &rec, &st);
+    assert_true(rec.flags & YM_REC_PARSE_ERROR);
+    assert_int_equal(st.parse_errors, 1);
+    assert_int_equal(st.parsed, 0);
+    ym_arena_fini(&small);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -185,6 +211,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_parse_error_is_marked, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unparsed_is_kept, setup, teardown),
         cmocka_unit_test(test_batch_uses_device),
+        cmocka_unit_test(test_full_arena_is_flagged),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
