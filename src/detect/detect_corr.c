@@ -49,7 +49,7 @@ struct group {
     /* event_count / value_count: times (and value hashes) in the window */
     int64_t *times;
     uint64_t *values;
-    size_t count, cap;
+    size_t first, count, cap; /* event_count: live window is times[first .. count) */
     /* temporal: last time per referred rule; ordered: chain start/end */
     int64_t seen[CORR_MAX_RULES];
     int64_t start[CORR_MAX_RULES];
@@ -358,7 +358,7 @@ static int cond_holds(const struct detect_corr *c, uint64_t n)
 
 static void group_reset(struct group *g)
 {
-    g->count = 0;
+    g->first = g->count = 0;
     memset(g->seen, 0, sizeof(g->seen));
     memset(g->start, 0, sizeof(g->start));
 }
@@ -408,7 +408,28 @@ static struct group *group_get(struct detect_corr *c, const char *key, size_t ke
 /* Returns 0, or 1 when the window was full and the event not counted. */
 static int window_push(struct group *g, int64_t span, int64_t t_ns, uint64_t value, int distinct)
 {
-    /* drop what fell out of the window */
+    if (!distinct) {
+        /* Times arrive (nearly) in order: drop from the front, compact
+         * now and then, so a flood costs O(1) per event. */
+        while (g->first < g->count && g->times[g->first] < t_ns - span)
+            g->first++;
+        if (g->first == g->count) {
+            g->first = g->count = 0;
+        } else if (g->first > 64 && g->first * 2 >= g->count) {
+            memmove(g->times, g->times + g->first, (g->count - g->first) * sizeof(*g->times));
+            g->count -= g->first;
+            g->first = 0;
+        }
+        if (g->count - g->first >= CORR_MAX_EVENTS)
+            return 1;
+        if (g->count == g->cap) {
+            g->cap = g->cap ? g->cap * 2 : 16;
+            g->times = ym_xrealloc(g->times, g->cap * sizeof(*g->times));
+        }
+        g->times[g->count++] = t_ns;
+        return 0;
+    }
+    /* value_count: drop what fell out of the window */
     size_t k = 0;
     for (size_t i = 0; i < g->count; i++)
         if (g->times[i] >= t_ns - span) {
@@ -446,20 +467,20 @@ static uint64_t corr_update(struct detect_set *set, struct detect_corr *c, uint3
                             size_t group_len)
 {
     char key[1024];
-    size_t kl = 0, gl = 0;
+    size_t kl = 0;
     group_text[0] = 0;
     for (uint32_t i = 0; i < c->group_count; i++) {
         char buf[64];
         size_t n;
         const char *v = field_of(rec, group_field(c, i, fired), buf, sizeof(buf), &n);
-        if (kl + n + 1 >= sizeof(key))
-            n = sizeof(key) - kl - 2;
+        if (kl >= sizeof(key) - 1)
+            break; /* the key keeps its first 1 KiB: long values share a group */
+        size_t room = sizeof(key) - 1 - kl; /* value + separator */
+        if (n + 1 > room)
+            n = room - 1;
         memcpy(key + kl, v, n);
         kl += n;
         key[kl++] = '\x1f';
-        int w = snprintf(group_text + gl, group_len - gl, "%s%.*s", i ? "," : "", (int)n, v);
-        if (w > 0 && (size_t)w < group_len - gl)
-            gl += (size_t)w;
     }
     struct group *g = group_get(c, key, kl, t_ns);
     if (!g) {
@@ -474,7 +495,7 @@ static uint64_t corr_update(struct detect_set *set, struct detect_corr *c, uint3
     switch (c->type) {
     case DETECT_CORR_EVENT_COUNT:
         set->corr_events_capped += (uint64_t)window_push(g, c->timespan_ns, t_ns, 0, 0);
-        n = g->count;
+        n = g->count - g->first;
         break;
     case DETECT_CORR_VALUE_COUNT: {
         char buf[64];
@@ -518,6 +539,11 @@ static uint64_t corr_update(struct detect_set *set, struct detect_corr *c, uint3
     }
     if (n && cond_holds(c, n)) {
         group_reset(g);
+        /* "v1,v2": the key with its separators shown as commas */
+        size_t gl = kl && kl - 1 < group_len ? kl - 1 : (kl ? group_len - 1 : 0);
+        for (size_t i = 0; i < gl; i++)
+            group_text[i] = key[i] == '\x1f' ? ',' : key[i];
+        group_text[gl] = 0;
         return n;
     }
     return 0;

@@ -129,9 +129,16 @@ static int scratch_fit(struct detect_scratch *s, const struct detect_set *set)
 
 int detect_fkey_eq(const struct ym_field *f, const struct detect_fkey *k)
 {
-    if (f->id != YM_FIELD_DYNAMIC && k->id != YM_FIELD_DYNAMIC)
-        return f->id == k->id;
-    return f->name && strcmp(f->name, k->name) == 0;
+    if (k->id != YM_FIELD_DYNAMIC) {
+        if (f->id != YM_FIELD_DYNAMIC)
+            return f->id == k->id;
+        /* a known name added without its id (tolerated) */
+        return f->name && f->name[0] == k->name[0] && strcmp(f->name, k->name) == 0;
+    }
+    /* k is not an ECS name, so a field with an ECS id cannot be it */
+    if (f->id != YM_FIELD_DYNAMIC || !f->name || f->name[0] != k->name[0])
+        return 0;
+    return strcmp(f->name, k->name) == 0;
 }
 
 const char *detect_field_text(const struct ym_field *f, char *buf, size_t buf_len, size_t *len)
