@@ -91,14 +91,15 @@ static const char *default_rules_dir(char *buf, size_t len)
             *slash = 0;
             const char *cands[] = {"%s/../share/yamori/rules", "%s/../rules"};
             for (size_t i = 0; i < 2; i++) {
-                char p[PATH_MAX + 64];
-                snprintf(p, sizeof(p), cands[i], exe);
-                char lp[PATH_MAX + 96];
-                snprintf(lp, sizeof(lp), "%s/logsources.yaml", p);
-                if (is_file(lp)) {
-                    snprintf(buf, len, "%s", p);
-                    return buf;
-                }
+                char p[PATH_MAX], lp[PATH_MAX];
+                int w = snprintf(p, sizeof(p), cands[i], exe);
+                if (w < 0 || (size_t)w >= sizeof(p) || (size_t)w >= len)
+                    continue;
+                int wl = snprintf(lp, sizeof(lp), "%s/logsources.yaml", p);
+                if (wl < 0 || (size_t)wl >= sizeof(lp) || !is_file(lp))
+                    continue;
+                memcpy(buf, p, (size_t)w + 1);
+                return buf;
             }
         }
     }
