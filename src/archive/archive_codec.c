@@ -12,7 +12,10 @@
 #define MARK_ESC 0x02  /* the next byte is literal */
 #define MARK_HEX 0x03  /* after "0x": lower-case hex digits, no leading zero */
 #define MARK_ZNUM 0x04 /* decimal with leading zeros; next byte = digit count */
-#define MARK_MAX MARK_ZNUM
+#define MARK_REP 0x05  /* same decimal as the k-th previous one; next byte = k */
+#define MARK_MAX MARK_REP
+#define REP_BACK 15    /* how far back a repeat may point */
+#define REP_MIN 10     /* smaller values are too often equal by chance */
 #define MAX_HEX_DIGITS 16
 #define MAX_DIGITS 18
 #define MAX_STREAM_BYTES (1u << 30) /* refuse to inflate more than this */
@@ -172,6 +175,8 @@ void archive_codec_enc_add(struct archive_codec_enc *e, const struct archive_cod
     ym_buf_reserve(&e->tmpl, 2 * n + 1);
     unsigned char *t = (unsigned char *)e->tmpl.data + e->tmpl.len;
     const unsigned char *line_start = t;
+    uint64_t hist[REP_BACK]; /* last plain decimals of this log (ring) */
+    unsigned hcount = 0;
     size_t i = 0;
     while (i < n) {
         unsigned char c = s[i];
@@ -207,12 +212,27 @@ void archive_codec_enc_add(struct archive_codec_enc *e, const struct archive_cod
                 uint64_t v = 0;
                 for (size_t q = i; q < j; q++)
                     v = v * 10 + (uint64_t)(s[q] - '0');
-                put_col(e, line_start, t, v);
                 if (c == '0' && digits > 1) {
+                    put_col(e, line_start, t, v);
                     *t++ = MARK_ZNUM;
                     *t++ = (unsigned char)digits;
                 } else {
-                    *t++ = MARK_NUM;
+                    /* "(192.0.2.5/4444)" after "outside:192.0.2.5/4444":
+                     * a repeat costs two template bytes, no number */
+                    unsigned back = 0;
+                    if (v >= REP_MIN)
+                        for (unsigned q = 1; q <= hcount && q <= REP_BACK && !back; q++)
+                            if (hist[(hcount - q) % REP_BACK] == v)
+                                back = q;
+                    if (back) {
+                        *t++ = MARK_REP;
+                        *t++ = (unsigned char)back;
+                    } else {
+                        put_col(e, line_start, t, v);
+                        *t++ = MARK_NUM;
+                    }
+                    hist[hcount % REP_BACK] = v;
+                    hcount++;
                 }
             }
             i = j;
@@ -546,6 +566,8 @@ static enum ym_status rebuild(struct archive_codec_dec *d, const unsigned char *
                               struct reader *cols)
 {
     const unsigned char *line_start = t->p;
+    uint64_t hist[REP_BACK];
+    unsigned hcount = 0;
     d->line.len = 0;
     for (;;) {
         const unsigned char *start = t->p;
@@ -566,8 +588,16 @@ static enum ym_status rebuild(struct archive_codec_dec *d, const unsigned char *
             continue;
         }
         uint64_t v;
-        if (get_num(&cols[column_of(base, line_start, t->p - 1)], &v))
+        if (c == MARK_REP) {
+            if (t->p >= t->end || *t->p == 0 || *t->p > REP_BACK || *t->p > hcount)
+                return YM_ECORRUPT;
+            v = hist[(hcount - *t->p) % REP_BACK];
+            t->p++;
+        } else if (get_num(&cols[column_of(base, line_start, t->p - 1)], &v)) {
             return YM_ECORRUPT;
+        }
+        if (c == MARK_NUM || c == MARK_REP)
+            hist[hcount++ % REP_BACK] = v;
         char digits[24];
         size_t k = sizeof(digits);
         if (c == MARK_HEX) {
@@ -654,7 +684,7 @@ enum ym_status archive_codec_decode(struct archive_codec_dec *d, const void *blo
         uint32_t start = (uint32_t)(q - tb);
         ym_buf_add(&d->tmpl_off, &start, sizeof(start));
         while (q < te && *q != 0)
-            q += (*q == MARK_ESC || *q == MARK_ZNUM) ? 2 : 1;
+            q += (*q == MARK_ESC || *q == MARK_ZNUM || *q == MARK_REP) ? 2 : 1;
         if (q >= te)
             return YM_ECORRUPT;
         q++;

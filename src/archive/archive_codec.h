@@ -3,9 +3,13 @@
  * Logs are split into four streams, each compressed with zstd on its own:
  *  - templates: each distinct template once, in order of first use. A
  *    log's template is its bytes with every decimal number replaced by the
- *    marker 0x01; 0x00 ends it; literal 0x00/0x01/0x02 bytes are escaped as
- *    0x02 followed by the byte. Numbers with a leading zero or more than 18
- *    digits stay as text, so every log round-trips byte for byte.
+ *    marker 0x01; 0x00 ends it; literal bytes 0x00 to 0x05 are escaped as
+ *    0x02 followed by the byte. Other markers: 0x03 hex
+ *    digits after "0x" (lower case, no leading zero), 0x04 + digit count
+ *    for a zero-padded decimal ("05"), 0x05 + k for a decimal >= 10 equal
+ *    to the k-th previous decimal of the log (the "(ip/port)" that repeats
+ *    "ip/port"), stored as no number at all. Numbers of more than 18 digits
+ *    stay as text, so every log round-trips byte for byte.
  *  - template ids: per log, varint index into the templates above. Syslog
  *    of one device repeats a few hundred templates, so this is mostly
  *    a byte per log.

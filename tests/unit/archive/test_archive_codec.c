@@ -85,23 +85,24 @@ static void syslog_lines_round_trip(void **state)
         "9",
         "[0x6c307511, 0x0] 0x00 0x0abc 0xABC 0x12345678901234567 0xffffffffffffffff 0x 0xg",
         "10:00:05 0:05:23 000 0001 00000000000000000009 12:00:0",
+        "10 10 10 7 7 4444 a4444 4444/4444 1 2 3 4 5 6 7 8 9 11 12 13 14 15 16 17 18 4444 4444",
     };
-    struct archive_codec_rec recs[8];
+    struct archive_codec_rec recs[9];
     int64_t ns = 1795000000000000000LL;
-    for (int i = 0; i < 8; i++)
+    for (int i = 0; i < 9; i++)
         recs[i] = rec_of(lines[i], (uint32_t)strlen(lines[i]), ns - i * 1000); /* time goes back */
     recs[2].peer.family = AF_INET6;
     memset(recs[2].peer.addr, 0x20, 16);
     recs[3].peer.family = 0;
     memset(&recs[3].peer, 0, sizeof(recs[3].peer));
-    round_trip(recs, 8, 3);
-    round_trip(recs, 8, 0);
+    round_trip(recs, 9, 3);
+    round_trip(recs, 9, 0);
 }
 
 static void control_bytes_and_invalid_utf8_round_trip(void **state)
 {
     static const char raw[] = "a\0b\x01\x02\x03\x04\x05\xff\xfe\n\r\t12\0" "34\x01" "5\xc3\x28"
-                              "0x\x03" "07\x04\x02";
+                              "0x\x03" "07\x04\x02" "12 12\x05\x01";
     struct archive_codec_rec r = rec_of(raw, sizeof(raw) - 1, 5);
     round_trip(&r, 1, 1);
 }
