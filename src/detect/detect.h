@@ -15,8 +15,9 @@
  *   A set that does not compile leaves the old one running.
  *
  * Engine (detect_engine.c builds it, detect_match.c runs it): every literal
- * of every active rule goes into one Vectorscan database per field (and one for the raw log, for keyword
- * rules), so a log is scanned once per field whatever the number of rules.
+ * of every active rule goes into one Vectorscan database per field (and
+ * one for the raw log, for keyword rules), so a log is scanned once per
+ * field whatever the number of rules.
  * Only rules whose literals fired (plus the few rules that can match without
  * any literal, e.g. "not selection") are evaluated in full; regexes run
  * with PCRE2 JIT. Matching is case-insensitive unless a value has |cased.
