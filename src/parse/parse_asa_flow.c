@@ -40,7 +40,7 @@ static void direction(struct asa_msg *m, struct parse_slice w)
         ecs_add(m->f, ECS_NETWORK_DIRECTION, "outbound", 8);
 }
 
-/* Built {inbound|outbound|director stub|...} PROTO connection ID for A (mA) to B (mB)
+/* Built {inbound|outbound|director ...} PROTO connection ID for A (mA) to B (mB)
  * Offloaded TCP Flow for connection ID from A (mA) to B (mB) */
 enum ym_status parse_asa_h_built(struct asa_msg *m)
 {
@@ -80,7 +80,7 @@ enum ym_status parse_asa_h_built(struct asa_msg *m)
     return YM_OK;
 }
 
-/* Teardown [stub] PROTO connection ID for A to B duration H:MM:SS [forwarded] bytes N [reason] */
+/* Teardown [director|backup] PROTO connection ID for A to B duration H:MM:SS [forwarded] bytes N [reason] */
 enum ym_status parse_asa_h_teardown(struct asa_msg *m)
 {
     struct asa_cur c = m->body;

@@ -573,7 +573,7 @@ enum ym_status parse_asa_h_user_identity(struct asa_msg *m)
     }
     parse_asa_str(m, ECS_SOURCE_USER_NAME, du);
     int ok = asa_slice_eq(result, "Succeeded");
-    ecs_add(m->f, ECS_EVENT_OUTCOME, ok ? "success" : "failure", ok ? 7 : 7);
+    ecs_add(m->f, ECS_EVENT_OUTCOME, ok ? "success" : "failure", 7); /* both words have 7 letters */
     asa_cur_sp(&c);
     if (asa_cur_lit(&c, "- "))
         parse_asa_str(m, ECS_EVENT_REASON, asa_trim(asa_slice(c.p, c.end)));
