@@ -15,7 +15,7 @@
 #define MARK_REP 0x05  /* same decimal as the k-th previous one; next byte = k */
 #define MARK_MAX MARK_REP
 #define REP_BACK 15    /* how far back a repeat may point */
-#define REP_MIN 10     /* smaller values are too often equal by chance */
+#define REP_MIN 100    /* smaller values are too often equal by chance */
 #define MAX_HEX_DIGITS 16
 #define MAX_DIGITS 18
 #define MAX_STREAM_BYTES (1u << 30) /* refuse to inflate more than this */

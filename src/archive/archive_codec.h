@@ -6,7 +6,7 @@
  *    marker 0x01; 0x00 ends it; literal bytes 0x00 to 0x05 are escaped as
  *    0x02 followed by the byte. Other markers: 0x03 hex
  *    digits after "0x" (lower case, no leading zero), 0x04 + digit count
- *    for a zero-padded decimal ("05"), 0x05 + k for a decimal >= 10 equal
+ *    for a zero-padded decimal ("05"), 0x05 + k for a decimal >= 100 equal
  *    to the k-th previous decimal of the log (the "(ip/port)" that repeats
  *    "ip/port"), stored as no number at all. Numbers of more than 18 digits
  *    stay as text, so every log round-trips byte for byte.
