@@ -57,6 +57,12 @@ enum detect_level {
 };
 const char *detect_level_name(enum detect_level level);
 
+/* Sigma `related`: another rule and how this one relates to it. */
+struct detect_related {
+    const char *id;
+    const char *type; /* derived, obsolete, merged, renamed, similar */
+};
+
 /* What a rule says about itself; owned by the set. */
 struct detect_rule_meta {
     const char *id;          /* Sigma id (UUID), or "file:line" when the rule has none */
@@ -70,6 +76,18 @@ struct detect_rule_meta {
     unsigned tag_count;
     const char *const *falsepositives;
     unsigned falsepositive_count;
+    const char *author;      /* "" when absent */
+    const char *const *references;
+    unsigned reference_count;
+    const char *const *fields; /* Sigma `fields`: what an analyst wants to see */
+    unsigned field_count;
+    const struct detect_related *related; /* Sigma `related` */
+    unsigned related_count;
+    /* Custom attributes: top-level keys Sigma does not define, with scalar
+     * values (ours: `response`), as key/value pairs. */
+    const char *const *custom_keys;
+    const char *const *custom_values;
+    unsigned custom_count;
     const char *file;        /* rule file it came from */
     int line;                /* line of the rule's first key */
     int correlation;         /* 1 = a correlation rule */

@@ -658,6 +658,55 @@ static const char *opt_str(struct detect_build *b, const struct detect_yaml_node
     return s ? detect_build_strdup(b, s) : "";
 }
 
+static void read_related(struct detect_build *b, const struct detect_yaml_node *n,
+                         struct detect_rule_meta *mt)
+{
+    if (!n || n->type != DETECT_YAML_SEQ)
+        return;
+    struct detect_related *v = detect_build_alloc(b, (n->count + 1) * sizeof(*v));
+    for (size_t i = 0; i < n->count; i++) {
+        const char *id = detect_yaml_get_str(n->items[i], "id");
+        const char *type = detect_yaml_get_str(n->items[i], "type");
+        if (!id)
+            continue;
+        v[mt->related_count].id = detect_build_strdup(b, id);
+        v[mt->related_count].type = detect_build_strdup(b, type ? type : "");
+        mt->related_count++;
+    }
+    mt->related = v;
+}
+
+/* Top-level keys of Sigma 2.1 rules and correlations; anything else with a
+ * scalar value is a custom attribute. */
+static int sigma_key(const char *k)
+{
+    static const char *const keys[] = {
+        "title", "id", "name", "related", "taxonomy", "status", "description", "license",
+        "author", "references", "date", "modified", "logsource", "detection", "fields",
+        "falsepositives", "level", "tags", "scope", "correlation", "generate", "action",
+    };
+    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+        if (strcmp(k, keys[i]) == 0)
+            return 1;
+    return 0;
+}
+
+static void read_custom(struct detect_build *b, const struct detect_yaml_node *doc,
+                        struct detect_rule_meta *mt)
+{
+    const char **k = detect_build_alloc(b, (doc->count + 1) * sizeof(*k));
+    const char **v = detect_build_alloc(b, (doc->count + 1) * sizeof(*v));
+    for (size_t i = 0; i < doc->count; i++) {
+        if (sigma_key(doc->keys[i]->str) || doc->items[i]->type != DETECT_YAML_SCALAR)
+            continue;
+        k[mt->custom_count] = detect_build_strdup(b, doc->keys[i]->str);
+        v[mt->custom_count] = detect_build_strdup(b, doc->items[i]->str);
+        mt->custom_count++;
+    }
+    mt->custom_keys = k;
+    mt->custom_values = v;
+}
+
 /* detect_corr.c */
 enum detect_rule_status detect_corr_build(struct detect_build *b, const struct detect_yaml_node *node,
                                           struct detect_rule *rule);
@@ -700,6 +749,11 @@ enum detect_rule_status detect_rule_build(struct detect_build *b, const struct d
     }
     mt->tags = str_list(b, detect_yaml_get(doc, "tags"), &mt->tag_count);
     mt->falsepositives = str_list(b, detect_yaml_get(doc, "falsepositives"), &mt->falsepositive_count);
+    mt->author = opt_str(b, doc, "author");
+    mt->references = str_list(b, detect_yaml_get(doc, "references"), &mt->reference_count);
+    mt->fields = str_list(b, detect_yaml_get(doc, "fields"), &mt->field_count);
+    read_related(b, detect_yaml_get(doc, "related"), mt);
+    read_custom(b, doc, mt);
     r->emit = 1;
 
     const struct detect_yaml_node *corr = detect_yaml_get(doc, "correlation");

@@ -602,6 +602,44 @@ static void correlation_temporal_with_aliases_and_ranges(void **st)
     env_fini(&e);
 }
 
+static void metadata_fields_related_and_custom_attributes(void **st)
+{
+    struct env e = {0};
+    tdir_init(&e.d);
+    tdir_write(&e.d, "m.yml",
+               "title: meta\nid: m1\nstatus: test\nauthor: SOC team\nlevel: critical\n"
+               "description: what it finds\nreferences: [https://example.org/a, https://example.org/b]\n"
+               "tags: [attack.t1046]\nfields: [source.ip, destination.port]\n"
+               "related:\n  - {id: old-1, type: obsolete}\n"
+               "falsepositives: [scanners]\nresponse: block the source\nteam: blue\n"
+               "logsource: {category: firewall}\n"
+               "detection:\n  sel:\n    a: 1\n  condition: sel\n");
+    env_compile(&e, 0);
+    const struct detect_rule_meta *m = detect_set_find(e.set, "m1");
+    assert_non_null(m);
+    assert_string_equal(m->title, "meta");
+    assert_string_equal(m->status, "test");
+    assert_string_equal(m->author, "SOC team");
+    assert_int_equal(m->level, DETECT_LEVEL_CRITICAL);
+    assert_string_equal(detect_level_name(m->level), "critical");
+    assert_string_equal(m->description, "what it finds");
+    assert_int_equal(m->reference_count, 2);
+    assert_string_equal(m->references[1], "https://example.org/b");
+    assert_int_equal(m->tag_count, 1);
+    assert_int_equal(m->field_count, 2);
+    assert_string_equal(m->fields[1], "destination.port");
+    assert_int_equal(m->related_count, 1);
+    assert_string_equal(m->related[0].id, "old-1");
+    assert_string_equal(m->related[0].type, "obsolete");
+    assert_int_equal(m->falsepositive_count, 1);
+    assert_string_equal(m->response, "block the source");
+    assert_int_equal(m->custom_count, 2);
+    assert_string_equal(m->custom_keys[0], "response");
+    assert_string_equal(m->custom_keys[1], "team");
+    assert_string_equal(m->custom_values[1], "blue");
+    env_fini(&e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -618,6 +656,7 @@ int main(void)
         cmocka_unit_test(threat_intel_hit_fires_the_pack_rule),
         cmocka_unit_test(sigmahq_style_rules_load),
         cmocka_unit_test(correlation_temporal_with_aliases_and_ranges),
+        cmocka_unit_test(metadata_fields_related_and_custom_attributes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
