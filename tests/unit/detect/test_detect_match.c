@@ -351,6 +351,62 @@ static void conditions_of_patterns_and_them(void **st)
     assert_int_equal(cond_fires("all of them", 1, 1, 1), 1); /* _hidden is not part of them */
     assert_int_equal(cond_fires("all of them", 1, 1, 0), 0);
     assert_int_equal(cond_fires("all of sel_* and not 1 of filter", 1, 1, 0), 1);
+    assert_int_equal(cond_fires("2 of them", 1, 0, 1), 1);
+    assert_int_equal(cond_fires("2 of them", 0, 0, 1), 0);
+    assert_int_equal(cond_fires("sel_1 AND NOT filter", 1, 0, 0), 1); /* operators in any case */
+}
+
+static void keywords_all_needs_every_value(void **st)
+{
+    struct detect_set *set = rule_set("  keywords:\n    '|all':\n      - 'base64 -d'\n      - '| bash'\n  condition: keywords", NULL);
+    struct tlog t;
+    tlog_init(&t, "echo aGkK | base64 -d | bash");
+    assert_int_equal(fires(set, &t), 1);
+    tlog_fini(&t);
+    tlog_init(&t, "echo aGkK | base64 -d");
+    assert_int_equal(fires(set, &t), 0);
+    tlog_fini(&t);
+    detect_set_unref(set);
+}
+
+/* Compiles one rule and returns its report status and line. */
+static enum detect_rule_status rule_status(const char *det, int *line)
+{
+    struct tdir d;
+    tdir_init(&d);
+    char text[1024];
+    snprintf(text, sizeof(text), "title: t\nid: r1\nlogsource:\n  category: firewall\ndetection:\n%s\n", det);
+    tdir_write(&d, "r.yml", text);
+    const char *paths[] = {d.path};
+    struct detect_config cfg = {.rule_paths = paths, .rule_path_count = 1};
+    struct detect_set *set = NULL;
+    struct detect_reports rep = {0};
+    struct ym_error err;
+    assert_int_equal(detect_set_compile(&cfg, &set, &rep, &err), YM_OK);
+    assert_int_equal(rep.count, 1);
+    enum detect_rule_status st = rep.v[0].status;
+    *line = rep.v[0].line;
+    detect_reports_free(&rep);
+    detect_set_unref(set);
+    tdir_fini(&d);
+    return st;
+}
+
+static void malformed_values_are_reported_where_they_are(void **st)
+{
+    int line;
+    assert_int_equal(rule_status("  sel:\n    f|re: 'a(b'\n  condition: sel", &line), DETECT_RULE_ERROR);
+    assert_int_equal(line, 7);
+    assert_int_equal(rule_status("  sel:\n    f|cidr: 10.0.0.0/33\n  condition: sel", &line), DETECT_RULE_ERROR);
+    assert_int_equal(rule_status("  sel:\n    f|gt: ten\n  condition: sel", &line), DETECT_RULE_ERROR);
+    assert_int_equal(rule_status("  sel:\n    f|exists: maybe\n  condition: sel", &line), DETECT_RULE_ERROR);
+    assert_int_equal(rule_status("  sel:\n    f|base64: 'a*b'\n  condition: sel", &line), DETECT_RULE_UNSUPPORTED);
+    assert_int_equal(rule_status("  sel:\n    f|expand: '%nowhere%'\n  condition: sel", &line), DETECT_RULE_UNSUPPORTED);
+    assert_int_equal(rule_status("  sel:\n    f: 1\n  condition: sel and (", &line), DETECT_RULE_ERROR);
+    assert_int_equal(line, 8);
+    assert_int_equal(rule_status("  sel:\n    f: 1\n  condition: 1 of nomatch*", &line), DETECT_RULE_ERROR);
+    /* selection names are case-sensitive */
+    assert_int_equal(rule_status("  sel:\n    f: 1\n  condition: SEL", &line), DETECT_RULE_ERROR);
 }
 
 static void matched_fields_are_reported(void **st)
@@ -394,6 +450,8 @@ int main(void)
         cmocka_unit_test(conditions_and_or_not_parentheses),
         cmocka_unit_test(conditions_of_patterns_and_them),
         cmocka_unit_test(matched_fields_are_reported),
+        cmocka_unit_test(keywords_all_needs_every_value),
+        cmocka_unit_test(malformed_values_are_reported_where_they_are),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
