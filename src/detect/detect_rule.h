@@ -40,6 +40,11 @@ char *detect_build_strdup(struct detect_build *b, const char *s);
 enum detect_rule_status detect_rule_build(struct detect_build *b, const struct detect_yaml_node *doc,
                                           const char *file, struct detect_rule **out);
 
+/* Rule metadata (detect_meta.c). Returns 0, or -1 with b->reason and
+ * b->line set (a bad level). */
+int detect_meta_read(struct detect_build *b, const struct detect_yaml_node *doc, const char *file,
+                     struct detect_rule_meta *mt);
+
 /* Condition text -> tree over rule->sels (detect_cond.c). Returns 0, or -1
  * with b->reason set. */
 int detect_cond_parse(struct detect_build *b, struct detect_rule *rule, const char *text,
