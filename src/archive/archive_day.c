@@ -158,6 +158,21 @@ enum ym_status archive_day_open(const char *path, const char *tenant, int64_t da
             return YM_EDB;
         }
     }
+    if (!writable) {
+        /* a file the writer has just created may not have its tables yet:
+         * to a reader it is not there yet */
+        sqlite3_stmt *st = NULL;
+        int have = -1; /* -1: not readable as a database at all */
+        if (sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master WHERE name = 'blocks'",
+                               -1, &st, NULL) == SQLITE_OK &&
+            sqlite3_step(st) == SQLITE_ROW)
+            have = sqlite3_column_int(st, 0) > 0;
+        sqlite3_finalize(st);
+        if (have <= 0) {
+            sqlite3_close(db);
+            return have == 0 ? YM_ENOTFOUND : YM_EDB;
+        }
+    }
     *out = db;
     return YM_OK;
 }

@@ -57,7 +57,8 @@ enum ym_status archive_day_path(const char *data_dir, const char *tenant, int64_
 
 /* Opens a day file. writable: creates it (and its directory) with the
  * schema, WAL and synchronous=FULL; else read-only (YM_ENOTFOUND if it is
- * not there). Both set a busy timeout for concurrent access. */
+ * not there, or has no tables yet because the writer is creating it). Both
+ * set a busy timeout for concurrent access. */
 enum ym_status archive_day_open(const char *path, const char *tenant, int64_t day, int writable,
                                 sqlite3 **out);
 
