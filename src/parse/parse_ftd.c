@@ -132,62 +132,65 @@ enum sec_key {
     K__COUNT
 };
 
+#define KEY(n, k) {n, sizeof(n) - 1, k}
 static const struct {
     const char *name;
+    uint8_t len;
     enum sec_key key;
 } sec_keys[] = {
-    {"SrcIP", K_SRC_IP},
-    {"DstIP", K_DST_IP},
-    {"SrcPort", K_SRC_PORT},
-    {"DstPort", K_DST_PORT},
-    {"Protocol", K_PROTOCOL},
-    {"IngressInterface", K_INGRESS_IF},
-    {"EgressInterface", K_EGRESS_IF},
-    {"IngressZone", K_INGRESS_ZONE},
-    {"EgressZone", K_EGRESS_ZONE},
-    {"ACPolicy", K_AC_POLICY},
-    {"AccessControlRuleName", K_AC_RULE_NAME},
-    {"AccessControlRuleAction", K_AC_RULE_ACTION},
-    {"ApplicationProtocol", K_APP_PROTOCOL},
-    {"Client", K_CLIENT},
-    {"InitiatorBytes", K_INIT_BYTES},
-    {"ResponderBytes", K_RESP_BYTES},
-    {"InitiatorPackets", K_INIT_PACKETS},
-    {"ResponderPackets", K_RESP_PACKETS},
-    {"ConnectionDuration", K_DURATION},
-    {"FirstPacketSecond", K_FIRST_PACKET},
-    {"DNSQuery", K_DNS_QUERY},
-    {"DNSRecordType", K_DNS_TYPE},
-    {"DNSResponseType", K_DNS_RESPONSE},
-    {"ReferencedHost", K_REFERENCED_HOST},
-    {"URI", K_URI},
-    {"User", K_USER},
-    {"FileName", K_FILE_NAME},
-    {"FileSHA256", K_FILE_SHA256},
-    {"FileSize", K_FILE_SIZE},
-    {"FileAction", K_FILE_ACTION},
-    {"SHA_Disposition", K_DISPOSITION},
-    {"ThreatName", K_THREAT_NAME},
-    {"SID", K_SID},
-    {"GID", K_GID},
-    {"Revision", K_REVISION},
-    {"Message", K_MESSAGE},
-    {"Classification", K_CLASSIFICATION},
-    {"Priority", K_PRIORITY},
-    {"InlineResult", K_INLINE_RESULT},
-    {"ConnectionID", K_CONNECTION_ID},
-    {"URLCategory", K_URL_CATEGORY},
-    {"SI_Category", K_SI_CATEGORY},
-    {"NAT_InitiatorIP", K_NAT_INIT_IP},
-    {"NAT_InitiatorPort", K_NAT_INIT_PORT},
-    {"NAT_ResponderIP", K_NAT_RESP_IP},
-    {"NAT_ResponderPort", K_NAT_RESP_PORT},
-    {"HTTPResponse", K_HTTP_RESPONSE},
-    {"UserAgent", K_USER_AGENT},
-    {"URL", K_URL},
-    {"HTTPReferer", K_REFERER},
-    {"WebApplication", K_WEB_APP},
+    KEY("SrcIP", K_SRC_IP),
+    KEY("DstIP", K_DST_IP),
+    KEY("SrcPort", K_SRC_PORT),
+    KEY("DstPort", K_DST_PORT),
+    KEY("Protocol", K_PROTOCOL),
+    KEY("IngressInterface", K_INGRESS_IF),
+    KEY("EgressInterface", K_EGRESS_IF),
+    KEY("IngressZone", K_INGRESS_ZONE),
+    KEY("EgressZone", K_EGRESS_ZONE),
+    KEY("ACPolicy", K_AC_POLICY),
+    KEY("AccessControlRuleName", K_AC_RULE_NAME),
+    KEY("AccessControlRuleAction", K_AC_RULE_ACTION),
+    KEY("ApplicationProtocol", K_APP_PROTOCOL),
+    KEY("Client", K_CLIENT),
+    KEY("InitiatorBytes", K_INIT_BYTES),
+    KEY("ResponderBytes", K_RESP_BYTES),
+    KEY("InitiatorPackets", K_INIT_PACKETS),
+    KEY("ResponderPackets", K_RESP_PACKETS),
+    KEY("ConnectionDuration", K_DURATION),
+    KEY("FirstPacketSecond", K_FIRST_PACKET),
+    KEY("DNSQuery", K_DNS_QUERY),
+    KEY("DNSRecordType", K_DNS_TYPE),
+    KEY("DNSResponseType", K_DNS_RESPONSE),
+    KEY("ReferencedHost", K_REFERENCED_HOST),
+    KEY("URI", K_URI),
+    KEY("User", K_USER),
+    KEY("FileName", K_FILE_NAME),
+    KEY("FileSHA256", K_FILE_SHA256),
+    KEY("FileSize", K_FILE_SIZE),
+    KEY("FileAction", K_FILE_ACTION),
+    KEY("SHA_Disposition", K_DISPOSITION),
+    KEY("ThreatName", K_THREAT_NAME),
+    KEY("SID", K_SID),
+    KEY("GID", K_GID),
+    KEY("Revision", K_REVISION),
+    KEY("Message", K_MESSAGE),
+    KEY("Classification", K_CLASSIFICATION),
+    KEY("Priority", K_PRIORITY),
+    KEY("InlineResult", K_INLINE_RESULT),
+    KEY("ConnectionID", K_CONNECTION_ID),
+    KEY("URLCategory", K_URL_CATEGORY),
+    KEY("SI_Category", K_SI_CATEGORY),
+    KEY("NAT_InitiatorIP", K_NAT_INIT_IP),
+    KEY("NAT_InitiatorPort", K_NAT_INIT_PORT),
+    KEY("NAT_ResponderIP", K_NAT_RESP_IP),
+    KEY("NAT_ResponderPort", K_NAT_RESP_PORT),
+    KEY("HTTPResponse", K_HTTP_RESPONSE),
+    KEY("UserAgent", K_USER_AGENT),
+    KEY("URL", K_URL),
+    KEY("HTTPReferer", K_REFERER),
+    KEY("WebApplication", K_WEB_APP),
 };
+#undef KEY
 
 struct sec_event {
     struct parse_slice v[K__COUNT];
@@ -197,8 +200,7 @@ static int sec_pair(void *arg, const struct parse_kv_pair *kv)
 {
     struct sec_event *ev = arg;
     for (size_t i = 0; i < sizeof sec_keys / sizeof sec_keys[0]; i++) {
-        const char *n = sec_keys[i].name;
-        if (kv->key_len == strlen(n) && memcmp(kv->key, n, kv->key_len) == 0) {
+        if (kv->key_len == sec_keys[i].len && memcmp(kv->key, sec_keys[i].name, kv->key_len) == 0) {
             struct parse_slice s = {kv->val, (uint32_t)kv->val_len};
             ev->v[sec_keys[i].key] = s;
             break;
