@@ -24,7 +24,12 @@
 #include "core/ym_status.h"
 
 #define YM_BATCH_MAX_RECORDS 1024
-#define YM_BATCH_ARENA_BYTES (4u << 20) /* room for 1024 logs of ~4 KiB, or 60 of 64 KiB */
+/* Raw bytes intake puts in one batch at most (1024 logs of ~2 KiB, or 32 of
+ * 64 KiB); the arena may grow to YM_BATCH_ARENA_BYTES so that the later
+ * stages (parsed fields, detections) always have room beside the raw logs.
+ * Arena chunks are taken lazily, so a batch of short logs stays small. */
+#define YM_BATCH_RAW_BYTES (2u << 20)
+#define YM_BATCH_ARENA_BYTES (16u << 20)
 #define YM_LOG_MAX_BYTES (64u * 1024)   /* longest log we keep whole */
 
 enum ym_transport {
@@ -95,7 +100,7 @@ struct ym_record *ym_batch_add(struct ym_batch *b, const char *raw, size_t len);
 static inline int ym_batch_full(const struct ym_batch *b)
 {
     return b->count >= YM_BATCH_MAX_RECORDS ||
-           b->arena.used_bytes + YM_LOG_MAX_BYTES + 4096 > YM_BATCH_ARENA_BYTES;
+           b->arena.used_bytes + YM_LOG_MAX_BYTES + 4096 > YM_BATCH_RAW_BYTES;
 }
 
 #endif

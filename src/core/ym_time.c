@@ -237,6 +237,9 @@ enum ym_status ym_time_parse_arg(const char *s, int64_t now_ns, int64_t *out_ns)
     } else if (*p) {
         return YM_EINVAL;
     }
+    /* int64 nanoseconds cover 1677-09-21 .. 2262-04-11. */
+    if (y < 1678 || y > 2261)
+        return YM_EINVAL;
     int64_t days = ym_time_days_from_civil(y, (unsigned)mo, (unsigned)d);
     int64_t secs = days * 86400 + h * 3600 + mi * 60 + se - offset;
     *out_ns = secs * YM_NS_PER_S + frac_ns;
