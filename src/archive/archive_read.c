@@ -57,7 +57,8 @@ struct file_ctx {
     archive_visit_fn visit;
     void *arg;
     struct archive_scan_stats *stats;
-    uint64_t *hashes;
+    uint64_t *hashes;   /* of the required tokens that the blooms index */
+    size_t hash_count;
     int64_t from_ns, to_ns;
     struct archive_codec_dec dec;
     struct row_logs rl;
@@ -124,7 +125,7 @@ static int decode_row(struct file_ctx *c, const void *blob, int len)
 
 static int bloom_says_maybe(const struct file_ctx *c, const void *bloom, int len)
 {
-    for (size_t t = 0; t < c->scan->token_count; t++)
+    for (size_t t = 0; t < c->hash_count; t++)
         if (!archive_bloom_may_contain(bloom, (size_t)(len > 0 ? len : 0), c->hashes[t]))
             return 0;
     return 1;
@@ -248,8 +249,11 @@ enum ym_status archive_scan_run(const char *data_dir, const struct archive_scan 
     c.to_ns = scan->to_ns > 0 ? scan->to_ns : INT64_MAX;
     if (scan->token_count) {
         c.hashes = ym_xcalloc(scan->token_count, sizeof(uint64_t));
-        for (size_t i = 0; i < scan->token_count; i++)
-            c.hashes[i] = archive_token_hash(scan->tokens[i], strlen(scan->tokens[i]));
+        for (size_t i = 0; i < scan->token_count; i++) {
+            size_t len = strlen(scan->tokens[i]);
+            if (archive_token_indexed(scan->tokens[i], len))
+                c.hashes[c.hash_count++] = archive_token_hash(scan->tokens[i], len);
+        }
     }
     archive_codec_dec_init(&c.dec);
     enum ym_status st = archive_day_list(data_dir, scan->tenant, scan->newest_first, scan_file, &c);

@@ -173,10 +173,15 @@ void archive_token_hash_each(const char *text, size_t len, archive_token_hash_fn
                 continue;
             }
             size_t start = i;
-            while (i < len && cls[s[i]] == C_ALNUM)
+            int digits_only = 1;
+            while (i < len && cls[s[i]] == C_ALNUM) {
+                digits_only &= (unsigned)(s[i] - '0') < 10;
                 i++;
+            }
             size_t n = i - start;
-            fn(arg, hash_span(s + start, n < ARCHIVE_TOKEN_MAX ? n : ARCHIVE_TOKEN_MAX, len - start));
+            /* Bare numbers are not indexed (archive_token_indexed). */
+            if (!digits_only)
+                fn(arg, hash_span(s + start, n < ARCHIVE_TOKEN_MAX ? n : ARCHIVE_TOKEN_MAX, len - start));
             inner_joiner |= pending;
             pending = 0;
             last_alnum_end = i;
@@ -187,4 +192,12 @@ void archive_token_hash_each(const char *text, size_t len, archive_token_hash_fn
                               len - joined_start));
         }
     }
+}
+
+int archive_token_indexed(const char *tok, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned)(tok[i] - '0') >= 10)
+            return 1;
+    return 0;
 }

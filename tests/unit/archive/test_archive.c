@@ -179,15 +179,16 @@ static void time_range_and_tokens_prune_blocks(void **state)
     assert_int_equal(s.count, 100);
     assert_true(st.blocks_total <= 2);
 
-    /* connection 100777 is in one block only (line 777) */
+    /* connection 100777 is in one block only (line 777), but bare numbers
+     * are not in the blooms (archive_token_indexed): every block is read,
+     * and the line is still found. */
     const char *tokens[] = {"100777"};
     struct archive_scan by_token = {.tokens = tokens, .token_count = 1};
     struct find want = {.needle = "connection 100777 "};
     assert_int_equal(archive_scan_run(f->dir, &by_token, find_line, &want, &st), YM_OK);
     assert_int_equal(want.found, 1);
     assert_int_equal(st.blocks_total, 10);
-    assert_true(st.blocks_read >= 1);
-    assert_true(st.blocks_read < st.blocks_total);
+    assert_int_equal(st.blocks_read, st.blocks_total);
 
     /* an address as one token, in any case, with a word */
     const char *ip[] = {"10.0.3.27", "INBOUND"};
