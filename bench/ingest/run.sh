@@ -33,19 +33,14 @@ listening() { ss -Htln "sport = :$port" | grep -q .; }
 wait_listen() { for _ in $(seq 1 300); do listening && return 0; sleep 0.1; done; return 1; }
 
 # ---- yamori ----
-"$YAMORI" serve --data "$T/ym" --syslog 127.0.0.1:$port --relp 127.0.0.1:$relp_port >"$T/ym.log" 2>&1 &
+"$YAMORI" serve --data "$T/ym" --stats-every 20 --syslog 127.0.0.1:$port --relp 127.0.0.1:$relp_port >"$T/ym.log" 2>&1 &
 ym=$!; pids+=($ym)
 wait_listen || { cat "$T/ym.log"; echo "yamori did not listen"; exit 1; }
-committed() { "$YAMORI" stats --data "$T/ym" --json 2>/dev/null |
-    python3 -c 'import json,sys; print(json.load(sys.stdin)["counters"].get("archive.logs_committed", 0))' 2>/dev/null || echo 0; }
 t0=$(now)
-nc -q 1 127.0.0.1 "$port" <"$input"
-deadline=$(($(date +%s) + 600))
-while [ "$(committed)" -lt "$N" ]; do
-    [ "$(date +%s)" -lt "$deadline" ] || { echo "yamori: timed out"; tail "$T/ym.log"; exit 1; }
-    sleep 0.05
-done
-t1=$(now)
+nc -q 1 127.0.0.1 "$port" <"$input" &
+sender=$!
+t1=$(python3 "$here/wait_count.py" yamori "$T/ym/state.db" "$N" 600) || { echo "yamori: timed out"; tail "$T/ym.log"; exit 1; }
+wait $sender
 ym_cpu=$(cpu_s $ym); ym_rss=$(peak_rss_mib $ym)
 kill -TERM $ym; for _ in $(seq 1 600); do kill -0 $ym 2>/dev/null || break; sleep 0.1; done
 ym_disk=$(du -sb "$T/ym/archive" | cut -f1)
@@ -60,13 +55,10 @@ moddir=$(dirname "$(find "$RS" -name imtcp.so | head -1)")
 rs=$!; pids+=($rs)
 wait_listen || { cat "$T/rs/log"; echo "rsyslog did not listen"; exit 1; }
 t0=$(now)
-nc -q 1 127.0.0.1 "$port" <"$input"
-deadline=$(($(date +%s) + 600))
-while [ "$(wc -l <"$T/rs/out/out.log" 2>/dev/null || echo 0)" -lt "$N" ]; do
-    [ "$(date +%s)" -lt "$deadline" ] || { echo "rsyslog: timed out"; exit 1; }
-    sleep 0.05
-done
-t1=$(now)
+nc -q 1 127.0.0.1 "$port" <"$input" &
+sender=$!
+t1=$(python3 "$here/wait_count.py" file "$T/rs/out/out.log" "$N" 600) || { echo "rsyslog: timed out"; exit 1; }
+wait $sender
 rs_cpu=$(cpu_s $rs); rs_rss=$(peak_rss_mib $rs)
 kill -TERM $rs; for _ in $(seq 1 100); do kill -0 $rs 2>/dev/null || break; sleep 0.1; done
 rs_disk=$(stat -c %s "$T/rs/out/out.log")

@@ -49,6 +49,8 @@ static void usage(FILE *out)
             "  --relp HOST:PORT    RELP (default 127.0.0.1:2514; 'off' to disable)\n"
             "  --tls HOST:PORT     syslog over TLS (default 127.0.0.1:6514, only with a certificate)\n"
             "  --http HOST:PORT    portal (not part of this build yet)\n"
+            "  --stats-every MS    how often counters are saved for 'yamori stats' (default 1000,\n"
+            "                      10..60000; benchmarks use a short period to time a run)\n"
             "  --foreground        run in the foreground (the default and only mode)\n"
             "  --help              this text\n"
             "\n"
@@ -59,6 +61,7 @@ struct serve_args {
     const char *config;
     const char *data;
     const char *listen[4]; /* syslog, relp, tls, http */
+    int stats_every_ms;    /* housekeeping period */
 };
 
 static const char *const listen_names[4] = {"syslog", "relp", "tls", "http"};
@@ -383,7 +386,7 @@ static int parse_args(int argc, char **argv, struct serve_args *a, int *help)
         {"syslog", required_argument, NULL, 's'}, {"relp", required_argument, NULL, 'r'},
         {"tls", required_argument, NULL, 't'},    {"http", required_argument, NULL, 'w'},
         {"foreground", no_argument, NULL, 'f'},   {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        {"stats-every", required_argument, NULL, 'S'}, {NULL, 0, NULL, 0},
     };
     optind = 1;
     opterr = 0;
@@ -398,6 +401,15 @@ static int parse_args(int argc, char **argv, struct serve_args *a, int *help)
         case 'w': a->listen[3] = optarg; break;
         case 'f': break;
         case 'h': *help = 1; break;
+        case 'S': {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (*end || v < 10 || v > 60000)
+                return cli_usage_error(CMD, "--stats-every: '%s' is not a number of ms in 10..60000",
+                                       optarg);
+            a->stats_every_ms = (int)v;
+            break;
+        }
         case ':': return cli_usage_error(CMD, "option %s needs a value", argv[optind - 1]);
         default: return cli_usage_error(CMD, "unknown option '%s'", argv[optind - 1]);
         }
@@ -416,7 +428,7 @@ static int parse_args(int argc, char **argv, struct serve_args *a, int *help)
 
 int cli_serve_main(int argc, char **argv)
 {
-    struct serve_args a = {0};
+    struct serve_args a = {.stats_every_ms = 1000};
     int help = 0;
     int rc = parse_args(argc, argv, &a, &help);
     if (rc != CLI_OK)
@@ -500,7 +512,8 @@ int cli_serve_main(int argc, char **argv)
                                .retention_days = cfg->retention_days};
     int64_t last_hk = 0;
     for (;;) {
-        struct timespec tick = {0, 250 * 1000000L};
+        int tick_ms = a.stats_every_ms < 250 ? a.stats_every_ms : 250;
+        struct timespec tick = {0, tick_ms * 1000000L};
         int sig = sigtimedwait(&sigs, NULL, &tick);
         if (sig == SIGINT || sig == SIGTERM) {
             ym_log(YM_LOG_INFO, "serve: %s received, shutting down (draining queues)",
@@ -510,7 +523,7 @@ int cli_serve_main(int argc, char **argv)
         if (sig == SIGHUP)
             reload(&a, cfg);
         int64_t mono = ym_time_mono_ns();
-        if (mono - last_hk >= YM_NS_PER_S) {
+        if (mono - last_hk >= (int64_t)a.stats_every_ms * 1000000) {
             last_hk = mono;
             housekeeping_run(&hk, 1);
         }
