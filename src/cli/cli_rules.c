@@ -91,7 +91,8 @@ static const char *default_rules_dir(char *buf, size_t len)
             *slash = 0;
             const char *cands[] = {"%s/../share/yamori/rules", "%s/../rules"};
             for (size_t i = 0; i < 2; i++) {
-                char p[PATH_MAX], lp[PATH_MAX];
+                /* lp has room for p and the file name: no truncation. */
+                char p[PATH_MAX], lp[PATH_MAX + 32];
                 int w = snprintf(p, sizeof(p), cands[i], exe);
                 if (w < 0 || (size_t)w >= sizeof(p) || (size_t)w >= len)
                     continue;
