@@ -26,15 +26,23 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# free_port: prints a TCP+UDP port free on 127.0.0.1 now.
+# free_port: prints a TCP+UDP port free on 127.0.0.1 now. Drawn below the
+# kernel's ephemeral range, so that the client sockets of concurrent tests
+# (senders reconnecting, rsyslog, syslog-ng) cannot take it before yamori
+# binds it.
 free_port() {
     python3 - <<'PY'
-import socket
+import random, socket
+lo = 32768
+try:
+    lo = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+except OSError:
+    pass
 while True:
-    t = socket.socket(); t.bind(("127.0.0.1", 0)); p = t.getsockname()[1]
-    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    p = random.randint(10000, lo - 1)
+    t = socket.socket(); u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     try:
-        u.bind(("127.0.0.1", p)); print(p); break
+        t.bind(("127.0.0.1", p)); u.bind(("127.0.0.1", p)); print(p); break
     except OSError:
         pass
     finally:
