@@ -3,8 +3,8 @@
 # Env from ctest: YAMORI (binary), YM_SRC (repo), YM_SHARED, YM_BUILD.
 set -euo pipefail
 
-YAMORI=${YAMORI:-$YM_SRC/build/yamori}
 YM_SRC=${YM_SRC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+YAMORI=${YAMORI:-$YM_SRC/build/yamori}
 RSYSLOG_ROOT=${YM_RSYSLOG_ROOT:-/opt/yamori-test/rsyslog}
 T=$(mktemp -d "${TMPDIR:-/tmp}/yamori-test.XXXXXX")
 YM_PIDS=()
