@@ -2,7 +2,8 @@
 # Conformance of `yamori parse` with the shared corpus of real device logs
 # ($YM_SHARED/corpus, kept outside the repo for its licences). Prints the
 # agreement table; fails on a crash, a missing document or a pairing error.
-# With YM_CONFORMANCE_BAR=1 it also fails below 98% overall / 95% per vendor.
+# It also fails below the bar of issue 3: 98% field agreement overall and
+# 95% per vendor (YM_CONFORMANCE_BAR=0 only prints, for work in progress).
 # Skipped (exit 0, says so) when the corpus is not there.
 set -euo pipefail
 YM_SRC=${YM_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -15,7 +16,7 @@ if [ ! -d "$corpus" ]; then
     exit 0
 fi
 bar=()
-if [ "${YM_CONFORMANCE_BAR:-0}" = 1 ]; then
+if [ "${YM_CONFORMANCE_BAR:-1}" = 1 ]; then
     bar=(--min-overall 98 --min-vendor 95)
 fi
 python3 "$YM_SRC/tests/conformance/compare.py" --yamori "$YAMORI" --corpus "$corpus" \
