@@ -64,6 +64,7 @@ struct activity_list {
     struct activity_row {
         char *tenant, *device;
         uint64_t logs;
+        uint64_t parse_errors; /* logs no decoder fully read */
         int64_t last_minute_ns;
     } *v;
     size_t count, cap;
@@ -77,7 +78,7 @@ static int collect_activity(void *arg, const struct state_db_activity *a)
         l->v = ym_xrealloc(l->v, l->cap * sizeof *l->v);
     }
     l->v[l->count++] = (struct activity_row){ym_xstrdup(a->tenant), ym_xstrdup(a->device),
-                                             a->logs, a->last_minute_ns};
+                                             a->logs, a->parse_errors, a->last_minute_ns};
     return 0;
 }
 
@@ -98,8 +99,9 @@ static void print_configured(const struct ym_config *cfg, const struct activity_
         printf("Configured devices (%zu)%s%s\n", cfg->device_count,
                cfg->path ? " from " : " (no config file)", cfg->path ? cfg->path : "");
         if (cfg->device_count)
-            printf("  %-16s %-24s %-8s %-10s %10s %-17s %s\n", "TENANT", "DEVICE", "KIND",
-                   "TIMEZONE", "LOGS 24H", "LAST MINUTE (UTC)", "ADDRESSES / HOSTNAMES");
+            printf("  %-16s %-24s %-8s %-10s %10s %10s %-17s %s\n", "TENANT", "DEVICE", "KIND",
+                   "TIMEZONE", "LOGS 24H", "PARSE ERR", "LAST MINUTE (UTC)",
+                   "ADDRESSES / HOSTNAMES");
     }
     for (size_t i = 0; i < cfg->device_count; i++) {
         const struct ym_device_config *d = &cfg->devices[i];
@@ -120,7 +122,9 @@ static void print_configured(const struct ym_config *cfg, const struct activity_
             json_strv(&b, d->addresses, d->address_count);
             ym_buf_adds(&b, ",\"hostnames\":");
             json_strv(&b, d->hostnames, d->hostname_count);
-            ym_buf_printf(&b, ",\"logs_24h\":%llu", (unsigned long long)(a ? a->logs : 0));
+            ym_buf_printf(&b, ",\"logs_24h\":%llu,\"parse_errors_24h\":%llu",
+                          (unsigned long long)(a ? a->logs : 0),
+                          (unsigned long long)(a ? a->parse_errors : 0));
             if (a) {
                 char t[40];
                 ym_time_format_rfc3339(a->last_minute_ns, t, sizeof t);
@@ -133,9 +137,10 @@ static void print_configured(const struct ym_config *cfg, const struct activity_
             if (d->address_count && d->hostname_count)
                 ym_buf_adds(&b, " / ");
             join(&b, d->hostnames, d->hostname_count);
-            printf("  %-16s %-24s %-8s %-10s %10llu %-17s %s\n", d->tenant, d->name, d->kind,
-                   d->timezone[0] ? d->timezone : "UTC", (unsigned long long)(a ? a->logs : 0),
-                   last, b.data);
+            printf("  %-16s %-24s %-8s %-10s %10llu %10llu %-17s %s\n", d->tenant, d->name,
+                   d->kind, d->timezone[0] ? d->timezone : "UTC",
+                   (unsigned long long)(a ? a->logs : 0),
+                   (unsigned long long)(a ? a->parse_errors : 0), last, b.data);
         }
     }
     ym_buf_free(&b);

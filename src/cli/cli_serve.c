@@ -147,10 +147,12 @@ static void collect_unknown(void *arg, const struct intake_unknown_sender *s)
     hk->changed[hk->changed_count++] = *s;
 }
 
-static void put_minute(void *arg, const struct ym_device *dev, int64_t minute_ns, uint64_t logs)
+static void put_minute(void *arg, const struct ym_device *dev, int64_t minute_ns, uint64_t logs,
+                       uint64_t parse_errors)
 {
     struct housekeeping *hk = arg;
-    enum ym_status st = state_db_minute_add(hk->db, minute_ns, dev->tenant, dev->name, logs);
+    enum ym_status st =
+        state_db_minute_add(hk->db, minute_ns, dev->tenant, dev->name, logs, parse_errors);
     if (st != YM_OK)
         hk->last_st = st;
 }

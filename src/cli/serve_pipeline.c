@@ -25,6 +25,7 @@ struct minute_slot {
     const struct ym_device *dev; /* NULL = empty slot */
     int64_t minute_ns;
     uint64_t logs;
+    uint64_t parse_errors;
 };
 
 struct minute_table {
@@ -140,6 +141,25 @@ static void count_minutes(struct serve_pipeline *p, struct ym_batch *const *g, s
     pthread_mutex_unlock(&p->lock);
 }
 
+/* Parse workers: logs no decoder fully read, per device and minute. Most
+ * batches have none, and then the lock is not taken. */
+static void count_parse_errors(struct serve_pipeline *p, const struct ym_batch *b)
+{
+    const uint16_t bad = YM_REC_PARSE_ERROR | YM_REC_UNPARSED;
+    uint32_t r = 0;
+    while (r < b->count && !(b->recs[r].flags & bad))
+        r++;
+    if (r == b->count)
+        return;
+    pthread_mutex_lock(&p->lock);
+    for (; r < b->count; r++) {
+        const struct ym_record *rec = &b->recs[r];
+        if ((rec->flags & bad) && rec->device)
+            minute_find(&p->minutes, rec->device, minute_of(rec->received_ns))->parse_errors++;
+    }
+    pthread_mutex_unlock(&p->lock);
+}
+
 void serve_pipeline_minutes_take(struct serve_pipeline *p, serve_minute_fn fn, void *arg)
 {
     pthread_mutex_lock(&p->lock);
@@ -147,8 +167,9 @@ void serve_pipeline_minutes_take(struct serve_pipeline *p, serve_minute_fn fn, v
     memset(&p->minutes, 0, sizeof p->minutes);
     pthread_mutex_unlock(&p->lock);
     for (size_t i = 0; i < t.cap; i++)
-        if (t.slots[i].dev && t.slots[i].logs)
-            fn(arg, t.slots[i].dev, t.slots[i].minute_ns, t.slots[i].logs);
+        if (t.slots[i].dev && (t.slots[i].logs || t.slots[i].parse_errors))
+            fn(arg, t.slots[i].dev, t.slots[i].minute_ns, t.slots[i].logs,
+               t.slots[i].parse_errors);
     free(t.slots);
 }
 
@@ -326,6 +347,7 @@ static void *worker_main(void *arg)
     while (ym_queue_pop(w->p->to_parse, -1, &item) == YM_OK) {
         struct ym_batch *b = item;
         parse_batch(b, ym_time_now_ns(), &stats);
+        count_parse_errors(w->p, b);
         ym_batch_put(b);
         batches++;
         atomic_store_explicit(&w->parsed, stats.parsed, memory_order_relaxed);

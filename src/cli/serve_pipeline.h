@@ -85,8 +85,10 @@ void serve_pipeline_stats(struct serve_pipeline *p, struct serve_pipeline_stats 
 
 /* Per-minute log counts per device since the last take; each (device,
  * minute) is handed to fn once and forgotten. */
+/* logs: archived in that minute; parse_errors: of the logs received in that
+ * minute, those no decoder fully read (YM_REC_PARSE_ERROR or UNPARSED). */
 typedef void (*serve_minute_fn)(void *arg, const struct ym_device *dev, int64_t minute_ns,
-                                uint64_t logs);
+                                uint64_t logs, uint64_t parse_errors);
 void serve_pipeline_minutes_take(struct serve_pipeline *p, serve_minute_fn fn, void *arg);
 
 #endif

@@ -48,6 +48,8 @@ static const char *const migrations[] = {
     "CREATE TABLE minute_counts (minute_ns INTEGER NOT NULL, tenant TEXT NOT NULL,"
     "  device TEXT NOT NULL, logs INTEGER NOT NULL,"
     "  PRIMARY KEY (minute_ns, tenant, device)) WITHOUT ROWID;",
+    /* 2: logs per device and minute that no decoder fully read. */
+    "ALTER TABLE minute_counts ADD COLUMN parse_errors INTEGER NOT NULL DEFAULT 0;",
 };
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
 _Static_assert(MIGRATION_COUNT == STATE_DB_SCHEMA_VERSION, "one migration per schema version");
@@ -186,9 +188,10 @@ enum ym_status state_db_open(const char *data_dir, enum state_db_mode mode,
                      "   ELSE logs + excluded.session_logs END,"
                      " session = excluded.session, session_logs = excluded.session_logs") ||
             !prepare(s, &s->minute_add,
-                     "INSERT INTO minute_counts (minute_ns, tenant, device, logs)"
-                     " VALUES (?1, ?2, ?3, ?4) ON CONFLICT(minute_ns, tenant, device)"
-                     " DO UPDATE SET logs = logs + excluded.logs")) {
+                     "INSERT INTO minute_counts (minute_ns, tenant, device, logs, parse_errors)"
+                     " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(minute_ns, tenant, device)"
+                     " DO UPDATE SET logs = logs + excluded.logs,"
+                     " parse_errors = parse_errors + excluded.parse_errors")) {
             st = db_fail(s, err, "prepare statements");
             goto out;
         }
@@ -369,7 +372,7 @@ static int64_t minute_of(int64_t t_ns)
 }
 
 enum ym_status state_db_minute_add(struct state_db *s, int64_t t_ns, const char *tenant,
-                                   const char *device, uint64_t logs)
+                                   const char *device, uint64_t logs, uint64_t parse_errors)
 {
     if (!s->minute_add || !tenant || !device)
         return YM_EINVAL;
@@ -378,6 +381,7 @@ enum ym_status state_db_minute_add(struct state_db *s, int64_t t_ns, const char 
     sqlite3_bind_text(st, 2, tenant, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, device, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 4, clamp_u64(logs));
+    sqlite3_bind_int64(st, 5, clamp_u64(parse_errors));
     return step_write(s, st, "add minute count");
 }
 
@@ -386,7 +390,7 @@ enum ym_status state_db_minutes_each(struct state_db *s, const char *tenant, int
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db,
-                           "SELECT minute_ns, tenant, device, logs FROM minute_counts"
+                           "SELECT minute_ns, tenant, device, logs, parse_errors FROM minute_counts"
                            " WHERE (?1 IS NULL OR tenant = ?1) AND minute_ns >= ?2"
                            " AND (?3 = 0 OR minute_ns < ?3) ORDER BY minute_ns, tenant, device",
                            -1, &st, NULL) != SQLITE_OK)
@@ -402,6 +406,7 @@ enum ym_status state_db_minutes_each(struct state_db *s, const char *tenant, int
             .tenant = (const char *)sqlite3_column_text(st, 1),
             .device = (const char *)sqlite3_column_text(st, 2),
             .logs = (uint64_t)sqlite3_column_int64(st, 3),
+            .parse_errors = (uint64_t)sqlite3_column_int64(st, 4),
         };
         if (fn(arg, &m))
             break;
@@ -418,7 +423,7 @@ enum ym_status state_db_activity_each(struct state_db *s, const char *tenant, in
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db,
-                           "SELECT tenant, device, sum(logs), min(minute_ns), max(minute_ns)"
+                           "SELECT tenant, device, sum(logs), min(minute_ns), max(minute_ns), sum(parse_errors)"
                            " FROM minute_counts WHERE (?1 IS NULL OR tenant = ?1)"
                            " AND minute_ns >= ?2 AND (?3 = 0 OR minute_ns < ?3)"
                            " GROUP BY tenant, device ORDER BY tenant, device",
@@ -436,6 +441,7 @@ enum ym_status state_db_activity_each(struct state_db *s, const char *tenant, in
             .logs = (uint64_t)sqlite3_column_int64(st, 2),
             .first_minute_ns = sqlite3_column_int64(st, 3),
             .last_minute_ns = sqlite3_column_int64(st, 4),
+            .parse_errors = (uint64_t)sqlite3_column_int64(st, 5),
         };
         if (fn(arg, &a))
             break;

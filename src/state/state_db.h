@@ -33,7 +33,7 @@
 
 struct state_db;
 
-#define STATE_DB_SCHEMA_VERSION 1
+#define STATE_DB_SCHEMA_VERSION 2
 
 enum state_db_mode {
     STATE_DB_READER = 0, /* read-only; the store must exist */
@@ -92,14 +92,16 @@ enum ym_status state_db_unknown_each(struct state_db *db, state_db_unknown_fn fn
 
 /* ---- per-minute log counts ---- */
 
-/* Adds logs to the count of (minute holding t_ns, tenant, device). */
+/* Adds logs, and logs no decoder could fully read (parse errors and logs
+ * kept raw only), to the counts of (minute holding t_ns, tenant, device). */
 enum ym_status state_db_minute_add(struct state_db *db, int64_t t_ns, const char *tenant,
-                                   const char *device, uint64_t logs);
+                                   const char *device, uint64_t logs, uint64_t parse_errors);
 struct state_db_minute {
     int64_t minute_ns; /* start of the UTC minute */
     const char *tenant;
     const char *device;
     uint64_t logs;
+    uint64_t parse_errors;
 };
 typedef int (*state_db_minute_fn)(void *arg, const struct state_db_minute *m);
 /* Counts with from_ns <= minute < to_ns (0 = no bound), tenant NULL = all;
@@ -111,6 +113,7 @@ struct state_db_activity {
     const char *tenant;
     const char *device;
     uint64_t logs;
+    uint64_t parse_errors;
     int64_t first_minute_ns, last_minute_ns; /* minutes with logs */
 };
 typedef int (*state_db_activity_fn)(void *arg, const struct state_db_activity *a);

@@ -25,7 +25,8 @@ struct minute_sum {
     int64_t minute;
 };
 
-static void sum_minutes(void *arg, const struct ym_device *dev, int64_t minute_ns, uint64_t logs)
+static void sum_minutes(void *arg, const struct ym_device *dev, int64_t minute_ns, uint64_t logs,
+                        uint64_t parse_errors)
 {
     struct minute_sum *s = arg;
     if (dev == &dev_a)

@@ -187,6 +187,7 @@ static int collect_minute(void *arg, const struct state_db_minute *m)
 struct activity {
     char device[4][32];
     uint64_t logs[4];
+    uint64_t parse_errors[4];
     int64_t first[4], last[4];
     int count;
 };
@@ -197,6 +198,7 @@ static int collect_activity(void *arg, const struct state_db_activity *a)
     if (s->count < 4) {
         snprintf(s->device[s->count], 32, "%s", a->device);
         s->logs[s->count] = a->logs;
+        s->parse_errors[s->count] = a->parse_errors;
         s->first[s->count] = a->first_minute_ns;
         s->last[s->count++] = a->last_minute_ns;
     }
@@ -208,10 +210,10 @@ static void minute_counts_add_within_the_minute(void **state)
     struct state_db *w;
     assert_int_equal(state_db_open(*state, STATE_DB_WRITER, &w, NULL), YM_OK);
     int64_t t0 = ym_time_days_from_civil(2026, 11, 22) * YM_NS_PER_DAY + 600 * YM_NS_PER_S;
-    assert_int_equal(state_db_minute_add(w, t0 + 5 * YM_NS_PER_S, "acme", "fw1", 10), YM_OK);
-    assert_int_equal(state_db_minute_add(w, t0 + 59 * YM_NS_PER_S, "acme", "fw1", 5), YM_OK);
-    assert_int_equal(state_db_minute_add(w, t0 + 60 * YM_NS_PER_S, "acme", "fw1", 2), YM_OK);
-    assert_int_equal(state_db_minute_add(w, t0, "beta", "ids", 7), YM_OK);
+    assert_int_equal(state_db_minute_add(w, t0 + 5 * YM_NS_PER_S, "acme", "fw1", 10, 1), YM_OK);
+    assert_int_equal(state_db_minute_add(w, t0 + 59 * YM_NS_PER_S, "acme", "fw1", 5, 2), YM_OK);
+    assert_int_equal(state_db_minute_add(w, t0 + 60 * YM_NS_PER_S, "acme", "fw1", 2, 0), YM_OK);
+    assert_int_equal(state_db_minute_add(w, t0, "beta", "ids", 7, 0), YM_OK);
 
     struct minutes m = {0};
     assert_int_equal(state_db_minutes_each(w, "acme", 0, 0, collect_minute, &m), YM_OK);
@@ -233,6 +235,7 @@ static void minute_counts_add_within_the_minute(void **state)
     assert_int_equal(acts.count, 2);
     assert_string_equal(acts.device[0], "fw1");
     assert_int_equal(acts.logs[0], 17);
+    assert_int_equal(acts.parse_errors[0], 3); /* logs no decoder fully read */
     assert_int_equal(acts.first[0], t0);
     assert_int_equal(acts.last[0], t0 + 60 * YM_NS_PER_S);
     assert_string_equal(acts.device[1], "ids");
