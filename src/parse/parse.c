@@ -10,8 +10,11 @@
  * and stats. */
 #include "parse/parse.h"
 
+#include <stdatomic.h>
+#include <stdint.h>
 #include <string.h>
 
+#include "core/ym_log.h"
 #include "core/ym_time.h"
 #include "parse/parse_ecs.h"
 #include "parse/parse_syslog.h"
@@ -207,6 +210,84 @@ void parse_record(const struct parse_ctx *ctx, struct ym_record *rec, struct par
     }
 }
 
+/* ---- the kind of an `auto` device, learned from its first logs ----
+ *
+ * A device whose kind is not configured (every unknown sender, and devices
+ * configured with kind auto) has its first PARSE_LEARN_LINES logs sniffed
+ * one by one. When one specific decoder claimed PARSE_LEARN_AGREE of them,
+ * the device keeps that kind for the rest of the run, exactly as if it had
+ * been configured (logs it declines fall back to generic syslog). A device
+ * no specific decoder wins (a plain syslog host, a relay mixing formats)
+ * stays sniffed per log. Workers share the table without locks: slots are
+ * claimed with a compare-and-swap on the device pointer, votes are atomic
+ * counters. Devices live as long as the process (ym_device.h), so the
+ * pointers stay valid; a full table only means no learning for the rest. */
+#define PARSE_LEARN_LINES 16
+#define PARSE_LEARN_AGREE 12
+#define PARSE_LEARN_SLOTS 16384 /* > configured devices + INTAKE_UNKNOWN_MAX */
+#define PARSE_REGISTRY_MAX 16
+
+struct learn_slot {
+    _Atomic(const struct ym_device *) dev;
+    _Atomic(const struct parse_decoder *) kind; /* NULL until learned */
+    atomic_uint seen;
+    atomic_uint votes[PARSE_REGISTRY_MAX];
+};
+
+static struct learn_slot learned[PARSE_LEARN_SLOTS];
+
+static struct learn_slot *learn_slot_of(const struct ym_device *dev)
+{
+    uint64_t h = (uint64_t)(uintptr_t)dev * 0x9E3779B97F4A7C15ull;
+    for (size_t probe = 0; probe < 64; probe++) {
+        struct learn_slot *sl = &learned[(h + probe) % PARSE_LEARN_SLOTS];
+        const struct ym_device *cur = atomic_load_explicit(&sl->dev, memory_order_acquire);
+        if (cur == dev)
+            return sl;
+        if (!cur) {
+            const struct ym_device *expected = NULL;
+            if (atomic_compare_exchange_strong(&sl->dev, &expected, dev) || expected == dev)
+                return sl;
+        }
+    }
+    return NULL;
+}
+
+static size_t registry_index(const struct parse_decoder *d)
+{
+    for (size_t i = 0; registry[i] && i < PARSE_REGISTRY_MAX; i++)
+        if (registry[i] == d)
+            return i;
+    return PARSE_REGISTRY_MAX;
+}
+
+/* The kind to read this log of an auto device with. */
+static const char *auto_kind(const struct ym_record *rec)
+{
+    struct learn_slot *sl = rec->device ? learn_slot_of(rec->device) : NULL;
+    if (!sl)
+        return "auto";
+    const struct parse_decoder *k = atomic_load_explicit(&sl->kind, memory_order_acquire);
+    if (k)
+        return k->kind;
+    if (atomic_load_explicit(&sl->seen, memory_order_relaxed) >= PARSE_LEARN_LINES)
+        return "auto"; /* no winner: keep sniffing per log */
+    const struct parse_decoder *d = parse_decoder_find(parse_detect_kind(rec->raw, rec->raw_len));
+    if (!d)
+        return "auto";
+    atomic_fetch_add_explicit(&sl->seen, 1, memory_order_relaxed);
+    size_t i = registry_index(d);
+    if (d != &parse_decoder_syslog && i < PARSE_REGISTRY_MAX &&
+        atomic_fetch_add_explicit(&sl->votes[i], 1, memory_order_relaxed) + 1 == PARSE_LEARN_AGREE) {
+        const struct parse_decoder *none = NULL;
+        if (atomic_compare_exchange_strong(&sl->kind, &none, d))
+            ym_log(YM_LOG_INFO, "parse: device \"%s\" (tenant %s) sends %s logs; reading it as kind %s",
+                   rec->device->name ? rec->device->name : "?",
+                   rec->device->tenant ? rec->device->tenant : "?", d->kind, d->kind);
+    }
+    return d->kind;
+}
+
 void parse_batch(struct ym_batch *batch, int64_t now_ns, struct parse_stats *stats)
 {
     if (!now_ns)
@@ -214,8 +295,9 @@ void parse_batch(struct ym_batch *batch, int64_t now_ns, struct parse_stats *sta
     for (uint32_t i = 0; i < batch->count; i++) {
         struct ym_record *rec = &batch->recs[i];
         const struct ym_device *dev = rec->device;
+        const char *kind = dev && dev->kind ? dev->kind : "auto";
         struct parse_ctx ctx = {
-            .kind = dev && dev->kind ? dev->kind : "auto",
+            .kind = wants_auto(kind) ? auto_kind(rec) : kind,
             .timezone = dev ? dev->timezone : NULL,
             .now_ns = now_ns,
         };

@@ -76,7 +76,11 @@ const struct parse_decoder *parse_decoder_find(const char *kind);
 /* Parses one record in place (see above). Never fails: a log nobody reads
  * still gets the common fields and YM_REC_UNPARSED. */
 void parse_record(const struct parse_ctx *ctx, struct ym_record *rec, struct parse_stats *stats);
-/* Parses every record of the batch with its device's kind and zone. */
+/* Parses every record of the batch with its device's kind and zone. A
+ * device of kind "auto" gets its kind from its first logs (the first 16
+ * are sniffed; a decoder that claims 12 of them becomes the device's kind
+ * for the rest of the run, and says so in the log); a device no decoder
+ * wins stays sniffed log by log. Thread-safe (lock-free table). */
 void parse_batch(struct ym_batch *batch, int64_t now_ns, struct parse_stats *stats);
 
 /* Auto-detection: the kind whose sniff() claims this message, else "syslog". */

@@ -176,6 +176,48 @@ static void test_batch_uses_device(void **state)
     ym_batch_pool_destroy(pool);
 }
 
+/* An auto device takes the kind its first logs show, and keeps it: after
+ * 20 ASA lines, a CEF line from it is read as a device of kind asa reads
+ * it (declined, generic syslog), not handed to the cef decoder. */
+static void test_auto_device_learns_its_kind(void **state)
+{
+    (void)state;
+    struct ym_batch_pool *pool = ym_batch_pool_create(1);
+    struct ym_batch *b;
+    assert_int_equal(ym_batch_pool_get(pool, 0, &b), YM_OK);
+    static struct ym_device learner = {77, "fw-unknown", "unassigned", "auto", "", 0};
+    static struct ym_device mixed = {78, "relay", "unassigned", "auto", "", 0};
+    const char *asa = "<164>Nov 22 2026 10:00:00 fw : %ASA-4-106023: Deny tcp src outside:198.51.100.7/4444"
+                      " dst inside:10.0.0.5/443 by access-group \"acl\" [0x0, 0x0]";
+    for (int i = 0; i < 20; i++) {
+        struct ym_record *r = ym_batch_add(b, asa, strlen(asa));
+        r->device = &learner;
+        /* The relay alternates formats: nobody wins, it stays sniffed. */
+        const char *other = i % 2 ? asa : "<13>Nov 22 10:00:00 h app: plain text";
+        r = ym_batch_add(b, other, strlen(other));
+        r->device = &mixed;
+    }
+    /* A CEF line, which sniffing alone would give to the cef decoder. */
+    const char *plain = "<13>Nov 22 10:00:00 h CEF:0|Security|threatmanager|1.0|100|worm stopped|10|src=10.0.0.1";
+    struct ym_record *late = ym_batch_add(b, plain, strlen(plain));
+    late->device = &learner;
+    struct ym_record *relay_asa = ym_batch_add(b, asa, strlen(asa));
+    relay_asa->device = &mixed;
+    struct parse_stats st = {0};
+    parse_batch(b, NOW, &st);
+    assert_field(&b->recs[0], "observer.product", "asa");
+    assert_field(&b->recs[38], "event.code", "106023");
+    /* Learned kind asa: the CEF line is declined by asa and read as plain
+     * syslog, as for a device configured with kind asa. */
+    assert_null(ym_fields_get(&late->fields, "observer.vendor"));
+    assert_null(ym_fields_get(&late->fields, "observer.product"));
+    /* The mixed relay is still sniffed per log: its ASA line is ASA. */
+    assert_field(relay_asa, "observer.product", "asa");
+    assert_int_equal(st.parse_errors, 0);
+    ym_batch_put(b);
+    ym_batch_pool_destroy(pool);
+}
+
 /* A batch arena that runs out leaves the fields partial: the log is flagged
  * and counted as a parse error, never silently short. */
 static void test_full_arena_is_flagged(void **state)
@@ -211,6 +253,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_parse_error_is_marked, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unparsed_is_kept, setup, teardown),
         cmocka_unit_test(test_batch_uses_device),
+        cmocka_unit_test(test_auto_device_learns_its_kind),
         cmocka_unit_test(test_full_arena_is_flagged),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
