@@ -107,13 +107,15 @@ static int unescape(struct ym_arena *arena, const char *s, const char *e, struct
     return 0;
 }
 
-/* Attributes "k=v<D>k=v": a value runs to the next unescaped delimiter. */
+/* Attributes "k=v<D>k=v": a value runs to the next unescaped delimiter.
+ * delim is a byte value (0..255): compare bytes as unsigned, or a delimiter
+ * above 0x7F never matches (a fuzzer found the endless loop that made). */
 static void split_attrs(const char *s, const char *end, int delim, struct ym_arena *arena,
                         struct cef_event *ev)
 {
     ev->ext_count = 0;
     while (s < end && ev->ext_count < CEF_MAX_EXT) {
-        while (s < end && (*s == delim || *s == ' '))
+        while (s < end && ((unsigned char)*s == delim || *s == ' '))
             s++;
         const char *k = s;
         while (s < end && key_char(*s))
@@ -123,14 +125,14 @@ static void split_attrs(const char *s, const char *end, int delim, struct ym_are
             const char *d = memchr(s, delim, (size_t)(end - s));
             if (!d)
                 return;
-            s = d;
+            s = d + 1; /* always forward, even on the delimiter itself */
             continue;
         }
         struct cef_pair *pair = &ev->ext[ev->ext_count];
         pair->key.p = k;
         pair->key.len = (uint32_t)(s - k);
         const char *v = ++s;
-        while (s < end && *s != delim) {
+        while (s < end && (unsigned char)*s != delim) {
             if (*s == '\\' && s + 1 < end)
                 s++;
             s++;
@@ -195,7 +197,7 @@ static void map_attr(const struct parse_ctx *ctx, const struct cef_pair *pair, s
             break;
         case L_TIME:
             if (parse_vendor_u64(v->p, v->len, &ms) == YM_OK && v->len >= 12)
-                rec->time_ns = (int64_t)ms * 1000000;
+                rec->time_ns = ms <= (uint64_t)(INT64_MAX / 1000000) ? (int64_t)ms * 1000000 : 0;
             else if (parse_vendor_time(v->p, v->len, ctx->timezone, ctx->now_ns, &n) == YM_OK)
                 rec->time_ns = n;
             break;

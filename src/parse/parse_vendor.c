@@ -57,6 +57,10 @@ static enum ym_status place(int64_t local_s, int64_t frac_ns, int has_off, int o
 {
     if (!has_off && ym_time_zone_offset(tz, local_s, &off_s) != YM_OK)
         off_s = 0;
+    /* int64 nanoseconds hold 1677..2262; a year outside is unreadable. */
+    const int64_t max_s = INT64_MAX / YM_NS_PER_S - 86400;
+    if (local_s - off_s > max_s || local_s - off_s < -max_s)
+        return YM_EPARSE;
     *out_ns = (local_s - off_s) * YM_NS_PER_S + frac_ns;
     return YM_OK;
 }
