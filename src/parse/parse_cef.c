@@ -300,6 +300,8 @@ static int cef_time(const struct parse_ctx *ctx, const struct cef_text *v, int64
 {
     uint64_t ms;
     if (parse_vendor_u64(v->p, v->len, &ms) == YM_OK && v->len >= 12) {
+        if (ms > (uint64_t)(INT64_MAX / 1000000))
+            return 0; /* past 2262: not a time we can hold */
         *out_ns = (int64_t)ms * 1000000;
         return 1;
     }
