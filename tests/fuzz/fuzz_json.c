@@ -36,8 +36,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     parse_ecs_to_json(&rec.fields, &out);
     json_error_t err;
     json_t *j = json_loadb(out.data, out.len, JSON_ALLOW_NUL | JSON_DECODE_INT_AS_REAL, &err);
-    /* jansson refuses numbers beyond a double, which JSON allows. */
-    if (!j && !strstr(err.text, "too big") && !strstr(err.text, "overflow"))
+    /* jansson refuses numbers beyond a double and "\u0000" inside object
+     * keys (its keys are C strings); JSON allows both, and a log may hold
+     * them (a JSON value kept as given), so they are not our error. */
+    if (!j && !strstr(err.text, "too big") && !strstr(err.text, "overflow") &&
+        !strstr(err.text, "NUL byte in object key"))
         abort();
     json_decref(j);
     ym_buf_free(&out);
