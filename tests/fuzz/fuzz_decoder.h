@@ -1,7 +1,8 @@
-/* Shared body of the decoder fuzz targets (fuzz_cef.c, fuzz_panos.c, ...):
- * one input as one log, through the named decoder directly (in two zones,
- * with its sniff function) and through parse_record, then the ECS JSON
- * output of what it produced. Included once per target. */
+/* Shared body of the decoder fuzz targets (fuzz_asa.c, fuzz_cef.c, ...):
+ * one input as one log, in UTC and in the target's zone, through the named
+ * decoder directly (with its sniff function) and through parse_record, each
+ * followed by the ECS JSON output of what it produced. The log is an
+ * exact-size heap copy, so that reading one byte past it is caught. */
 #ifndef FUZZ_DECODER_H
 #define FUZZ_DECODER_H
 
@@ -14,7 +15,7 @@
 #include "parse/parse_ecs.h"
 #include "parse/parse_syslog.h"
 
-static int fuzz_decoder_one(const char *kind, const uint8_t *data, size_t size)
+static int fuzz_decoder_one(const char *kind, const char *zone, const uint8_t *data, size_t size)
 {
     static struct ym_arena arena;
     static struct ym_buf out;
@@ -24,10 +25,12 @@ static int fuzz_decoder_one(const char *kind, const uint8_t *data, size_t size)
         ready = 1;
     }
     ym_arena_reset(&arena);
-    char *line = ym_arena_strndup(&arena, (const char *)data, size);
+    /* an exact-size copy, so that reading one byte past the log is caught */
+    char *line = malloc(size ? size : 1);
     if (!line)
         return 0;
-    static const char *const zones[] = {"", "America/New_York"};
+    memcpy(line, data, size);
+    const char *const zones[] = {"", zone};
     const int64_t now_ns = 1795348800LL * 1000000000LL; /* 2026-11-22T12:00:00Z */
     const struct parse_decoder *d = parse_decoder_find(kind);
     for (size_t z = 0; z < sizeof zones / sizeof *zones; z++) {
@@ -41,6 +44,8 @@ static int fuzz_decoder_one(const char *kind, const uint8_t *data, size_t size)
         parse_syslog_header(line, size, zones[z], now_ns, &hdr);
         d->decode(&ctx, &hdr, &rec);
         d->sniff(hdr.msg.p ? hdr.msg.p : line, hdr.msg.p ? hdr.msg.len : size);
+        ym_buf_clear(&out);
+        parse_ecs_to_json(&rec.fields, &out);
 
         memset(&rec, 0, sizeof rec);
         rec.raw = line;
@@ -51,6 +56,7 @@ static int fuzz_decoder_one(const char *kind, const uint8_t *data, size_t size)
         ym_buf_clear(&out);
         parse_ecs_to_json(&rec.fields, &out);
     }
+    free(line);
     return 0;
 }
 

@@ -4,5 +4,5 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    return fuzz_decoder_one("leef", data, size);
+    return fuzz_decoder_one("leef", "America/New_York", data, size);
 }
