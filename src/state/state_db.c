@@ -7,6 +7,7 @@
  *     each session reported (column session_logs holds the current
  *     session's share, so a repeated put replaces it instead of adding). */
 #include "state/state_db.h"
+#include "state/state_db_internal.h"
 
 #include <errno.h>
 #include <sqlite3.h>
@@ -50,6 +51,15 @@ static const char *const migrations[] = {
     "  PRIMARY KEY (minute_ns, tenant, device)) WITHOUT ROWID;",
     /* 2: logs per device and minute that no decoder fully read. */
     "ALTER TABLE minute_counts ADD COLUMN parse_errors INTEGER NOT NULL DEFAULT 0;",
+    /* 3: events, incidents and their timeline, suppressions (triage);
+     * notification outbox (notify); users, sessions, API tokens (portal);
+     * audit trail and change feed. Each module owns its part of the SQL
+     * (state_db_internal.h); they run here in this order. */
+    NULL,
+};
+static const char *const *const migration_parts[] = {
+    [2] = (const char *const[]){state_audit_sql_v3, state_incidents_sql_v3, state_notify_sql_v3,
+                                state_users_sql_v3, NULL},
 };
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
 _Static_assert(MIGRATION_COUNT == STATE_DB_SCHEMA_VERSION, "one migration per schema version");
@@ -106,8 +116,14 @@ static enum ym_status migrate(struct state_db *s, struct ym_error *err)
         return YM_EINVAL;
     }
     for (int v = s->version + 1; v <= MIGRATION_COUNT; v++) {
-        if (!exec(s, migrations[v - 1]))
-            goto fail;
+        if (migrations[v - 1]) {
+            if (!exec(s, migrations[v - 1]))
+                goto fail;
+        } else {
+            for (const char *const *part = migration_parts[v - 1]; *part; part++)
+                if (!exec(s, *part))
+                    goto fail;
+        }
         char sql[128];
         snprintf(sql, sizeof sql, "INSERT INTO schema_version VALUES (%d, %lld)", v,
                  (long long)ym_time_now_ns());
@@ -235,6 +251,9 @@ void state_db_close(struct state_db *s)
 }
 
 int state_db_schema_version(struct state_db *s) { return s->version; }
+
+sqlite3 *state_db_sqlite(struct state_db *s) { return s->db; }
+int state_db_writable(const struct state_db *s) { return s->mode == STATE_DB_WRITER; }
 
 enum ym_status state_db_begin(struct state_db *s)
 {

@@ -8,11 +8,19 @@
  * SQLite in WAL mode at DATA/state.db; a PostgreSQL backend can implement the
  * same functions later.
  *
- * Writers and readers: exactly one process opens the store as the writer
- * (`yamori serve`); any number of CLI processes open it as readers at the
- * same time (WAL: readers never block the writer; a busy timeout covers
- * checkpoints). Within a process a struct state_db is used by one thread at
- * a time (serve: the main thread's housekeeping).
+ * Writers and readers: `yamori serve` opens one writer connection per
+ * thread that writes (housekeeping, triage, notify, each portal thread);
+ * CLI commands that change state (incidents, users, suppressions) open
+ * their own writer connection, and read-only commands open readers. WAL
+ * lets readers run beside writers; writers take turns (short transactions,
+ * a busy timeout of 5 s). A struct state_db is one connection, used by one
+ * thread at a time.
+ *
+ * The store is split by subject into modules that share this connection:
+ * state_db (counters, senders, minute counts), state_incidents (events,
+ * incidents, timeline, suppressions, change feed), state_notify
+ * (notification outbox and attempts), state_users (accounts, sessions, API
+ * tokens), state_audit (audit trail).
  *
  * Schema: a version table and numbered migrations applied in order by the
  * writer on open. A reader refuses a store newer than it knows (YM_EINVAL)
@@ -33,7 +41,7 @@
 
 struct state_db;
 
-#define STATE_DB_SCHEMA_VERSION 2
+#define STATE_DB_SCHEMA_VERSION 3
 
 enum state_db_mode {
     STATE_DB_READER = 0, /* read-only; the store must exist */

@@ -1,0 +1,40 @@
+/* notify: tells customers. Takes due notifications from the outbox in the
+ * state store (state_notify.h), decides per the tenant's notification
+ * policy, renders the message (English or Japanese template), and sends it
+ * by email over SMTP (STARTTLS, AUTH) and to webhooks (generic JSON, Slack,
+ * Teams) through libcurl, with retries and back-off. Every attempt and its
+ * answer is recorded on the incident (timeline) and in the outbox; the
+ * first accepted notification stops the incident's SLA clock.
+ *
+ * One notify thread per `yamori serve`, with its own state connection. It
+ * polls the outbox at least once a second and at once when kicked.
+ *
+ * Threads: create/start/stop/destroy on the control thread; notify_kick
+ * and notify_stats from any thread.
+ * Status codes: YM_OK, YM_EINVAL (bad notification config: err says
+ * where), YM_EDB. */
+#ifndef NOTIFY_H
+#define NOTIFY_H
+
+#include <stdint.h>
+
+#include "core/ym_config.h"
+#include "core/ym_status.h"
+
+struct notify;
+
+enum ym_status notify_create(const struct ym_config *cfg, const char *data_dir,
+                             struct notify **out, struct ym_error *err);
+enum ym_status notify_start(struct notify *n);
+/* Wakes the thread: something was just enqueued. Any thread; cheap. */
+void notify_kick(void *n);
+void notify_stop(struct notify *n);   /* finishes the attempt under way */
+void notify_destroy(struct notify *n); /* NULL is fine */
+
+struct notify_stats {
+    uint64_t sent, failed_attempts, gave_up, held, skipped;
+    int64_t last_latency_ns; /* incident first detection -> accepted, last one */
+};
+void notify_stats(struct notify *n, struct notify_stats *out);
+
+#endif

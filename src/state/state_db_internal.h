@@ -1,0 +1,33 @@
+/* state_db_internal: what the modules of the state stage share and nobody
+ * else sees: the SQLite connection behind a struct state_db, and each
+ * module's part of the schema.
+ *
+ * Only files in src/state/ include this header. Other stages use the
+ * module headers (state_db.h, state_incidents.h, state_notify.h,
+ * state_users.h, state_audit.h), which never mention SQL, so that a
+ * PostgreSQL backend can implement the same functions.
+ *
+ * Schema parts: each module owns the SQL of its tables for a schema
+ * version; state_db.c runs them in a fixed order inside the migration's
+ * transaction. Once a version has shipped its SQL never changes: the next
+ * version adds a new part. */
+#ifndef STATE_DB_INTERNAL_H
+#define STATE_DB_INTERNAL_H
+
+#include <sqlite3.h>
+
+#include "state/state_db.h"
+
+/* The connection (owned by the struct state_db; do not close it). */
+sqlite3 *state_db_sqlite(struct state_db *db);
+/* 1 when opened as STATE_DB_WRITER. */
+int state_db_writable(const struct state_db *db);
+
+/* Version 3 parts, in the order they run. */
+extern const char state_audit_sql_v3[];     /* state_audit.c: audit, changes */
+extern const char state_incidents_sql_v3[]; /* state_incidents.c: events, incidents, timeline,
+                                             * suppressions, rule overrides */
+extern const char state_notify_sql_v3[];    /* state_notify.c: notifications, attempts */
+extern const char state_users_sql_v3[];     /* state_users.c: users, web sessions, tokens */
+
+#endif
