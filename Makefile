@@ -19,6 +19,7 @@ deps:
 	@scripts/install-deps.sh build
 
 build: deps
+	@scripts/web-build.sh
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 	@cmake --build $(BUILD) -j $(JOBS)
 
@@ -27,6 +28,7 @@ run: build
 
 test:
 	@scripts/install-deps.sh test
+	@scripts/web-build.sh
 	@cmake -S . -B $(TEST_BUILD) -DCMAKE_BUILD_TYPE=Debug -DYM_SANITIZE=ON >/dev/null
 	@cmake --build $(TEST_BUILD) -j $(JOBS)
 	@cd $(TEST_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \

@@ -14,7 +14,8 @@ build_pkgs=(build-essential cmake pkg-config git
     openssl ca-certificates)
 test_pkgs=(libcmocka-dev clang libclang-rt-14-dev llvm python3 python3-aiosmtpd
     syslog-ng-core netcat-openbsd iproute2 procps psmisc time sqlite3
-    librelp0 libestr0 libfastjson4 liblognorm5 libssl3)
+    librelp0 libestr0 libfastjson4 liblognorm5 libssl3
+    chromium fonts-noto-cjk)
 bench_pkgs=(wrk hyperfine linux-perf valgrind)
 
 pkgs=("${build_pkgs[@]}")
@@ -32,6 +33,11 @@ missing=()
 for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
+# The portal's build step (scripts/web-build.sh) needs node and npm; a
+# machine that has them from elsewhere keeps its own.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    missing+=(nodejs npm)
+fi
 if [ ${#missing[@]} -gt 0 ]; then
     echo "install-deps: installing ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
