@@ -46,7 +46,38 @@ struct ym_config *ym_config_default(void)
     cfg->workers = 0;
     cfg->queue_batches = 64;
     cfg->flush_ms = 20;
+    cfg->notify.starttls = YM_STARTTLS_REQUIRED;
+    cfg->notify.from = ym_xstrdup("yamori@localhost");
+    cfg->notify.retry_attempts = 5;
+    cfg->notify.retry_first_delay_ms = 10000;
+    cfg->notify.retry_max_delay_ms = 600000;
     return cfg;
+}
+
+/* Emergency and critical at once, the rest in the monthly report. */
+static void tenant_notify_defaults(struct ym_tenant_config *t)
+{
+    t->notify_mode[0] = YM_NOTIFY_IMMEDIATE;
+    t->notify_mode[1] = YM_NOTIFY_IMMEDIATE;
+    t->notify_mode[2] = YM_NOTIFY_REPORT;
+    t->notify_mode[3] = YM_NOTIFY_REPORT;
+    t->digest_interval_minutes = 60;
+}
+
+static const char *const severity_names[YM_SEVERITY_COUNT] = {"emergency", "critical", "warning",
+                                                              "informational"};
+
+int ym_config_severity_index(const char *name)
+{
+    for (int i = 0; name && i < YM_SEVERITY_COUNT; i++)
+        if (!strcmp(name, severity_names[i]))
+            return i;
+    return -1;
+}
+
+const char *ym_config_severity_name(int index)
+{
+    return index >= 0 && index < YM_SEVERITY_COUNT ? severity_names[index] : "?";
 }
 
 static void free_strv(char **v, size_t n)
@@ -66,9 +97,23 @@ void ym_config_free(struct ym_config *cfg)
     free(cfg->tls_config.key_file);
     free(cfg->tls_config.ca_file);
     for (size_t i = 0; i < cfg->tenant_count; i++) {
-        free(cfg->tenants[i].name);
-        free(cfg->tenants[i].display_name);
+        struct ym_tenant_config *t = &cfg->tenants[i];
+        free(t->name);
+        free(t->display_name);
+        free(t->language);
+        free(t->timezone);
+        for (size_t c = 0; c < t->contact_count; c++) {
+            free(t->contacts[c].email);
+            free(t->contacts[c].webhook_url);
+        }
+        free(t->contacts);
     }
+    free(cfg->notify.smtp_url);
+    free(cfg->notify.username);
+    free(cfg->notify.password);
+    free(cfg->notify.from);
+    free(cfg->notify.ca_file);
+    free(cfg->notify.portal_url);
     free(cfg->tenants);
     for (size_t i = 0; i < cfg->device_count; i++) {
         struct ym_device_config *d = &cfg->devices[i];
@@ -385,6 +430,294 @@ static enum ym_status on_tls(struct loader *ld, const char *key, yaml_node_t *k,
                 key);
 }
 
+/* ---- notifications: notify (top level) and the tenant keys ---- */
+
+static enum ym_status get_bool(struct loader *ld, const yaml_node_t *v, const char *key, int *out)
+{
+    const char *s = scalar(v);
+    if (s && (!strcmp(s, "true") || !strcmp(s, "yes") || !strcmp(s, "on")))
+        *out = 1;
+    else if (s && (!strcmp(s, "false") || !strcmp(s, "no") || !strcmp(s, "off")))
+        *out = 0;
+    else
+        return fail(ld, v, "%s: expected true or false", key);
+    return YM_OK;
+}
+
+/* scheme://host..., no spaces or control bytes. */
+static int url_ok(const char *s, const char *const *schemes)
+{
+    for (const char *p = s; *p; p++)
+        if ((unsigned char)*p <= 0x20 || *p == 0x7f)
+            return 0;
+    for (; *schemes; schemes++) {
+        size_t n = strlen(*schemes);
+        if (!strncmp(s, *schemes, n) && s[n] && s[n] != '/' && s[n] != ':')
+            return 1;
+    }
+    return 0;
+}
+
+/* local@domain, printable, no spaces or angle brackets (it goes into
+ * SMTP commands and headers). */
+static int email_ok(const char *s)
+{
+    size_t n = strlen(s);
+    const char *at = strchr(s, '@');
+    if (n < 3 || n > 254 || !at || at == s || !at[1] || strchr(at + 1, '@'))
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c <= 0x20 || c >= 0x7f || c == '<' || c == '>' || c == ',' || c == '"')
+            return 0;
+    }
+    return 1;
+}
+
+/* [emergency, critical] (or one name) -> bits. */
+static enum ym_status get_severities(struct loader *ld, yaml_node_t *v, const char *key,
+                                     unsigned *mask)
+{
+    *mask = 0;
+    yaml_node_item_t one, *start = &one, *top = &one + 1;
+    if (v->type == YAML_SEQUENCE_NODE) {
+        start = v->data.sequence.items.start;
+        top = v->data.sequence.items.top;
+    } else if (v->type != YAML_SCALAR_NODE) {
+        return fail(ld, v, "%s: expected a list of severities", key);
+    }
+    for (yaml_node_item_t *it = start; it < top; it++) {
+        yaml_node_t *item = it == &one ? v : node(ld, *it);
+        int i = item ? ym_config_severity_index(scalar(item)) : -1;
+        if (i < 0)
+            return fail(ld, item ? item : v,
+                        "%s: expected emergency, critical, warning or informational", key);
+        *mask |= 1u << i;
+    }
+    return YM_OK;
+}
+
+static enum ym_status read_password_file(struct loader *ld, const yaml_node_t *v, char **out)
+{
+    const char *path = scalar(v);
+    if (!path || !*path)
+        return fail(ld, v, "notify.smtp.password_file: expected a file name");
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return fail(ld, v, "notify.smtp.password_file: cannot open %s: %s", path, strerror(errno));
+    char buf[512];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    buf[strcspn(buf, "\r\n")] = '\0'; /* first line */
+    if (!buf[0] || strlen(buf) != strcspn(buf, "\r\n"))
+        return fail(ld, v, "notify.smtp.password_file: %s holds no password", path);
+    free(*out);
+    *out = ym_xstrdup(buf);
+    return YM_OK;
+}
+
+static enum ym_status on_smtp(struct loader *ld, const char *key, yaml_node_t *k, yaml_node_t *v,
+                              void *arg)
+{
+    struct ym_notify_config *n = &ld->cfg->notify;
+    static const char *const schemes[] = {"smtp://", "smtps://", NULL};
+    if (!strcmp(key, "url")) {
+        enum ym_status st = get_nonempty(ld, v, "notify.smtp.url", &n->smtp_url);
+        if (st == YM_OK && !url_ok(n->smtp_url, schemes))
+            return fail(ld, v, "notify.smtp.url: expected smtp://HOST[:PORT] or smtps://HOST[:PORT]");
+        return st;
+    }
+    if (!strcmp(key, "starttls")) {
+        const char *s = scalar(v);
+        if (s && !strcmp(s, "required"))
+            n->starttls = YM_STARTTLS_REQUIRED;
+        else if (s && !strcmp(s, "optional"))
+            n->starttls = YM_STARTTLS_OPTIONAL;
+        else if (s && !strcmp(s, "off"))
+            n->starttls = YM_STARTTLS_OFF;
+        else
+            return fail(ld, v, "notify.smtp.starttls: expected required, optional or off");
+        return YM_OK;
+    }
+    if (!strcmp(key, "username"))
+        return get_nonempty(ld, v, "notify.smtp.username", &n->username);
+    if (!strcmp(key, "password"))
+        return get_nonempty(ld, v, "notify.smtp.password", &n->password);
+    if (!strcmp(key, "password_file"))
+        return read_password_file(ld, v, &n->password);
+    if (!strcmp(key, "from")) {
+        enum ym_status st = get_nonempty(ld, v, "notify.smtp.from", &n->from);
+        if (st == YM_OK && !email_ok(n->from))
+            return fail(ld, v, "notify.smtp.from: '%s' is not an email address", n->from);
+        return st;
+    }
+    return fail(ld, k,
+                "notify.smtp: unknown key '%s' (known: url, starttls, username, password, "
+                "password_file, from)",
+                key);
+}
+
+static enum ym_status on_retry(struct loader *ld, const char *key, yaml_node_t *k, yaml_node_t *v,
+                               void *arg)
+{
+    struct ym_notify_config *n = &ld->cfg->notify;
+    long long x;
+    enum ym_status st;
+    if (!strcmp(key, "attempts")) {
+        if ((st = get_int(ld, v, "notify.retry.attempts", 1, 100, 0, &x)) == YM_OK)
+            n->retry_attempts = (int)x;
+        return st;
+    }
+    if (!strcmp(key, "first_delay_ms")) {
+        if ((st = get_int(ld, v, "notify.retry.first_delay_ms", 10, 86400000, 0, &x)) == YM_OK)
+            n->retry_first_delay_ms = (int)x;
+        return st;
+    }
+    if (!strcmp(key, "max_delay_ms")) {
+        if ((st = get_int(ld, v, "notify.retry.max_delay_ms", 10, 86400000, 0, &x)) == YM_OK)
+            n->retry_max_delay_ms = (int)x;
+        return st;
+    }
+    return fail(ld, k, "notify.retry: unknown key '%s' (known: attempts, first_delay_ms, "
+                       "max_delay_ms)", key);
+}
+
+static enum ym_status on_notify(struct loader *ld, const char *key, yaml_node_t *k, yaml_node_t *v,
+                                void *arg)
+{
+    struct ym_notify_config *n = &ld->cfg->notify;
+    static const char *const schemes[] = {"http://", "https://", NULL};
+    if (!strcmp(key, "smtp"))
+        return each_pair(ld, v, "notify.smtp", on_smtp, NULL);
+    if (!strcmp(key, "retry"))
+        return each_pair(ld, v, "notify.retry", on_retry, NULL);
+    if (!strcmp(key, "hold_for_ack"))
+        return get_bool(ld, v, "notify.hold_for_ack", &n->hold_for_ack);
+    if (!strcmp(key, "ca_file"))
+        return get_nonempty(ld, v, "notify.ca_file", &n->ca_file);
+    if (!strcmp(key, "portal_url")) {
+        enum ym_status st = get_nonempty(ld, v, "notify.portal_url", &n->portal_url);
+        if (st == YM_OK && !url_ok(n->portal_url, schemes))
+            return fail(ld, v, "notify.portal_url: expected http://... or https://...");
+        return st;
+    }
+    return fail(ld, k,
+                "notify: unknown key '%s' (known: smtp, retry, hold_for_ack, ca_file, portal_url)",
+                key);
+}
+
+static enum ym_status on_contact(struct loader *ld, const char *key, yaml_node_t *k,
+                                 yaml_node_t *v, void *arg)
+{
+    struct ym_contact_config *c = arg;
+    static const char *const schemes[] = {"http://", "https://", NULL};
+    if (!strcmp(key, "email")) {
+        enum ym_status st = get_nonempty(ld, v, "contacts.email", &c->email);
+        if (st == YM_OK && !email_ok(c->email))
+            return fail(ld, v, "contacts.email: '%s' is not an email address", c->email);
+        return st;
+    }
+    if (!strcmp(key, "webhook")) {
+        enum ym_status st = get_nonempty(ld, v, "contacts.webhook", &c->webhook_url);
+        if (st == YM_OK && !url_ok(c->webhook_url, schemes))
+            return fail(ld, v, "contacts.webhook: expected http://... or https://...");
+        return st;
+    }
+    if (!strcmp(key, "format")) {
+        const char *s = scalar(v);
+        if (s && !strcmp(s, "generic"))
+            c->format = YM_WEBHOOK_GENERIC;
+        else if (s && !strcmp(s, "slack"))
+            c->format = YM_WEBHOOK_SLACK;
+        else if (s && !strcmp(s, "teams"))
+            c->format = YM_WEBHOOK_TEAMS;
+        else
+            return fail(ld, v, "contacts.format: expected generic, slack or teams");
+        return YM_OK;
+    }
+    if (!strcmp(key, "severities"))
+        return get_severities(ld, v, "contacts.severities", &c->severity_mask);
+    return fail(ld, k, "contacts: unknown key '%s' (known: email, webhook, format, severities)",
+                key);
+}
+
+static enum ym_status load_contacts(struct loader *ld, yaml_node_t *v, struct ym_tenant_config *t)
+{
+    if (v->type != YAML_SEQUENCE_NODE)
+        return fail(ld, v, "contacts: expected a list (lines starting with '- ')");
+    for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top;
+         it++) {
+        yaml_node_t *item = node(ld, *it);
+        if (!item)
+            return fail(ld, v, "contacts: expected a contact");
+        t->contacts = ym_xrealloc(t->contacts, (t->contact_count + 1) * sizeof *t->contacts);
+        struct ym_contact_config *c = &t->contacts[t->contact_count++];
+        memset(c, 0, sizeof *c);
+        c->severity_mask = (1u << YM_SEVERITY_COUNT) - 1;
+        enum ym_status st = each_pair(ld, item, "contacts", on_contact, c);
+        if (st != YM_OK)
+            return st;
+        if (!c->email == !c->webhook_url)
+            return fail(ld, item, "contacts: a contact has either email or webhook");
+    }
+    return YM_OK;
+}
+
+static enum ym_status on_tenant_notify(struct loader *ld, const char *key, yaml_node_t *k,
+                                       yaml_node_t *v, void *arg)
+{
+    struct ym_tenant_config *t = arg;
+    int i = ym_config_severity_index(key);
+    if (i < 0)
+        return fail(ld, k, "tenants.notify: unknown severity '%s' (known: emergency, critical, "
+                           "warning, informational)", key);
+    const char *s = scalar(v);
+    if (s && !strcmp(s, "immediate"))
+        t->notify_mode[i] = YM_NOTIFY_IMMEDIATE;
+    else if (s && !strcmp(s, "digest"))
+        t->notify_mode[i] = YM_NOTIFY_DIGEST;
+    else if (s && !strcmp(s, "report"))
+        t->notify_mode[i] = YM_NOTIFY_REPORT;
+    else
+        return fail(ld, v, "tenants.notify.%s: expected immediate, digest or report", key);
+    return YM_OK;
+}
+
+/* The tenant keys of notifications; YM_EDECLINED when key is not one. */
+static enum ym_status tenant_notify_key(struct loader *ld, const char *key, yaml_node_t *v,
+                                        struct ym_tenant_config *t)
+{
+    if (!strcmp(key, "language")) {
+        const char *s = scalar(v);
+        if (!s || (strcmp(s, "en") && strcmp(s, "ja")))
+            return fail(ld, v, "tenants.language: expected en or ja");
+        return get_str(ld, v, "tenants.language", &t->language);
+    }
+    if (!strcmp(key, "timezone")) {
+        enum ym_status st = get_str(ld, v, "tenants.timezone", &t->timezone);
+        int off;
+        if (st == YM_OK && t->timezone[0] && ym_time_zone_offset(t->timezone, 0, &off) != YM_OK)
+            return fail(ld, v, "tenants.timezone: '%s' is neither an offset like +09:00 nor a "
+                               "known zone like Asia/Tokyo", t->timezone);
+        return st;
+    }
+    if (!strcmp(key, "contacts"))
+        return load_contacts(ld, v, t);
+    if (!strcmp(key, "notify"))
+        return each_pair(ld, v, "tenants.notify", on_tenant_notify, t);
+    if (!strcmp(key, "require_ack"))
+        return get_severities(ld, v, "tenants.require_ack", &t->require_ack_mask);
+    if (!strcmp(key, "digest_interval_minutes")) {
+        long long x;
+        enum ym_status st = get_int(ld, v, "tenants.digest_interval_minutes", 1, 44640, 0, &x);
+        if (st == YM_OK)
+            t->digest_interval_minutes = (int)x;
+        return st;
+    }
+    return YM_EDECLINED;
+}
+
 static enum ym_status on_tenant(struct loader *ld, const char *key, yaml_node_t *k,
                                 yaml_node_t *v, void *arg)
 {
@@ -405,7 +738,13 @@ static enum ym_status on_tenant(struct loader *ld, const char *key, yaml_node_t 
     }
     if (!strcmp(key, "display_name"))
         return get_str(ld, v, "tenants.display_name", &t->display_name);
-    return fail(ld, k, "tenants: unknown key '%s' (known: name, display_name)", key);
+    enum ym_status st = tenant_notify_key(ld, key, v, t);
+    if (st != YM_EDECLINED)
+        return st;
+    return fail(ld, k,
+                "tenants: unknown key '%s' (known: name, display_name, language, timezone, "
+                "contacts, notify, require_ack, digest_interval_minutes)",
+                key);
 }
 
 static enum ym_status add_strv(struct loader *ld, yaml_node_t *item, const char *key, char ***out,
@@ -514,6 +853,7 @@ static enum ym_status load_tenants(struct loader *ld, yaml_node_t *v)
         cfg->tenants = ym_xrealloc(cfg->tenants, (cfg->tenant_count + 1) * sizeof *cfg->tenants);
         struct ym_tenant_config *t = &cfg->tenants[cfg->tenant_count++];
         memset(t, 0, sizeof *t);
+        tenant_notify_defaults(t);
         enum ym_status st = each_pair(ld, item, "tenants", on_tenant, t);
         if (st != YM_OK)
             return st;
@@ -521,6 +861,10 @@ static enum ym_status load_tenants(struct loader *ld, yaml_node_t *v)
             return fail(ld, item, "tenants: a tenant needs a name");
         if (!t->display_name)
             t->display_name = ym_xstrdup(t->name);
+        if (!t->language)
+            t->language = ym_xstrdup("en");
+        if (!t->timezone)
+            t->timezone = ym_xstrdup("");
         for (size_t i = 0; i + 1 < cfg->tenant_count; i++)
             if (!strcmp(cfg->tenants[i].name, t->name))
                 return fail(ld, item, "tenants: tenant '%s' is defined twice", t->name);
@@ -607,9 +951,11 @@ static enum ym_status on_top(struct loader *ld, const char *key, yaml_node_t *k,
         return load_tenants(ld, v);
     if (!strcmp(key, "devices"))
         return load_devices(ld, v);
+    if (!strcmp(key, "notify"))
+        return each_pair(ld, v, "notify", on_notify, NULL);
     return fail(ld, k,
                 "unknown key '%s' (known: data_dir, listen, tls, retention_days, "
-                "udp_rcvbuf_bytes, workers, queue_batches, flush_ms, tenants, devices)",
+                "udp_rcvbuf_bytes, workers, queue_batches, flush_ms, tenants, devices, notify)",
                 key);
 }
 
@@ -630,6 +976,10 @@ static enum ym_status check_whole(struct loader *ld, yaml_node_t *root)
         return fail(ld, root, "tls: key_file is set but cert_file is missing");
     if (t->verify_clients && !t->ca_file)
         return fail(ld, root, "tls: verify_clients needs ca_file (the CA of client certificates)");
+    if (cfg->notify.retry_max_delay_ms < cfg->notify.retry_first_delay_ms)
+        return fail(ld, root, "notify.retry: max_delay_ms is below first_delay_ms");
+    if (cfg->notify.username && !cfg->notify.password)
+        return fail(ld, root, "notify.smtp: username needs password or password_file");
     /* The TLS listener runs only with a certificate (issue 2: TLS 6514
      * only when a certificate is configured). */
     cfg->tls.enabled = t->cert_file && !ld->tls_listen_off;

@@ -29,9 +29,56 @@ struct ym_tls_config {
     int verify_clients; /* 0 = no client cert, 1 = ask and verify if given, 2 = require */
 };
 
+/* ---- notifications (docs/notifications.md) ---- */
+
+/* Severities as indexes and bits: emergency 0, critical 1, warning 2,
+ * informational 3. */
+#define YM_SEVERITY_COUNT 4
+/* "emergency" -> 0 ... "informational" -> 3; -1 if unknown. */
+int ym_config_severity_index(const char *name);
+const char *ym_config_severity_name(int index); /* "?" if out of range */
+
+enum ym_notify_mode {
+    YM_NOTIFY_IMMEDIATE = 0, /* sent at once */
+    YM_NOTIFY_DIGEST,        /* collected, sent in the tenant's digest */
+    YM_NOTIFY_REPORT,        /* monthly report only, no message */
+};
+enum ym_webhook_format { YM_WEBHOOK_GENERIC = 0, YM_WEBHOOK_SLACK, YM_WEBHOOK_TEAMS };
+enum ym_starttls { YM_STARTTLS_REQUIRED = 0, YM_STARTTLS_OPTIONAL, YM_STARTTLS_OFF };
+
+struct ym_contact_config {
+    char *email;           /* exactly one of email and webhook_url is set */
+    char *webhook_url;
+    enum ym_webhook_format format;
+    unsigned severity_mask; /* bit i = severity index i; default all four */
+};
+
+struct ym_notify_config {
+    char *smtp_url;      /* smtp://host[:port] or smtps://host[:port]; NULL = no email */
+    enum ym_starttls starttls; /* default required (smtp:// only) */
+    char *username;      /* NULL = no AUTH */
+    char *password;      /* given, or read from password_file at load */
+    char *from;          /* envelope and header sender; default "yamori@localhost" */
+    char *ca_file;       /* CA bundle to verify the SMTP server and https webhooks */
+    char *portal_url;    /* base of incident links ("https://soc.example"); NULL = none */
+    int retry_attempts;  /* attempts per notification before giving up; default 5 */
+    int retry_first_delay_ms; /* default 10000; doubles per attempt */
+    int retry_max_delay_ms;   /* default 600000 */
+    int hold_for_ack;    /* 1 = every immediate notice waits for an acknowledgement */
+};
+
 struct ym_tenant_config {
     char *name;         /* [a-z0-9_-]{1,64}; used as a directory name */
     char *display_name; /* free text; defaults to name */
+    /* notifications */
+    char *language;     /* "en" (default) or "ja" */
+    char *timezone;     /* times in messages; "" = UTC; "+09:00" or a tz name */
+    struct ym_contact_config *contacts;
+    size_t contact_count;
+    enum ym_notify_mode notify_mode[YM_SEVERITY_COUNT]; /* default: immediate for emergency
+                                                         * and critical, report for others */
+    unsigned require_ack_mask;   /* severities held until an analyst acknowledges */
+    int digest_interval_minutes; /* default 60 */
 };
 
 struct ym_device_config {
@@ -62,6 +109,7 @@ struct ym_config {
     size_t tenant_count;
     struct ym_device_config *devices;
     size_t device_count;
+    struct ym_notify_config notify;
 };
 
 struct ym_config *ym_config_default(void);
