@@ -125,6 +125,18 @@ void ym_config_free(struct ym_config *cfg)
         free_strv(d->hostnames, d->hostname_count);
     }
     free(cfg->devices);
+    free_strv(cfg->rules.paths, cfg->rules.path_count);
+    free(cfg->rules.logsources);
+    free(cfg->rules.placeholders);
+    free(cfg->rules.triage_policy);
+    for (size_t i = 0; i < cfg->rules.threat_intel_count; i++) {
+        struct ym_ti_list_config *l = &cfg->rules.threat_intel[i];
+        free(l->name);
+        free(l->path);
+        free(l->tenant);
+        free(l->format);
+    }
+    free(cfg->rules.threat_intel);
     free(cfg);
 }
 
@@ -910,6 +922,97 @@ static enum ym_status load_devices(struct loader *ld, yaml_node_t *v)
     return YM_OK;
 }
 
+static int any_text(const char *s) { return s != NULL; }
+
+static enum ym_status on_ti_list(struct loader *ld, const char *key, yaml_node_t *k,
+                                 yaml_node_t *v, void *arg)
+{
+    struct ym_ti_list_config *l = arg;
+    long long x;
+    enum ym_status st;
+    if (!strcmp(key, "name"))
+        return get_nonempty(ld, v, "rules.threat_intel.name", &l->name);
+    if (!strcmp(key, "path"))
+        return get_nonempty(ld, v, "rules.threat_intel.path", &l->path);
+    if (!strcmp(key, "tenant")) {
+        if ((st = get_nonempty(ld, v, "rules.threat_intel.tenant", &l->tenant)) == YM_OK &&
+            !ym_config_tenant_name_ok(l->tenant))
+            return fail(ld, v, "rules.threat_intel.tenant: '%s' is not a tenant name", l->tenant);
+        return st;
+    }
+    if (!strcmp(key, "confidence")) {
+        if ((st = get_int(ld, v, "rules.threat_intel.confidence", 0, 100, 0, &x)) == YM_OK)
+            l->confidence = (int)x;
+        return st;
+    }
+    if (!strcmp(key, "format")) {
+        if ((st = get_nonempty(ld, v, "rules.threat_intel.format", &l->format)) != YM_OK)
+            return st;
+        if (strcmp(l->format, "auto") && strcmp(l->format, "text") && strcmp(l->format, "csv") &&
+            strcmp(l->format, "stix"))
+            return fail(ld, v, "rules.threat_intel.format: '%s' is not auto, text, csv or stix",
+                        l->format);
+        return YM_OK;
+    }
+    return fail(ld, k,
+                "rules.threat_intel: unknown key '%s' (known: name, path, tenant, confidence, "
+                "format)",
+                key);
+}
+
+static enum ym_status load_ti_lists(struct loader *ld, yaml_node_t *v)
+{
+    struct ym_rules_config *r = &ld->cfg->rules;
+    if (v->type == YAML_SCALAR_NODE && !*scalar(v))
+        return YM_OK;
+    if (v->type != YAML_SEQUENCE_NODE)
+        return fail(ld, v, "rules.threat_intel: expected a list of lists (lines starting with '- ')");
+    for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top;
+         it++) {
+        yaml_node_t *item = node(ld, *it);
+        r->threat_intel =
+            ym_xrealloc(r->threat_intel, (r->threat_intel_count + 1) * sizeof *r->threat_intel);
+        struct ym_ti_list_config *l = &r->threat_intel[r->threat_intel_count++];
+        memset(l, 0, sizeof *l);
+        l->confidence = 50;
+        enum ym_status st = item ? each_pair(ld, item, "rules.threat_intel", on_ti_list, l)
+                                 : fail(ld, v, "rules.threat_intel: expected a mapping");
+        if (st != YM_OK)
+            return st;
+        if (!l->path)
+            return fail(ld, item, "rules.threat_intel: a list needs a path");
+        if (!l->name) {
+            const char *slash = strrchr(l->path, '/');
+            l->name = ym_xstrdup(slash ? slash + 1 : l->path);
+        }
+        if (!l->format)
+            l->format = ym_xstrdup("auto");
+    }
+    return YM_OK;
+}
+
+static enum ym_status on_rules(struct loader *ld, const char *key, yaml_node_t *k, yaml_node_t *v,
+                               void *arg)
+{
+    struct ym_rules_config *r = &ld->cfg->rules;
+    (void)arg;
+    if (!strcmp(key, "paths"))
+        return get_strv(ld, v, "rules.paths", &r->paths, &r->path_count, any_text,
+                        "a rule file or directory");
+    if (!strcmp(key, "logsources"))
+        return get_nonempty(ld, v, "rules.logsources", &r->logsources);
+    if (!strcmp(key, "placeholders"))
+        return get_nonempty(ld, v, "rules.placeholders", &r->placeholders);
+    if (!strcmp(key, "triage_policy"))
+        return get_nonempty(ld, v, "rules.triage_policy", &r->triage_policy);
+    if (!strcmp(key, "threat_intel"))
+        return load_ti_lists(ld, v);
+    return fail(ld, k,
+                "rules: unknown key '%s' (known: paths, logsources, placeholders, triage_policy, "
+                "threat_intel)",
+                key);
+}
+
 static enum ym_status on_top(struct loader *ld, const char *key, yaml_node_t *k, yaml_node_t *v,
                              void *arg)
 {
@@ -953,9 +1056,12 @@ static enum ym_status on_top(struct loader *ld, const char *key, yaml_node_t *k,
         return load_devices(ld, v);
     if (!strcmp(key, "notify"))
         return each_pair(ld, v, "notify", on_notify, NULL);
+    if (!strcmp(key, "rules"))
+        return each_pair(ld, v, "rules", on_rules, NULL);
     return fail(ld, k,
                 "unknown key '%s' (known: data_dir, listen, tls, retention_days, "
-                "udp_rcvbuf_bytes, workers, queue_batches, flush_ms, tenants, devices, notify)",
+                "udp_rcvbuf_bytes, workers, queue_batches, flush_ms, tenants, devices, notify, "
+                "rules)",
                 key);
 }
 

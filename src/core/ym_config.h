@@ -92,6 +92,26 @@ struct ym_device_config {
     size_t hostname_count;
 };
 
+/* One threat-intelligence list (rules.threat_intel). */
+struct ym_ti_list_config {
+    char *name;     /* shown in detections; default: the file's name */
+    char *path;
+    char *tenant;   /* NULL = every tenant */
+    int confidence; /* 0-100, for indicators without their own; default 50 */
+    char *format;   /* auto (default: .json = STIX, .csv = CSV, else text), text, csv, stix */
+};
+
+/* Detection rules of `yamori serve` (`rules:`). */
+struct ym_rules_config {
+    char **paths;        /* rule files or directories; none = the default rule directory */
+    size_t path_count;
+    char *logsources;    /* NULL = logsources.yaml of the first rule directory that has one */
+    char *placeholders;  /* NULL = placeholders.yaml, likewise */
+    char *triage_policy; /* NULL = triage.yaml, likewise, else the built-in policy */
+    struct ym_ti_list_config *threat_intel;
+    size_t threat_intel_count;
+};
+
 struct ym_config {
     char *path;       /* file it came from; NULL for defaults */
     char *data_dir;   /* default "./var" */
@@ -110,6 +130,7 @@ struct ym_config {
     struct ym_device_config *devices;
     size_t device_count;
     struct ym_notify_config notify;
+    struct ym_rules_config rules;
 };
 
 struct ym_config *ym_config_default(void);
