@@ -1,5 +1,24 @@
 /* state_incidents: events, incidents, their timeline, suppressions and
- * per-tenant rule overrides (see state_incidents.h). */
+ * per-tenant rule overrides (see state_incidents.h).
+ *
+ * Invariants:
+ *  1. A call that writes several rows runs inside a savepoint, so it is
+ *     atomic alone and nests inside a caller's state_db_begin.
+ *  2. Every status change goes through refusal() below: the life cycle of
+ *     the header is written down once.
+ *  3. tuning.gen grows with every change of suppressions or overrides (the
+ *     triage thread of another process polls it). */
+#include "state/state_incidents.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/ym_buf.h"
+#include "core/ym_log.h"
+#include "core/ym_time.h"
+#include "state/state_audit.h"
 #include "state/state_db_internal.h"
 
 const char state_incidents_sql_v3[] =
@@ -16,6 +35,7 @@ const char state_incidents_sql_v3[] =
     "  distinct_json TEXT NOT NULL DEFAULT '{}',"  /* {"field": ["value", ...]} */
     "  samples_json TEXT NOT NULL DEFAULT '[]');"  /* archive references + raw text */
     "CREATE INDEX events_tenant_last ON events (tenant, last_ns);"
+    "CREATE INDEX events_last ON events (last_ns);"
     "CREATE INDEX events_incident ON events (incident_id);"
     "CREATE TABLE incidents (id INTEGER PRIMARY KEY, tenant TEXT NOT NULL,"
     "  title TEXT NOT NULL, severity TEXT NOT NULL, status TEXT NOT NULL,"
@@ -27,6 +47,8 @@ const char state_incidents_sql_v3[] =
     "  sla_breached INTEGER NOT NULL DEFAULT 0);"
     "CREATE INDEX incidents_tenant ON incidents (tenant, created_ns);"
     "CREATE INDEX incidents_status ON incidents (status, created_ns);"
+    "CREATE INDEX incidents_sla ON incidents (sla_due_ns) WHERE notified_ns IS NULL"
+    "  AND sla_breached = 0;"
     "CREATE TABLE timeline (id INTEGER PRIMARY KEY, incident_id INTEGER NOT NULL,"
     "  tenant TEXT NOT NULL, time_ns INTEGER NOT NULL,"
     "  kind TEXT NOT NULL,"  /* detection|promotion|status|notification|comment|action */
@@ -42,4 +64,1195 @@ const char state_incidents_sql_v3[] =
     "CREATE TABLE rule_overrides (tenant TEXT NOT NULL, rule_id TEXT NOT NULL,"
     "  enabled INTEGER NOT NULL DEFAULT 1, threshold INTEGER,"
     "  author TEXT NOT NULL, updated_ns INTEGER NOT NULL,"
-    "  PRIMARY KEY (tenant, rule_id)) WITHOUT ROWID;";
+    "  PRIMARY KEY (tenant, rule_id)) WITHOUT ROWID;"
+    /* One row: grows with every change of suppressions or overrides. */
+    "CREATE TABLE tuning (gen INTEGER NOT NULL);"
+    "INSERT INTO tuning VALUES (0);";
+
+/* ---- names ---- */
+
+static const char *const sev_names[] = {"informational", "warning", "critical", "emergency"};
+static const char *const status_names[] = {"new",      "acknowledged", "notified",
+                                           "responding", "resolved",   "closed"};
+static const char *const res_names[] = {"", "true_positive", "false_positive", "benign"};
+static const char *const kind_names[] = {"detection",    "promotion", "status",
+                                         "notification", "comment",   "action"};
+static const char *const vis_names[] = {"customer", "internal"};
+#define NAMES(a) (sizeof a / sizeof a[0])
+
+static int parse_name(const char *const *names, size_t n, const char *s, int *out)
+{
+    if (!s)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        if (strcasecmp(s, names[i]) == 0) {
+            *out = (int)i;
+            return 0;
+        }
+    return -1;
+}
+
+static const char *name_of(const char *const *names, size_t n, int v)
+{
+    return v >= 0 && (size_t)v < n ? names[v] : "unknown";
+}
+
+#define NAME_FUNCS(fn_name, fn_parse, type, table)                                             \
+    const char *fn_name(type v) { return name_of(table, NAMES(table), (int)v); }               \
+    int fn_parse(const char *s, type *out)                                                     \
+    {                                                                                          \
+        int v;                                                                                 \
+        if (parse_name(table, NAMES(table), s, &v) != 0)                                       \
+            return -1;                                                                         \
+        *out = (type)v;                                                                        \
+        return 0;                                                                              \
+    }
+NAME_FUNCS(state_severity_name, state_severity_parse, enum state_severity, sev_names)
+NAME_FUNCS(state_status_name, state_status_parse, enum state_status, status_names)
+NAME_FUNCS(state_resolution_name, state_resolution_parse, enum state_resolution, res_names)
+NAME_FUNCS(state_timeline_kind_name, state_timeline_kind_parse, enum state_timeline_kind,
+           kind_names)
+NAME_FUNCS(state_visibility_name, state_visibility_parse, enum state_visibility, vis_names)
+
+/* A stored name back to its enum value; unknown text (a newer yamori wrote
+ * it) reads as the first value rather than failing the whole list. */
+static int stored(const char *const *names, size_t n, const char *s)
+{
+    int v = 0;
+    return parse_name(names, n, s, &v) == 0 ? v : 0;
+}
+
+/* ---- helpers ---- */
+
+static enum ym_status fail(sqlite3 *db, const char *what)
+{
+    ym_log(YM_LOG_ERROR, "state.db: %s: %s", what, sqlite3_errmsg(db));
+    return YM_EDB;
+}
+
+static const char *or_empty(const char *s) { return s ? s : ""; }
+
+static const char *col_text(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    return t ? (const char *)t : "";
+}
+
+static void bind_str(sqlite3_stmt *st, int i, const char *s)
+{
+    sqlite3_bind_text(st, i, or_empty(s), -1, SQLITE_STATIC);
+}
+
+static void bind_opt_i64(sqlite3_stmt *st, int i, int64_t v)
+{
+    if (v)
+        sqlite3_bind_int64(st, i, v);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+static int savepoint(sqlite3 *db) { return sqlite3_exec(db, "SAVEPOINT si", 0, 0, 0) == SQLITE_OK; }
+
+static enum ym_status release(sqlite3 *db, enum ym_status st)
+{
+    if (st == YM_OK && sqlite3_exec(db, "RELEASE si", 0, 0, 0) == SQLITE_OK)
+        return YM_OK;
+    if (st == YM_OK)
+        st = fail(db, "release savepoint");
+    sqlite3_exec(db, "ROLLBACK TO si; RELEASE si", 0, 0, 0);
+    return st;
+}
+
+/* Runs a prepared write statement to the end and finalizes it. */
+static enum ym_status run(sqlite3 *db, sqlite3_stmt *st, const char *what)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? YM_OK : fail(db, what);
+}
+
+static enum ym_status prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, const char *what)
+{
+    return sqlite3_prepare_v2(db, sql, -1, st, NULL) == SQLITE_OK ? YM_OK : fail(db, what);
+}
+
+static const char *actor_name(const struct state_actor *a)
+{
+    return a && a->name && *a->name ? a->name : "yamori";
+}
+
+static enum ym_status audit(struct state_db *sdb, const struct state_actor *a, const char *tenant,
+                            const char *action, const char *object, const char *detail,
+                            int64_t now_ns)
+{
+    if (!a || !a->name)
+        return YM_OK;
+    struct state_audit_entry e = {
+        .time_ns = now_ns, .actor = a->name, .role = a->role, .tenant = tenant,
+        .action = action, .object = object, .detail = detail, .address = a->address,
+    };
+    return state_audit_add(sdb, &e);
+}
+
+/* What the writers need to know about an incident before changing it. */
+struct core {
+    char tenant[128];
+    enum state_severity severity;
+    enum state_status status;
+    enum state_resolution resolution;
+    char assignee[128];
+    int64_t notified_ns;
+};
+
+static enum ym_status load_core(sqlite3 *db, int64_t id, struct core *c)
+{
+    sqlite3_stmt *st;
+    if (prepare(db,
+                "SELECT tenant, severity, status, resolution, assignee, coalesce(notified_ns, 0)"
+                " FROM incidents WHERE id = ?1",
+                &st, "read incident") != YM_OK)
+        return YM_EDB;
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        snprintf(c->tenant, sizeof c->tenant, "%s", col_text(st, 0));
+        c->severity = stored(sev_names, NAMES(sev_names), col_text(st, 1));
+        c->status = stored(status_names, NAMES(status_names), col_text(st, 2));
+        c->resolution = stored(res_names, NAMES(res_names), col_text(st, 3));
+        snprintf(c->assignee, sizeof c->assignee, "%s", col_text(st, 4));
+        c->notified_ns = sqlite3_column_int64(st, 5);
+    }
+    sqlite3_finalize(st);
+    if (rc == SQLITE_ROW)
+        return YM_OK;
+    return rc == SQLITE_DONE ? YM_ENOTFOUND : fail(db, "read incident");
+}
+
+static enum ym_status timeline_insert(sqlite3 *db, int64_t id, const char *tenant, int64_t now_ns,
+                                      enum state_timeline_kind kind, const char *actor,
+                                      enum state_visibility vis, const char *text, int64_t *out)
+{
+    sqlite3_stmt *st;
+    if (prepare(db,
+                "INSERT INTO timeline (incident_id, tenant, time_ns, kind, actor, visibility, text)"
+                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                &st, "timeline") != YM_OK)
+        return YM_EDB;
+    sqlite3_bind_int64(st, 1, id);
+    bind_str(st, 2, tenant);
+    sqlite3_bind_int64(st, 3, now_ns);
+    bind_str(st, 4, state_timeline_kind_name(kind));
+    bind_str(st, 5, actor);
+    bind_str(st, 6, state_visibility_name(vis));
+    bind_str(st, 7, text);
+    enum ym_status s = run(db, st, "timeline");
+    if (s == YM_OK && out)
+        *out = sqlite3_last_insert_rowid(db);
+    return s;
+}
+
+/* ---- events ---- */
+
+enum ym_status state_event_put(struct state_db *sdb, struct state_event *ev)
+{
+    if (!state_db_writable(sdb))
+        return YM_EINVAL;
+    sqlite3 *db = state_db_sqlite(sdb);
+    sqlite3_stmt *st;
+    const char *sql =
+        ev->id ? "UPDATE events SET tenant = ?1, rule_id = ?2, title = ?3, level = ?4,"
+                 " severity = ?5, reason = ?6, agg_key = ?7, device = ?8, source_ip = ?9,"
+                 " destination_ip = ?10, count = ?11, suppressed = ?12, suppression_id = ?13,"
+                 " first_ns = ?14, last_ns = ?15, window_end_ns = ?16, incident_id = ?17,"
+                 " distinct_json = ?18, samples_json = ?19 WHERE id = ?20"
+               : "INSERT INTO events (tenant, rule_id, title, level, severity, reason, agg_key,"
+                 " device, source_ip, destination_ip, count, suppressed, suppression_id,"
+                 " first_ns, last_ns, window_end_ns, incident_id, distinct_json, samples_json)"
+                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
+                 " ?16, ?17, ?18, ?19)";
+    if (prepare(db, sql, &st, "write event") != YM_OK)
+        return YM_EDB;
+    bind_str(st, 1, ev->tenant);
+    bind_str(st, 2, ev->rule_id);
+    bind_str(st, 3, ev->title);
+    bind_str(st, 4, ev->level);
+    bind_str(st, 5, state_severity_name(ev->severity));
+    bind_str(st, 6, ev->reason);
+    bind_str(st, 7, ev->agg_key);
+    bind_str(st, 8, ev->device);
+    bind_str(st, 9, ev->source_ip);
+    bind_str(st, 10, ev->destination_ip);
+    sqlite3_bind_int64(st, 11, (int64_t)ev->count);
+    sqlite3_bind_int(st, 12, ev->suppressed ? 1 : 0);
+    bind_opt_i64(st, 13, ev->suppression_id);
+    sqlite3_bind_int64(st, 14, ev->first_ns);
+    sqlite3_bind_int64(st, 15, ev->last_ns);
+    sqlite3_bind_int64(st, 16, ev->window_end_ns);
+    bind_opt_i64(st, 17, ev->incident_id);
+    sqlite3_bind_text(st, 18, ev->distinct_json ? ev->distinct_json : "{}", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 19, ev->samples_json ? ev->samples_json : "[]", -1, SQLITE_STATIC);
+    if (ev->id)
+        sqlite3_bind_int64(st, 20, ev->id);
+    int was_new = ev->id == 0;
+    enum ym_status s = run(db, st, "write event");
+    if (s != YM_OK)
+        return s;
+    if (was_new)
+        ev->id = sqlite3_last_insert_rowid(db);
+    else if (sqlite3_changes(db) == 0)
+        return YM_ENOTFOUND;
+    return state_change_add(sdb, ev->tenant, was_new ? "event.new" : "event.update", ev->id,
+                            ev->last_ns);
+}
+
+enum ym_status state_event_link(struct state_db *sdb, int64_t event_id, int64_t incident_id)
+{
+    if (!state_db_writable(sdb))
+        return YM_EINVAL;
+    sqlite3 *db = state_db_sqlite(sdb);
+    sqlite3_stmt *st;
+    if (prepare(db, "UPDATE events SET incident_id = ?2 WHERE id = ?1 RETURNING tenant", &st,
+                "link event") != YM_OK)
+        return YM_EDB;
+    sqlite3_bind_int64(st, 1, event_id);
+    sqlite3_bind_int64(st, 2, incident_id);
+    char tenant[128] = "";
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        snprintf(tenant, sizeof tenant, "%s", col_text(st, 0));
+    while (rc == SQLITE_ROW)
+        rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return fail(db, "link event");
+    if (!*tenant)
+        return YM_ENOTFOUND;
+    return state_change_add(sdb, tenant, "event.update", event_id, 0);
+}
+
+#define EVENT_COLS                                                                             \
+    "id, tenant, rule_id, title, level, severity, reason, agg_key, device, source_ip,"        \
+    " destination_ip, count, suppressed, coalesce(suppression_id, 0), first_ns, last_ns,"     \
+    " window_end_ns, coalesce(incident_id, 0), distinct_json, samples_json"
+
+static void read_event(sqlite3_stmt *st, struct state_event *ev)
+{
+    *ev = (struct state_event){
+        .id = sqlite3_column_int64(st, 0),
+        .tenant = col_text(st, 1),
+        .rule_id = col_text(st, 2),
+        .title = col_text(st, 3),
+        .level = col_text(st, 4),
+        .severity = stored(sev_names, NAMES(sev_names), col_text(st, 5)),
+        .reason = col_text(st, 6),
+        .agg_key = col_text(st, 7),
+        .device = col_text(st, 8),
+        .source_ip = col_text(st, 9),
+        .destination_ip = col_text(st, 10),
+        .count = (uint64_t)sqlite3_column_int64(st, 11),
+        .suppressed = sqlite3_column_int(st, 12),
+        .suppression_id = sqlite3_column_int64(st, 13),
+        .first_ns = sqlite3_column_int64(st, 14),
+        .last_ns = sqlite3_column_int64(st, 15),
+        .window_end_ns = sqlite3_column_int64(st, 16),
+        .incident_id = sqlite3_column_int64(st, 17),
+        .distinct_json = col_text(st, 18),
+        .samples_json = col_text(st, 19),
+    };
+}
+
+/* The WHERE clause of an event filter; parameters ?1..?7. */
+static const char event_where[] =
+    " WHERE (?1 IS NULL OR tenant = ?1) AND (?2 IS NULL OR rule_id = ?2)"
+    " AND (?3 = 0 OR last_ns >= ?3) AND (?4 = 0 OR last_ns < ?4)"
+    " AND (?5 = 0 OR (?5 > 0 AND incident_id = ?5) OR (?5 < 0 AND incident_id IS NULL))"
+    " AND (?6 < 0 OR suppressed = ?6) AND (?7 = 0 OR window_end_ns > ?7)";
+
+static void bind_event_filter(sqlite3_stmt *st, const struct state_event_filter *f)
+{
+    if (f->tenant)
+        sqlite3_bind_text(st, 1, f->tenant, -1, SQLITE_STATIC);
+    if (f->rule_id)
+        sqlite3_bind_text(st, 2, f->rule_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, f->from_ns);
+    sqlite3_bind_int64(st, 4, f->to_ns);
+    sqlite3_bind_int64(st, 5, f->incident_id);
+    sqlite3_bind_int(st, 6, f->suppressed < 0 ? -1 : f->suppressed ? 1 : 0);
+    sqlite3_bind_int64(st, 7, f->open_at_ns);
+}
+
+static enum ym_status count_rows(sqlite3 *db, sqlite3_stmt *st, uint64_t *total);
+
+enum ym_status state_events_each(struct state_db *sdb, const struct state_event_filter *f,
+                                 state_event_fn fn, void *arg, uint64_t *total)
+{
+    static const struct state_event_filter all = {.suppressed = -1};
+    if (!f)
+        f = &all;
+    sqlite3 *db = state_db_sqlite(sdb);
+    char sql[1024];
+    sqlite3_stmt *st;
+    if (total) {
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM events%s", event_where);
+        if (prepare(db, sql, &st, "count events") != YM_OK)
+            return YM_EDB;
+        bind_event_filter(st, f);
+        if (count_rows(db, st, total) != YM_OK)
+            return YM_EDB;
+    }
+    snprintf(sql, sizeof sql,
+             "SELECT " EVENT_COLS " FROM events%s ORDER BY last_ns DESC, id DESC"
+             " LIMIT ?8 OFFSET ?9",
+             event_where);
+    if (prepare(db, sql, &st, "read events") != YM_OK)
+        return YM_EDB;
+    bind_event_filter(st, f);
+    sqlite3_bind_int64(st, 8, f->limit ? (int64_t)f->limit : -1);
+    sqlite3_bind_int64(st, 9, (int64_t)f->offset);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct state_event ev;
+        read_event(st, &ev);
+        if (fn(arg, &ev)) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? YM_OK : fail(db, "read events");
+}
+
+enum ym_status state_event_get(struct state_db *sdb, int64_t id, state_event_fn fn, void *arg)
+{
+    sqlite3 *db = state_db_sqlite(sdb);
+    sqlite3_stmt *st;
+    if (prepare(db, "SELECT " EVENT_COLS " FROM events WHERE id = ?1", &st, "read event") != YM_OK)
+        return YM_EDB;
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        struct state_event ev;
+        read_event(st, &ev);
+        fn(arg, &ev);
+    }
+    sqlite3_finalize(st);
+    if (rc == SQLITE_ROW)
+        return YM_OK;
+    return rc == SQLITE_DONE ? YM_ENOTFOUND : fail(db, "read event");
+}
+
+/* Steps a prepared count(*) and finalizes it. */
+static enum ym_status count_rows(sqlite3 *db, sqlite3_stmt *st, uint64_t *total)
+{
+    int rc = sqlite3_step(st);
+    *total = rc == SQLITE_ROW ? (uint64_t)sqlite3_column_int64(st, 0) : 0;
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? YM_OK : fail(db, "count");
+}
+
+/* ---- incidents ---- */
+
+enum ym_status state_incident_create(struct state_db *sdb, struct state_incident *inc,
+                                     const char *why, int64_t now_ns)
+{
+    if (!state_db_writable(sdb))
+        return YM_EINVAL;
+    sqlite3 *db = state_db_sqlite(sdb);
+    if (!savepoint(db))
+        return fail(db, "begin incident");
+    sqlite3_stmt *st;
+    enum ym_status s = prepare(db,
+                               "INSERT INTO incidents (tenant, title, severity, status, assignee,"
+                               " rule_id, source_ip, destination_ip, response, created_ns,"
+                               " updated_ns, first_detection_ns, sla_due_ns) VALUES (?1, ?2, ?3,"
+                               " 'new', ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11)",
+                               &st, "create incident");
+    if (s == YM_OK) {
+        bind_str(st, 1, inc->tenant);
+        bind_str(st, 2, inc->title);
+        bind_str(st, 3, state_severity_name(inc->severity));
+        bind_str(st, 4, inc->assignee);
+        bind_str(st, 5, inc->rule_id);
+        bind_str(st, 6, inc->source_ip);
+        bind_str(st, 7, inc->destination_ip);
+        bind_str(st, 8, inc->response);
+        sqlite3_bind_int64(st, 9, now_ns);
+        sqlite3_bind_int64(st, 10, inc->first_detection_ns ? inc->first_detection_ns : now_ns);
+        bind_opt_i64(st, 11, inc->sla_due_ns);
+        s = run(db, st, "create incident");
+    }
+    if (s == YM_OK) {
+        inc->id = sqlite3_last_insert_rowid(db);
+        inc->status = STATE_STATUS_NEW;
+        inc->created_ns = inc->updated_ns = now_ns;
+        s = timeline_insert(db, inc->id, inc->tenant, now_ns, STATE_TL_DETECTION, "yamori",
+                            STATE_VIS_CUSTOMER, why && *why ? why : "incident opened", NULL);
+    }
+    if (s == YM_OK)
+        s = state_change_add(sdb, inc->tenant, "incident.new", inc->id, now_ns);
+    return release(db, s);
+}
+
+#define INCIDENT_COLS                                                                          \
+    "i.id, i.tenant, i.title, i.severity, i.status, i.resolution, i.assignee, i.rule_id,"     \
+    " i.source_ip, i.destination_ip, i.response, i.created_ns, i.updated_ns,"                 \
+    " i.first_detection_ns, coalesce(i.sla_due_ns, 0), coalesce(i.notified_ns, 0),"           \
+    " i.sla_breached,"                                                                         \
+    " (SELECT coalesce(sum(e.count), 0) FROM events e WHERE e.incident_id = i.id)"
+
+static void read_incident(sqlite3_stmt *st, struct state_incident *inc)
+{
+    *inc = (struct state_incident){
+        .id = sqlite3_column_int64(st, 0),
+        .tenant = col_text(st, 1),
+        .title = col_text(st, 2),
+        .severity = stored(sev_names, NAMES(sev_names), col_text(st, 3)),
+        .status = stored(status_names, NAMES(status_names), col_text(st, 4)),
+        .resolution = stored(res_names, NAMES(res_names), col_text(st, 5)),
+        .assignee = col_text(st, 6),
+        .rule_id = col_text(st, 7),
+        .source_ip = col_text(st, 8),
+        .destination_ip = col_text(st, 9),
+        .response = col_text(st, 10),
+        .created_ns = sqlite3_column_int64(st, 11),
+        .updated_ns = sqlite3_column_int64(st, 12),
+        .first_detection_ns = sqlite3_column_int64(st, 13),
+        .sla_due_ns = sqlite3_column_int64(st, 14),
+        .notified_ns = sqlite3_column_int64(st, 15),
+        .sla_breached = sqlite3_column_int(st, 16),
+        .detections = (uint64_t)sqlite3_column_int64(st, 17),
+    };
+}
+
+enum ym_status state_incident_get(struct state_db *sdb, int64_t id, state_incident_fn fn,
+                                  void *arg)
+{
+    sqlite3 *db = state_db_sqlite(sdb);
+    sqlite3_stmt *st;
+    if (prepare(db, "SELECT " INCIDENT_COLS " FROM incidents i WHERE i.id = ?1", &st,
+                "read incident") != YM_OK)
+        return YM_EDB;
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        struct state_incident inc;
+        read_incident(st, &inc);
+        fn(arg, &inc);
+    }
+    sqlite3_finalize(st);
+    if (rc == SQLITE_ROW)
+        return YM_OK;
+    return rc == SQLITE_DONE ? YM_ENOTFOUND : fail(db, "read incident");
+}
+
+/* " AND i.status IN ('new','notified')" from a mask of our own names. */
+static void mask_clause(struct ym_buf *b, const char *col, unsigned mask,
+                        const char *const *names, size_t n)
+{
+    unsigned all = (1u << n) - 1;
+    if (!(mask & all) || (mask & all) == all)
+        return;
+    ym_buf_printf(b, " AND %s IN (", col);
+    int first = 1;
+    for (size_t i = 0; i < n; i++)
+        if (mask & (1u << i)) {
+            ym_buf_printf(b, "%s'%s'", first ? "" : ",", names[i]);
+            first = 0;
+        }
+    ym_buf_addc(b, ')');
+}
+
+static void incident_where(struct ym_buf *b, const struct state_incident_filter *f)
+{
+    ym_buf_adds(b, " WHERE (?1 IS NULL OR i.tenant = ?1) AND (?2 IS NULL OR i.assignee = ?2)"
+                   " AND (?3 = 0 OR i.created_ns >= ?3) AND (?4 = 0 OR i.created_ns < ?4)");
+    mask_clause(b, "i.status", f->status_mask, status_names, NAMES(status_names));
+    mask_clause(b, "i.severity", f->severity_mask, sev_names, NAMES(sev_names));
+}
+
+static void bind_incident_filter(sqlite3_stmt *st, const struct state_incident_filter *f)
+{
+    if (f->tenant)
+        sqlite3_bind_text(st, 1, f->tenant, -1, SQLITE_STATIC);
+    if (f->assignee)
+        sqlite3_bind_text(st, 2, f->assignee, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, f->from_ns);
+    sqlite3_bind_int64(st, 4, f->to_ns);
+}
+
+enum ym_status state_incidents_each(struct state_db *sdb, const struct state_incident_filter *f,
+                                    state_incident_fn fn, void *arg, uint64_t *total)
+{
+    static const struct state_incident_filter all;
+    if (!f)
+        f = &all;
+    sqlite3 *db = state_db_sqlite(sdb);
+    struct ym_buf where = YM_BUF_INIT, sql = YM_BUF_INIT;
+    incident_where(&where, f);
+    sqlite3_stmt *st;
+    enum ym_status s = YM_OK;
+    if (total) {
+        ym_buf_printf(&sql, "SELECT count(*) FROM incidents i%s", where.data);
+        s = prepare(db, sql.data, &st, "count incidents");
+        if (s == YM_OK) {
+            bind_incident_filter(st, f);
+            s = count_rows(db, st, total);
+        }
+    }
+    ym_buf_clear(&sql);
+    ym_buf_printf(&sql,
+                  "SELECT " INCIDENT_COLS " FROM incidents i%s ORDER BY i.created_ns DESC,"
+                  " i.id DESC LIMIT ?5 OFFSET ?6",
+                  where.data);
+    if (s == YM_OK)
+        s = prepare(db, sql.data, &st, "read incidents");
+    ym_buf_free(&where);
+    ym_buf_free(&sql);
+    if (s != YM_OK)
+        return s;
+    bind_incident_filter(st, f);
+    sqlite3_bind_int64(st, 5, f->limit ? (int64_t)f->limit : -1);
+    sqlite3_bind_int64(st, 6, (int64_t)f->offset);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct state_incident inc;
+        read_incident(st, &inc);
+        if (fn(arg, &inc)) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? YM_OK : fail(db, "read incidents");
+}
+
+enum ym_status state_incidents_summary(struct state_db *sdb, const char *tenant,
+                                       struct state_incident_summary *out)
+{
+    memset(out, 0, sizeof *out);
+    sqlite3 *db = state_db_sqlite(sdb);
+    sqlite3_stmt *st;
+    if (prepare(db,
+                "SELECT severity, status, count(*), sum(sla_breached) FROM incidents"
+                " WHERE (?1 IS NULL OR tenant = ?1) GROUP BY severity, status",
+                &st, "incident summary") != YM_OK)
+        return YM_EDB;
+    if (tenant)
+        sqlite3_bind_text(st, 1, tenant, -1, SQLITE_STATIC);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int sev = stored(sev_names, NAMES(sev_names), col_text(st, 0));
+        int stat = stored(status_names, NAMES(status_names), col_text(st, 1));
+        out->by[sev][stat] += (uint64_t)sqlite3_column_int64(st, 2);
+        out->sla_breached += (uint64_t)sqlite3_column_int64(st, 3);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? YM_OK : fail(db, "incident summary");
+}
+
+/* One UPDATE of an incident's column(s) plus a timeline entry, the change
+ * feed and the audit trail, in one savepoint. sql binds ?1 = id, ?2 = now,
+ * ?3 = text value, ?4 = integer value. */
+struct incident_write {
+    const char *sql;             /* NULL = no update (timeline only) */
+    const char *text_value;
+    int64_t int_value;
+    enum state_timeline_kind kind;
+    enum state_visibility vis;
+    const char *timeline_text;   /* NULL = no timeline entry */
+    const char *change;          /* change feed kind */
+    const char *audit_action;    /* NULL = not audited */
+    const char *audit_detail;
+    int64_t *entry_id;
+};
+
+static enum ym_status incident_write(struct state_db *sdb, int64_t id, const struct core *c,
+                                     const struct incident_write *w,
+                                     const struct state_actor *actor, int64_t now_ns)
+{
+    sqlite3 *db = state_db_sqlite(sdb);
+    if (!savepoint(db))
+        return fail(db, "begin incident change");
+    sqlite3_stmt *st;
+    enum ym_status s = YM_OK;
+    if (w->sql) {
+        s = prepare(db, w->sql, &st, "change incident");
+        if (s == YM_OK) {
+            sqlite3_bind_int64(st, 1, id);
+            sqlite3_bind_int64(st, 2, now_ns);
+            bind_str(st, 3, w->text_value);
+            sqlite3_bind_int64(st, 4, w->int_value);
+            s = run(db, st, "change incident");
+        }
+    } else {
+        s = prepare(db, "UPDATE incidents SET updated_ns = ?2 WHERE id = ?1", &st,
+                    "change incident");
+        if (s == YM_OK) {
+            sqlite3_bind_int64(st, 1, id);
+            sqlite3_bind_int64(st, 2, now_ns);
+            s = run(db, st, "change incident");
+        }
+    }
+    if (s == YM_OK && w->timeline_text)
+        s = timeline_insert(db, id, c->tenant, now_ns, w->kind, actor_name(actor), w->vis,
+                            w->timeline_text, w->entry_id);
+    if (s == YM_OK)
+        s = state_change_add(sdb, c->tenant, w->change, id, now_ns);
+    if (s == YM_OK && w->audit_action) {
+        char object[64];
+        snprintf(object, sizeof object, "incident:%lld", (long long)id);
+        s = audit(sdb, actor, c->tenant, w->audit_action, object, w->audit_detail, now_ns);
+    }
+    return release(db, s);
+}
+
+enum ym_status state_incident_set_severity(struct state_db *sdb, int64_t id,
+                                           enum state_severity sev, const char *why,
+                                           int64_t sla_due_ns, const struct state_actor *actor,
+                                           int64_t now_ns)
+{
+    if (!state_db_writable(sdb) || (unsigned)sev >= STATE_SEV_COUNT)
+        return YM_EINVAL;
+    struct core c;
+    enum ym_status s = load_core(state_db_sqlite(sdb), id, &c);
+    if (s != YM_OK || c.severity == sev)
+        return s;
+    int up = sev > c.severity;
+    char text[1024], detail[64];
+    snprintf(text, sizeof text, "%s %s to %s%s%s", up ? "promoted" : "severity lowered",
+             state_severity_name(c.severity), state_severity_name(sev), why && *why ? ": " : "",
+             why ? why : "");
+    snprintf(detail, sizeof detail, "%s -> %s", state_severity_name(c.severity),
+             state_severity_name(sev));
+    struct incident_write w = {
+        .sql = "UPDATE incidents SET severity = ?3, updated_ns = ?2,"
+               " sla_due_ns = CASE WHEN ?4 > 0 THEN ?4 ELSE sla_due_ns END WHERE id = ?1",
+        .text_value = state_severity_name(sev),
+        .int_value = sla_due_ns,
+        .kind = up ? STATE_TL_PROMOTION : STATE_TL_ACTION,
+        .timeline_text = text,
+        .change = "incident.update",
+        .audit_action = "incident.severity",
+        .audit_detail = detail,
+    };
+    return incident_write(sdb, id, &c, &w, actor, now_ns);
+}
+
+/* The life cycle of the header. NULL = allowed; else why not. */
+static const char *refusal(enum state_status from, enum state_status to,
+                           enum state_resolution have, enum state_resolution given, char *buf,
+                           size_t len)
+{
+    const char *f = state_status_name(from), *t = state_status_name(to);
+    if ((unsigned)to >= STATE_STATUS_COUNT)
+        return "unknown status";
+    if (from == to)
+        snprintf(buf, len, "the incident is already %s", f);
+    else if (from == STATE_STATUS_CLOSED || (from == STATE_STATUS_RESOLVED &&
+                                              to != STATE_STATUS_CLOSED))
+        snprintf(buf, len, "cannot go from %s to %s: reopen it first", f, t);
+    else if (to < from && to != STATE_STATUS_CLOSED)
+        snprintf(buf, len, "cannot go back from %s to %s", f, t);
+    else if (given != STATE_RES_NONE && to != STATE_STATUS_RESOLVED && to != STATE_STATUS_CLOSED)
+        snprintf(buf, len, "a resolution goes only with resolved or closed, not %s", t);
+    else if ((to == STATE_STATUS_RESOLVED || to == STATE_STATUS_CLOSED) &&
+             given == STATE_RES_NONE && have == STATE_RES_NONE)
+        snprintf(buf, len, "%s needs a resolution: true_positive, false_positive or benign", t);
+    else
+        return NULL;
+    return buf;
+}
+
+enum ym_status state_incident_set_status(struct state_db *sdb, int64_t id, enum state_status to,
+                                         enum state_resolution res, const char *note,
+                                         const struct state_actor *actor, int64_t now_ns,
+                                         struct ym_error *err)
+{
+    if (!state_db_writable(sdb))
+        return YM_EINVAL;
+    struct core c;
+    enum ym_status s = load_core(state_db_sqlite(sdb), id, &c);
+    if (s != YM_OK)
+        return s;
+    char why[256];
+    const char *no = refusal(c.status, to, c.resolution, res, why, sizeof why);
+    if (no) {
+        if (err)
+            ym_error_set(err, "incident", 0, 0, "%s", no);
+        return YM_EINVAL;
+    }
+    enum state_resolution keep = res != STATE_RES_NONE ? res : c.resolution;
+    char text[1024], detail[128];
+    int resolving = to == STATE_STATUS_RESOLVED || to == STATE_STATUS_CLOSED;
+    snprintf(detail, sizeof detail, "%s -> %s%s%s", state_status_name(c.status),
+             state_status_name(to), resolving ? " " : "",
+             resolving ? state_resolution_name(keep) : "");
+    snprintf(text, sizeof text, "status %s%s%s", detail, note && *note ? ": " : "",
+             note ? note : "");
+    struct incident_write w = {
+        .sql = "UPDATE incidents SET status = ?3, updated_ns = ?2, resolution = CASE ?4"
+               " WHEN 0 THEN resolution WHEN 1 THEN 'true_positive' WHEN 2 THEN 'false_positive'"
+               " ELSE 'benign' END WHERE id = ?1",
+        .text_value = state_status_name(to),
+        .int_value = resolving ? (int64_t)keep : 0,
+        .kind = STATE_TL_STATUS,
+        .timeline_text = text,
+        .change = "incident.update",
+        .audit_action = "incident.status",
+        .audit_detail = detail,
+    };
+    return incident_write(sdb, id, &c, &w, actor, now_ns);
+}
+
+enum ym_status state_incident_reopen(struct state_db *sdb, int64_t id, const char *note,
+                                     const struct state_actor *actor, int64_t now_ns,
+                                     struct ym_error *err)
+{
+    if (!state_db_writable(sdb))
+        return YM_EINVAL;
+    struct core c;
+    enum ym_status s = load_core(state_db_sqlite(sdb), id, &c);
+    if (s != YM_OK)
+        return s;
+    if (c.status != STATE_STATUS_RESOLVED && c.status != STATE_STATUS_CLOSED) {
+        if (err)
+            ym_error_set(err, "incident", 0, 0,
+                         "only a resolved or closed incident can be reopened; this one is %s",
+                         state_status_name(c.status));
+        return YM_EINVAL;
+    }
+    char text[1024], detail[64];
+    snprintf(detail, sizeof detail, "%s -> acknowledged (reopened)", state_status_name(c.status));
+    snprintf(text, sizeof text, "reopened%s%s", note && *note ? ": " : "", note ? note : "");
+    struct incident_write w = {
+        .sql = "UPDATE incidents SET status = ?3, resolution = '', updated_ns = ?2 WHERE id = ?1",
+        .text_value = "acknowledged",
+        .kind = STATE_TL_STATUS,
+        .timeline_text = text,
+        .change = "incident.update",
+        .audit_action = "incident.reopen",
+        .audit_detail = detail,
+    };
+    return incident_write(sdb, id, &c, &w, actor, now_ns);
+}
+
+enum ym_status state_incident_assign(struct state_db *sdb, int64_t id, const char *assignee,
+                                     const struct state_actor *actor, int64_t now_ns)
+{
+    if (!state_db_writable(sdb))
+        return YM_EINVAL;
+    struct core c;
+    enum ym_status s = load_core(state_db_sqlite(sdb), id, &c);
+    if (s != YM_OK)
+        return s;
+    char text[512], detail[300];
+    assignee = or_empty(assignee);
+    if (*assignee)
+        snprintf(text, sizeof text, "assigned to %s", assignee);
+    else
+        snprintf(text, sizeof text, "unassigned");
+    snprintf(detail, sizeof detail, "'%s' -> '%s'", c.assignee, assignee);
+    struct incident_write w = {
+        .sql = "UPDATE incidents SET assignee = ?3, updated_ns = ?2 WHERE id = ?1",
+        .text_value = assignee,
+        .kind = STATE_TL_ACTION,
+        .vis = STATE_VIS_INTERNAL,
+        .timeline_text = text,
+        .change = "incident.update",
+        .audit_action = "incident.assign",
+        .audit_detail = detail,
+    };
+    return incident_write(sdb, id, &c, &w, actor, now_ns);
+}
+
+enum ym_status state_incident_comment(struct state_db *sdb, int64_t id, enum state_visibility vis,
+                                      const char *text, const struct state_actor *actor,
+                                      int64_t now_ns, int64_t *entry_id)
+{
+    if (!state_db_writable(sdb) || !text || !*text || (unsigned)vis > STATE_VIS_INTERNAL)
+        return YM_EINVAL;
+    struct core c;
+    enum ym_status s = load_core(state_db_sqlite(sdb), id, &c);
+    if (s != YM_OK)
+        return s;
+    struct incident_write w = {
+        .kind = STATE_TL_COMMENT,
+        .vis = vis,
+        .timeline_text = text,
+        .change = "incident.comment",
+        .audit_action = "incident.comment",
+        .audit_detail = state_visibility_name(vis),
+        .entry_id = entry_id,
+    };
+    return incident_write(sdb, id, &c, &w, actor, now_ns);
+}
+
+enum ym_status state_incident_timeline_add(struct state_db *sdb, int64_t id,
+                                           enum state_timeline_kind kind,
+                                           enum state_visibility vis, const char *text,
+                                           const struct state_actor *actor, int64_t now_ns)
+{
+    if (!state_db_writable(sdb) || !text || (unsigned)kind > STATE_TL_ACTION ||
+        (unsigned)vis > STATE_VIS_INTERNAL)
+        return YM_EINVAL;
+    struct core c;
+    enum ym_status s = load_core(state_db_sqlite(sdb), id, &c);
+    if (s != YM_OK)
+        return s;
+    struct incident_write w = {
+        .kind = kind,
+        .vis = vis,
+        .timeline_text = text,
+        .change = kind == STATE_TL_COMMENT ? "incident.comment" : "incident.update",
+        .audit_action = kind == STATE_TL_ACTION ? "incident.action" : NULL,
+        .audit_detail = text,
+    };
+    return incident_write(sdb, id, &c, &w, actor, now_ns);
+}
+
+enum ym_status state_incident_notified(struct state_db *sdb, int64_t id, const char *text,
+                                       int64_t now_ns)
+{
+    if (!state_db_writable(sdb))
+        return YM_EINVAL;
+    struct core c;
+    enum ym_status s = load_core(state_db_sqlite(sdb), id, &c);
+    if (s != YM_OK)
+        return s;
+    struct incident_write w = {
+        .sql = "UPDATE incidents SET notified_ns = coalesce(notified_ns, ?2), updated_ns = ?2,"
+               " status = CASE WHEN status IN ('new', 'acknowledged') THEN 'notified'"
+               " ELSE status END WHERE id = ?1",
+        .kind = STATE_TL_NOTIFICATION,
+        .timeline_text = text && *text ? text : "customer notified",
+        .change = "incident.update",
+    };
+    return incident_write(sdb, id, &c, &w, NULL, now_ns);
+}
+
+enum ym_status state_incidents_mark_sla(struct state_db *sdb, int64_t now_ns, uint64_t *marked)
+{
+    if (marked)
+        *marked = 0;
+    if (!state_db_writable(sdb))
+        return YM_EINVAL;
+    sqlite3 *db = state_db_sqlite(sdb);
+    sqlite3_stmt *st;
+    if (prepare(db,
+                "SELECT id, sla_due_ns FROM incidents WHERE notified_ns IS NULL"
+                " AND sla_breached = 0 AND sla_due_ns IS NOT NULL AND sla_due_ns <= ?1"
+                " ORDER BY id LIMIT 256",
+                &st, "sla") != YM_OK)
+        return YM_EDB;
+    sqlite3_bind_int64(st, 1, now_ns);
+    int64_t ids[256], due[256];
+    size_t n = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < 256) {
+        ids[n] = sqlite3_column_int64(st, 0);
+        due[n++] = sqlite3_column_int64(st, 1);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        return fail(db, "sla");
+    for (size_t i = 0; i < n; i++) {
+        struct core c;
+        enum ym_status s = load_core(db, ids[i], &c);
+        if (s != YM_OK)
+            return s;
+        char due_text[40], text[128];
+        ym_time_format_rfc3339(due[i], due_text, sizeof due_text);
+        snprintf(text, sizeof text, "SLA breached: the customer was not notified by %s",
+                 due_text);
+        struct incident_write w = {
+            .sql = "UPDATE incidents SET sla_breached = 1, updated_ns = ?2 WHERE id = ?1",
+            .kind = STATE_TL_ACTION,
+            .vis = STATE_VIS_INTERNAL,
+            .timeline_text = text,
+            .change = "incident.update",
+        };
+        s = incident_write(sdb, ids[i], &c, &w, NULL, now_ns);
+        if (s != YM_OK)
+            return s;
+        if (marked)
+            (*marked)++;
+    }
+    return YM_OK;
+}
+
+enum ym_status state_timeline_each(struct state_db *sdb, int64_t incident_id, int include_internal,
+                                   state_timeline_fn fn, void *arg)
+{
+    sqlite3 *db = state_db_sqlite(sdb);
+    sqlite3_stmt *st;
+    if (prepare(db,
+                "SELECT id, incident_id, tenant, time_ns, kind, actor, visibility, text"
+                " FROM timeline WHERE incident_id = ?1 AND (?2 OR visibility = 'customer')"
+                " ORDER BY time_ns, id",
+                &st, "read timeline") != YM_OK)
+        return YM_EDB;
+    sqlite3_bind_int64(st, 1, incident_id);
+    sqlite3_bind_int(st, 2, include_internal ? 1 : 0);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct state_timeline_entry e = {
+            .id = sqlite3_column_int64(st, 0),
+            .incident_id = sqlite3_column_int64(st, 1),
+            .tenant = col_text(st, 2),
+            .time_ns = sqlite3_column_int64(st, 3),
+            .kind = stored(kind_names, NAMES(kind_names), col_text(st, 4)),
+            .actor = col_text(st, 5),
+            .visibility = stored(vis_names, NAMES(vis_names), col_text(st, 6)),
+            .text = col_text(st, 7),
+        };
+        if (fn(arg, &e)) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? YM_OK : fail(db, "read timeline");
+}
+
+/* ---- suppressions and rule overrides ---- */
+
+static enum ym_status bump_tuning(sqlite3 *db)
+{
+    return sqlite3_exec(db, "UPDATE tuning SET gen = gen + 1", 0, 0, 0) == SQLITE_OK
+               ? YM_OK
+               : fail(db, "tuning generation");
+}
+
+enum ym_status state_tuning_generation(struct state_db *sdb, int64_t *gen)
+{
+    sqlite3 *db = state_db_sqlite(sdb);
+    sqlite3_stmt *st;
+    *gen = 0;
+    if (prepare(db, "SELECT gen FROM tuning", &st, "tuning generation") != YM_OK)
+        return YM_EDB;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *gen = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? YM_OK : fail(db, "tuning generation");
+}
+
+enum ym_status state_suppression_add(struct state_db *sdb, struct state_suppression *s,
+                                     const struct state_actor *actor, int64_t now_ns)
+{
+    if (!state_db_writable(sdb) || !s->tenant || !*s->tenant || !s->reason || !*s->reason)
+        return YM_EINVAL;
+    sqlite3 *db = state_db_sqlite(sdb);
+    if (!savepoint(db))
+        return fail(db, "begin suppression");
+    sqlite3_stmt *st;
+    enum ym_status rc = prepare(db,
+                                "INSERT INTO suppressions (tenant, rule_id, conditions, reason,"
+                                " author, created_ns, expires_ns) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
+                                " ?7)",
+                                &st, "add suppression");
+    if (rc == YM_OK) {
+        bind_str(st, 1, s->tenant);
+        bind_str(st, 2, s->rule_id);
+        bind_str(st, 3, s->conditions);
+        bind_str(st, 4, s->reason);
+        bind_str(st, 5, s->author && *s->author ? s->author : actor_name(actor));
+        sqlite3_bind_int64(st, 6, now_ns);
+        bind_opt_i64(st, 7, s->expires_ns);
+        rc = run(db, st, "add suppression");
+    }
+    if (rc == YM_OK) {
+        s->id = sqlite3_last_insert_rowid(db);
+        s->created_ns = now_ns;
+        rc = bump_tuning(db);
+    }
+    if (rc == YM_OK) {
+        char object[64], detail[1024];
+        snprintf(object, sizeof object, "suppression:%lld", (long long)s->id);
+        snprintf(detail, sizeof detail, "rule '%s' where '%s': %s", or_empty(s->rule_id),
+                 or_empty(s->conditions), s->reason);
+        rc = audit(sdb, actor, s->tenant, "suppression.add", object, detail, now_ns);
+    }
+    return release(db, rc);
+}
+
+enum ym_status state_suppression_delete(struct state_db *sdb, int64_t id,
+                                        const struct state_actor *actor, int64_t now_ns)
+{
+    if (!state_db_writable(sdb))
+        return YM_EINVAL;
+    sqlite3 *db = state_db_sqlite(sdb);
+    if (!savepoint(db))
+        return fail(db, "begin suppression");
+    sqlite3_stmt *st;
+    char tenant[128] = "";
+    enum ym_status rc = prepare(db,
+                                "UPDATE suppressions SET deleted_ns = ?2 WHERE id = ?1"
+                                " AND deleted_ns IS NULL RETURNING tenant",
+                                &st, "delete suppression");
+    if (rc == YM_OK) {
+        sqlite3_bind_int64(st, 1, id);
+        sqlite3_bind_int64(st, 2, now_ns);
+        int r = sqlite3_step(st);
+        if (r == SQLITE_ROW)
+            snprintf(tenant, sizeof tenant, "%s", col_text(st, 0));
+        while (r == SQLITE_ROW)
+            r = sqlite3_step(st);
+        sqlite3_finalize(st);
+        rc = r == SQLITE_DONE ? (*tenant ? YM_OK : YM_ENOTFOUND) : fail(db, "delete suppression");
+    }
+    if (rc == YM_OK)
+        rc = bump_tuning(db);
+    if (rc == YM_OK) {
+        char object[64];
+        snprintf(object, sizeof object, "suppression:%lld", (long long)id);
+        rc = audit(sdb, actor, tenant, "suppression.delete", object, "", now_ns);
+    }
+    return release(db, rc);
+}
+
+enum ym_status state_suppression_hits_add(struct state_db *sdb, int64_t id, uint64_t hits)
+{
+    if (!state_db_writable(sdb))
+        return YM_EINVAL;
+    sqlite3 *db = state_db_sqlite(sdb);
+    sqlite3_stmt *st;
+    if (prepare(db, "UPDATE suppressions SET hits = hits + ?2 WHERE id = ?1", &st,
+                "suppression hits") != YM_OK)
+        return YM_EDB;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, (int64_t)hits);
+    return run(db, st, "suppression hits");
+}
+
+enum ym_status state_suppressions_each(struct state_db *sdb, const char *tenant,
+                                       int64_t active_at_ns, state_suppression_fn fn, void *arg)
+{
+    sqlite3 *db = state_db_sqlite(sdb);
+    sqlite3_stmt *st;
+    if (prepare(db,
+                "SELECT id, tenant, rule_id, conditions, reason, author, created_ns,"
+                " coalesce(expires_ns, 0), coalesce(deleted_ns, 0), hits FROM suppressions"
+                " WHERE (?1 IS NULL OR tenant = ?1) AND (?2 = 0 OR (deleted_ns IS NULL AND"
+                " (expires_ns IS NULL OR expires_ns > ?2))) ORDER BY id",
+                &st, "read suppressions") != YM_OK)
+        return YM_EDB;
+    if (tenant)
+        sqlite3_bind_text(st, 1, tenant, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, active_at_ns);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct state_suppression s = {
+            .id = sqlite3_column_int64(st, 0),
+            .tenant = col_text(st, 1),
+            .rule_id = col_text(st, 2),
+            .conditions = col_text(st, 3),
+            .reason = col_text(st, 4),
+            .author = col_text(st, 5),
+            .created_ns = sqlite3_column_int64(st, 6),
+            .expires_ns = sqlite3_column_int64(st, 7),
+            .deleted_ns = sqlite3_column_int64(st, 8),
+            .hits = (uint64_t)sqlite3_column_int64(st, 9),
+        };
+        if (fn(arg, &s)) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? YM_OK : fail(db, "read suppressions");
+}
+
+enum ym_status state_rule_override_set(struct state_db *sdb, const struct state_rule_override *o,
+                                       const struct state_actor *actor, int64_t now_ns)
+{
+    if (!state_db_writable(sdb) || !o->tenant || !*o->tenant || !o->rule_id || !*o->rule_id)
+        return YM_EINVAL;
+    sqlite3 *db = state_db_sqlite(sdb);
+    if (!savepoint(db))
+        return fail(db, "begin override");
+    sqlite3_stmt *st;
+    enum ym_status rc = prepare(db,
+                                "INSERT OR REPLACE INTO rule_overrides (tenant, rule_id, enabled,"
+                                " threshold, author, updated_ns) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                                &st, "rule override");
+    if (rc == YM_OK) {
+        bind_str(st, 1, o->tenant);
+        bind_str(st, 2, o->rule_id);
+        sqlite3_bind_int(st, 3, o->enabled ? 1 : 0);
+        bind_opt_i64(st, 4, (int64_t)o->threshold);
+        bind_str(st, 5, o->author && *o->author ? o->author : actor_name(actor));
+        sqlite3_bind_int64(st, 6, now_ns);
+        rc = run(db, st, "rule override");
+    }
+    if (rc == YM_OK)
+        rc = bump_tuning(db);
+    if (rc == YM_OK) {
+        char object[256], detail[128];
+        snprintf(object, sizeof object, "rule:%s", o->rule_id);
+        snprintf(detail, sizeof detail, "%s, threshold %llu", o->enabled ? "enabled" : "disabled",
+                 (unsigned long long)o->threshold);
+        rc = audit(sdb, actor, o->tenant, "rule.override", object, detail, now_ns);
+    }
+    return release(db, rc);
+}
+
+enum ym_status state_rule_override_delete(struct state_db *sdb, const char *tenant,
+                                          const char *rule_id, const struct state_actor *actor,
+                                          int64_t now_ns)
+{
+    if (!state_db_writable(sdb))
+        return YM_EINVAL;
+    sqlite3 *db = state_db_sqlite(sdb);
+    if (!savepoint(db))
+        return fail(db, "begin override");
+    sqlite3_stmt *st;
+    enum ym_status rc = prepare(db, "DELETE FROM rule_overrides WHERE tenant = ?1 AND rule_id = ?2",
+                                &st, "delete override");
+    if (rc == YM_OK) {
+        bind_str(st, 1, tenant);
+        bind_str(st, 2, rule_id);
+        rc = run(db, st, "delete override");
+        if (rc == YM_OK && sqlite3_changes(db) == 0)
+            rc = YM_ENOTFOUND;
+    }
+    if (rc == YM_OK)
+        rc = bump_tuning(db);
+    if (rc == YM_OK) {
+        char object[256];
+        snprintf(object, sizeof object, "rule:%s", or_empty(rule_id));
+        rc = audit(sdb, actor, tenant, "rule.override.delete", object, "", now_ns);
+    }
+    return release(db, rc);
+}
+
+enum ym_status state_rule_overrides_each(struct state_db *sdb, const char *tenant,
+                                         state_rule_override_fn fn, void *arg)
+{
+    sqlite3 *db = state_db_sqlite(sdb);
+    sqlite3_stmt *st;
+    if (prepare(db,
+                "SELECT tenant, rule_id, enabled, coalesce(threshold, 0), author, updated_ns"
+                " FROM rule_overrides WHERE (?1 IS NULL OR tenant = ?1) ORDER BY tenant, rule_id",
+                &st, "read overrides") != YM_OK)
+        return YM_EDB;
+    if (tenant)
+        sqlite3_bind_text(st, 1, tenant, -1, SQLITE_STATIC);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct state_rule_override o = {
+            .tenant = col_text(st, 0),
+            .rule_id = col_text(st, 1),
+            .enabled = sqlite3_column_int(st, 2),
+            .threshold = (uint64_t)sqlite3_column_int64(st, 3),
+            .author = col_text(st, 4),
+            .updated_ns = sqlite3_column_int64(st, 5),
+        };
+        if (fn(arg, &o)) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? YM_OK : fail(db, "read overrides");
+}
