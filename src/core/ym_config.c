@@ -51,6 +51,9 @@ struct ym_config *ym_config_default(void)
     cfg->notify.retry_attempts = 5;
     cfg->notify.retry_first_delay_ms = 10000;
     cfg->notify.retry_max_delay_ms = 600000;
+    cfg->portal.https = 1;
+    cfg->portal.session_idle_minutes = 30;
+    cfg->portal.session_max_hours = 12;
     return cfg;
 }
 
@@ -137,6 +140,9 @@ void ym_config_free(struct ym_config *cfg)
         free(l->format);
     }
     free(cfg->rules.threat_intel);
+    free(cfg->portal.cert_file);
+    free(cfg->portal.key_file);
+    free(cfg->portal.web_dir);
     free(cfg);
 }
 
@@ -1013,6 +1019,36 @@ static enum ym_status on_rules(struct loader *ld, const char *key, yaml_node_t *
                 key);
 }
 
+static enum ym_status on_portal(struct loader *ld, const char *key, yaml_node_t *k, yaml_node_t *v,
+                               void *arg)
+{
+    struct ym_portal_config *p = &ld->cfg->portal;
+    long long x;
+    enum ym_status st;
+    if (!strcmp(key, "cert_file"))
+        return get_nonempty(ld, v, "portal.cert_file", &p->cert_file);
+    if (!strcmp(key, "key_file"))
+        return get_nonempty(ld, v, "portal.key_file", &p->key_file);
+    if (!strcmp(key, "web_dir"))
+        return get_nonempty(ld, v, "portal.web_dir", &p->web_dir);
+    if (!strcmp(key, "https"))
+        return get_bool(ld, v, "portal.https", &p->https);
+    if (!strcmp(key, "session_idle_minutes")) {
+        if ((st = get_int(ld, v, "portal.session_idle_minutes", 1, 1440, 0, &x)) == YM_OK)
+            p->session_idle_minutes = (int)x;
+        return st;
+    }
+    if (!strcmp(key, "session_max_hours")) {
+        if ((st = get_int(ld, v, "portal.session_max_hours", 1, 720, 0, &x)) == YM_OK)
+            p->session_max_hours = (int)x;
+        return st;
+    }
+    return fail(ld, k,
+                "portal: unknown key '%s' (known: cert_file, key_file, https, "
+                "session_idle_minutes, session_max_hours, web_dir)",
+                key);
+}
+
 static enum ym_status on_top(struct loader *ld, const char *key, yaml_node_t *k, yaml_node_t *v,
                              void *arg)
 {
@@ -1058,10 +1094,12 @@ static enum ym_status on_top(struct loader *ld, const char *key, yaml_node_t *k,
         return each_pair(ld, v, "notify", on_notify, NULL);
     if (!strcmp(key, "rules"))
         return each_pair(ld, v, "rules", on_rules, NULL);
+    if (!strcmp(key, "portal"))
+        return each_pair(ld, v, "portal", on_portal, NULL);
     return fail(ld, k,
                 "unknown key '%s' (known: data_dir, listen, tls, retention_days, "
                 "udp_rcvbuf_bytes, workers, queue_batches, flush_ms, tenants, devices, notify, "
-                "rules)",
+                "rules, portal)",
                 key);
 }
 

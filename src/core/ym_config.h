@@ -112,6 +112,17 @@ struct ym_rules_config {
     size_t threat_intel_count;
 };
 
+/* The portal (`portal:`; docs/portal.md). */
+struct ym_portal_config {
+    char *cert_file;          /* PEM certificate chain; NULL = DATA/portal/cert.pem (made if absent) */
+    char *key_file;           /* PEM private key; NULL = DATA/portal/key.pem */
+    int https;                /* default 1; 0 (plain HTTP) is refused unless bound to loopback */
+    int session_idle_minutes; /* browser sessions end after this long idle; default 30 */
+    int session_max_hours;    /* and this long after login; default 12 */
+    char *web_dir;            /* static files; NULL = ./web when run from the repo, else
+                               * /usr/share/yamori/web */
+};
+
 struct ym_config {
     char *path;       /* file it came from; NULL for defaults */
     char *data_dir;   /* default "./var" */
@@ -131,6 +142,7 @@ struct ym_config {
     size_t device_count;
     struct ym_notify_config notify;
     struct ym_rules_config rules;
+    struct ym_portal_config portal;
 };
 
 struct ym_config *ym_config_default(void);
