@@ -31,8 +31,10 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "core/ym_alloc.h"
 #include "core/ym_batch.h"
 #include "core/ym_buf.h"
+#include "core/ym_config.h"
 #include "core/ym_time.h"
 #include "detect/detect.h"
 #include "parse/parse.h"
@@ -74,14 +76,24 @@ static int is_dir(const char *p)
     return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* The default rule directory (see the header comment), or NULL. */
-static const char *default_rules_dir(char *buf, size_t len)
+#define SYSTEM_RULES_DIR "/usr/share/yamori/rules"
+
+/* The default rule directory (see the header comment), or NULL; *origin
+ * (may be NULL) says which of the places it is. */
+static const char *default_rules_dir_from(char *buf, size_t len, const char **origin)
 {
+    const char *dummy;
+    if (!origin)
+        origin = &dummy;
     const char *env = getenv("YAMORI_RULES");
-    if (env && *env && is_dir(env))
+    if (env && *env && is_dir(env)) {
+        *origin = "$YAMORI_RULES";
         return env;
-    if (is_file("rules/logsources.yaml"))
+    }
+    if (is_file("rules/logsources.yaml")) {
+        *origin = "./rules, the source tree";
         return "rules";
+    }
     char exe[PATH_MAX];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
     if (n > 0) {
@@ -100,11 +112,21 @@ static const char *default_rules_dir(char *buf, size_t len)
                 if (wl < 0 || (size_t)wl >= sizeof(lp) || !is_file(lp))
                     continue;
                 memcpy(buf, p, (size_t)w + 1);
+                *origin = i == 0 ? "next to the installed binary" : "next to the binary's source tree";
                 return buf;
             }
         }
     }
+    if (is_file(SYSTEM_RULES_DIR "/logsources.yaml")) {
+        *origin = "the system rule directory";
+        return SYSTEM_RULES_DIR;
+    }
     return NULL;
+}
+
+static const char *default_rules_dir(char *buf, size_t len)
+{
+    return default_rules_dir_from(buf, len, NULL);
 }
 
 /* Mapping file `name` from the first rule dir that has it, else the default dir. */
@@ -231,6 +253,151 @@ static int compile(const struct opts *o, char **dirs, int ndirs, int include_ina
     (void)sub;
     struct cli_rules_opts ro = {o->rules_dir, o->logsources, o->placeholders};
     return cli_rules_compile(&ro, dirs, ndirs, include_inactive, set, rep, "rules");
+}
+
+/* ---- the rules of yamori serve ---- */
+
+static char *absolute(const char *p)
+{
+    char buf[PATH_MAX];
+    if (realpath(p, buf))
+        return ym_xstrdup(buf);
+    return ym_xstrdup(p); /* missing: kept as given, reported when compiled */
+}
+
+void cli_rules_source_free(struct cli_rules_source *s)
+{
+    for (size_t i = 0; i < s->path_count; i++)
+        free(s->paths[i]);
+    free(s->paths);
+    free(s->logsources);
+    free(s->placeholders);
+    free(s->triage_policy);
+    memset(s, 0, sizeof *s);
+}
+
+static void add_path(struct cli_rules_source *s, const char *p)
+{
+    s->paths = ym_xrealloc(s->paths, (s->path_count + 1) * sizeof *s->paths);
+    s->paths[s->path_count++] = absolute(p);
+}
+
+/* `name` in the first rule directory that has it, absolute, or NULL. */
+static char *beside_rules(const struct cli_rules_source *s, const char *name)
+{
+    for (size_t i = 0; i < s->path_count; i++) {
+        if (!is_dir(s->paths[i]))
+            continue;
+        char *p = ym_xasprintf("%s/%s", s->paths[i], name);
+        if (is_file(p))
+            return p;
+        free(p);
+    }
+    return NULL;
+}
+
+int cli_rules_source_resolve(const char *rules_flag, const struct ym_config *cfg,
+                             struct cli_rules_source *out, char *why, size_t why_len)
+{
+    memset(out, 0, sizeof *out);
+    const struct ym_rules_config *rc = &cfg->rules;
+    if (rules_flag) {
+        add_path(out, rules_flag);
+        out->origin = "--rules";
+    } else if (rc->path_count) {
+        for (size_t i = 0; i < rc->path_count; i++)
+            add_path(out, rc->paths[i]);
+        out->origin = "the configuration's rules.paths";
+    } else {
+        char buf[PATH_MAX];
+        const char *dir = default_rules_dir_from(buf, sizeof buf, &out->origin);
+        if (!dir) {
+            snprintf(why, why_len,
+                     "no rule directory found ($YAMORI_RULES, ./rules, <prefix>/share/yamori/rules, "
+                     SYSTEM_RULES_DIR "); give one with --rules DIR or rules.paths in the config");
+            return CLI_FAIL;
+        }
+        add_path(out, dir);
+    }
+    out->logsources = rc->logsources ? absolute(rc->logsources) : beside_rules(out, "logsources.yaml");
+    out->placeholders =
+        rc->placeholders ? absolute(rc->placeholders) : beside_rules(out, "placeholders.yaml");
+    out->triage_policy =
+        rc->triage_policy ? absolute(rc->triage_policy) : beside_rules(out, "triage.yaml");
+    return CLI_OK;
+}
+
+void cli_rules_source_detect_config(const struct cli_rules_source *s, struct detect_config *out)
+{
+    memset(out, 0, sizeof *out);
+    out->rule_paths = (const char *const *)s->paths;
+    out->rule_path_count = s->path_count;
+    out->logsources_path = s->logsources;
+    out->placeholders_path = s->placeholders;
+}
+
+int cli_rules_source_save(const struct cli_rules_source *s, const char *data_dir)
+{
+    char *path = ym_xasprintf("%s/serve.rules", data_dir);
+    char *tmp = ym_xasprintf("%s/serve.rules.tmp", data_dir);
+    FILE *f = fopen(tmp, "w");
+    int ok = f != NULL;
+    if (f) {
+        for (size_t i = 0; i < s->path_count; i++)
+            fprintf(f, "path\t%s\n", s->paths[i]);
+        if (s->logsources)
+            fprintf(f, "logsources\t%s\n", s->logsources);
+        if (s->placeholders)
+            fprintf(f, "placeholders\t%s\n", s->placeholders);
+        if (s->triage_policy)
+            fprintf(f, "triage_policy\t%s\n", s->triage_policy);
+        ok = fclose(f) == 0 && rename(tmp, path) == 0;
+    }
+    if (!ok)
+        unlink(tmp);
+    free(tmp);
+    free(path);
+    return ok ? CLI_OK : CLI_FAIL;
+}
+
+int cli_rules_source_load(const char *data_dir, struct cli_rules_source *out)
+{
+    memset(out, 0, sizeof *out);
+    char *path = ym_xasprintf("%s/serve.rules", data_dir);
+    FILE *f = fopen(path, "r");
+    free(path);
+    if (!f)
+        return CLI_FAIL;
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    while ((n = getline(&line, &cap, f)) > 0) {
+        if (line[n - 1] == '\n')
+            line[--n] = '\0';
+        char *tab = strchr(line, '\t');
+        if (!tab || !tab[1])
+            continue;
+        *tab = '\0';
+        const char *v = tab + 1;
+        if (!strcmp(line, "path")) {
+            out->paths = ym_xrealloc(out->paths, (out->path_count + 1) * sizeof *out->paths);
+            out->paths[out->path_count++] = ym_xstrdup(v);
+        } else if (!strcmp(line, "logsources") && !out->logsources) {
+            out->logsources = ym_xstrdup(v);
+        } else if (!strcmp(line, "placeholders") && !out->placeholders) {
+            out->placeholders = ym_xstrdup(v);
+        } else if (!strcmp(line, "triage_policy") && !out->triage_policy) {
+            out->triage_policy = ym_xstrdup(v);
+        }
+    }
+    free(line);
+    fclose(f);
+    out->origin = "the running server (DATA/serve.rules)";
+    if (!out->path_count) {
+        cli_rules_source_free(out);
+        return CLI_FAIL;
+    }
+    return CLI_OK;
 }
 
 static int cmd_check(int argc, char **argv)

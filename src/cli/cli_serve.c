@@ -1,5 +1,6 @@
 /* yamori serve: the server. Starts intake, the archive writer and the parse
- * workers (cli/serve_pipeline.h), then runs housekeeping in the main thread
+ * workers (cli/serve_pipeline.h) with the detect stage (cli/serve_stages.h:
+ * rules, threat-intel lists), then runs housekeeping in the main thread
  * once a second until SIGINT or SIGTERM.
  *
  * DESIGN (threads, signals, shutdown):
@@ -9,9 +10,14 @@
  *  - Main thread: every second persists counters, unknown senders and the
  *    per-minute counts into DATA/state.db (one transaction); SIGHUP reloads
  *    the config and logs what changed (listeners and devices are rebuilt
- *    on restart for now); SIGINT/SIGTERM shut down in the order written in
- *    serve_pipeline.h, then persist the final counters.
- *  - DATA/serve.lock (flock) keeps a second server off the same data. */
+ *    on restart for now), recompiles the rules and reloads the threat-intel
+ *    lists (swapped in between two batches; a set that does not compile
+ *    leaves the running one), then saves the counters at once so that
+ *    `yamori rules reload` sees the outcome; SIGINT/SIGTERM shut down in the
+ *    order written in serve_pipeline.h, then persist the final counters.
+ *  - DATA/serve.lock (flock) keeps a second server off the same data;
+ *    DATA/serve.pid (written after the lock is held, removed at exit) tells
+ *    `yamori rules reload` whom to signal. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -25,6 +31,7 @@
 
 #include "cli/cli.h"
 #include "cli/serve_pipeline.h"
+#include "cli/serve_stages.h"
 #include "core/ym_alloc.h"
 #include "core/ym_log.h"
 #include "core/ym_time.h"
@@ -39,8 +46,10 @@ static void usage(FILE *out)
     fprintf(out,
             "Usage: yamori serve [OPTIONS]\n"
             "\n"
-            "Receive logs (syslog UDP/TCP/TLS, RELP), keep them in the archive and parse them.\n"
-            "Runs in the foreground; stop with Ctrl-C (SIGINT) or SIGTERM; SIGHUP reloads the config.\n"
+            "Receive logs (syslog UDP/TCP/TLS, RELP), keep them in the archive, parse them and run\n"
+            "the detection rules over them.\n"
+            "Runs in the foreground; stop with Ctrl-C (SIGINT) or SIGTERM; SIGHUP reloads the config,\n"
+            "the rules and the threat-intel lists.\n"
             "\n"
             "Options:\n"
             "  --config FILE       configuration (default: ./yamori.yaml if present, else built-in defaults)\n"
@@ -49,6 +58,9 @@ static void usage(FILE *out)
             "  --relp HOST:PORT    RELP (default 127.0.0.1:2514; 'off' to disable)\n"
             "  --tls HOST:PORT     syslog over TLS (default 127.0.0.1:6514, only with a certificate)\n"
             "  --http HOST:PORT    portal (not part of this build yet)\n"
+            "  --rules DIR         detection rules (default: rules.paths of the config, else\n"
+            "                      $YAMORI_RULES, ./rules in the source tree, the installed rules,\n"
+            "                      /usr/share/yamori/rules); SIGHUP recompiles them\n"
             "  --stats-every MS    how often counters are saved for 'yamori stats' (default 1000,\n"
             "                      10..60000; benchmarks use a short period to time a run)\n"
             "  --foreground        run in the foreground (the default and only mode)\n"
@@ -61,6 +73,7 @@ struct serve_args {
     const char *config;
     const char *data;
     const char *listen[4]; /* syslog, relp, tls, http */
+    const char *rules;     /* --rules DIR, or NULL */
     int stats_every_ms;    /* housekeeping period */
 };
 
@@ -118,6 +131,25 @@ static int make_dirs(const char *dir)
     return 0;
 }
 
+/* DATA/serve.pid: written whole, then renamed into place. */
+static int write_pid_file(const char *path)
+{
+    char *tmp = ym_xasprintf("%s.tmp", path);
+    FILE *f = fopen(tmp, "w");
+    int ok = f && fprintf(f, "%d\n", (int)getpid()) > 0;
+    if (f && fclose(f) != 0)
+        ok = 0;
+    if (ok && rename(tmp, path) != 0)
+        ok = 0;
+    if (!ok) {
+        int e = errno;
+        unlink(tmp);
+        errno = e;
+    }
+    free(tmp);
+    return ok ? 0 : -1;
+}
+
 /* ---- housekeeping (main thread) ---- */
 
 struct housekeeping {
@@ -125,6 +157,7 @@ struct housekeeping {
     struct intake *in;
     struct intake_devices *devices;
     struct serve_pipeline *pipe;
+    struct serve_stages *stages;
     int64_t started_ns;
     int retention_days;       /* per-minute counts are kept as long as logs */
     int64_t last_prune_ns;
@@ -162,6 +195,12 @@ static void put(struct housekeeping *hk, const char *name, uint64_t value, int64
     enum ym_status st = state_db_counter_set(hk->db, name, value, now);
     if (st != YM_OK)
         hk->last_st = st;
+}
+
+static void put_stage(void *arg, const char *name, uint64_t value)
+{
+    struct housekeeping *hk = arg;
+    put(hk, name, value, ym_time_now_ns());
 }
 
 static void housekeeping_run(struct housekeeping *hk, int running)
@@ -221,6 +260,15 @@ static void housekeeping_run(struct housekeeping *hk, int running)
     put(hk, "queue.parse.capacity", ps.parse_queue_capacity, now);
     put(hk, "batches.in_use", ps.batches_in_use, now);
     put(hk, "batches.max", ps.batches_max, now);
+    put(hk, "detect.detections", ps.detections, now);
+    put(hk, "detect.detections_lost", ps.detections_lost, now);
+    put(hk, "detect.unmatched_logs", ps.unmatched_logs, now);
+    put(hk, "detect.ti_logs", ps.ti_logs, now);
+    put(hk, "detect.latency_p50_us", ps.detect_latency_p50_us, now);
+    put(hk, "detect.latency_p99_us", ps.detect_latency_p99_us, now);
+    put(hk, "detect.latency_max_us", ps.detect_latency_max_us, now);
+    if (hk->stages)
+        serve_stages_counters(hk->stages, put_stage, hk);
     put(hk, "serve.started_ns", (uint64_t)hk->started_ns, now);
     put(hk, "serve.pid", (uint64_t)getpid(), now);
     put(hk, "serve.running", (uint64_t)running, now);
@@ -323,15 +371,31 @@ static int report_changes(const struct ym_config *old, const struct ym_config *c
     return changes;
 }
 
-static void reload(const struct serve_args *a, const struct ym_config *running)
+static void reload_config(const struct serve_args *a, const struct ym_config *running,
+                          struct serve_stages *stages);
+
+/* SIGHUP: the config (what changed), then the rules and lists from the
+ * re-read config (or the running one if the file does not load). */
+static void reload(const struct serve_args *a, const struct ym_config *running,
+                   struct serve_stages *stages)
 {
     if (!a->config && access("yamori.yaml", R_OK) != 0) {
-        ym_log(YM_LOG_INFO, "SIGHUP: no config file (running on built-in defaults): nothing to reload");
+        ym_log(YM_LOG_INFO, "SIGHUP: no config file (running on built-in defaults): reloading "
+                            "the rules");
+        serve_stages_reload(stages, a->rules, running, running->data_dir);
         return;
     }
+    reload_config(a, running, stages);
+}
+
+static void reload_config(const struct serve_args *a, const struct ym_config *running,
+                          struct serve_stages *stages)
+{
     struct ym_config *cur = load(a);
     if (!cur) {
-        ym_log(YM_LOG_ERROR, "SIGHUP: config not reloaded (error above); the running config stays");
+        ym_log(YM_LOG_ERROR, "SIGHUP: config not reloaded (error above); the running config "
+                             "stays; reloading the rules it names");
+        serve_stages_reload(stages, a->rules, running, running->data_dir);
         return;
     }
     /* The running TLS listener state was settled at start (certificate check). */
@@ -341,12 +405,14 @@ static void reload(const struct serve_args *a, const struct ym_config *running)
            "SIGHUP: config %s checked: %d change%s. Listeners, tenants and devices are rebuilt "
            "on restart for now: restart yamori serve to apply.",
            cur->path ? cur->path : "(defaults)", n, n == 1 ? "" : "s");
+    serve_stages_reload(stages, a->rules, cur, running->data_dir);
     ym_config_free(cur);
 }
 
 /* ---- main ---- */
 
-static void print_banner(const struct ym_config *cfg, int workers)
+static void print_banner(const struct ym_config *cfg, int workers,
+                         const struct serve_stages *stages)
 {
     char t[300];
     printf("yamori serve: data directory %s\n", cfg->data_dir);
@@ -377,7 +443,8 @@ static void print_banner(const struct ym_config *cfg, int workers)
     printf("yamori serve: %zu tenants, %zu devices configured; %d parse workers; "
            "unknown senders go to tenant '%s'\n",
            cfg->tenant_count, cfg->device_count, workers, YM_TENANT_UNASSIGNED);
-    printf("yamori serve: running; Ctrl-C or SIGTERM stops, SIGHUP reloads the config\n");
+    serve_stages_banner(stages, stdout);
+    printf("yamori serve: running; Ctrl-C or SIGTERM stops, SIGHUP reloads the config and rules\n");
     fflush(stdout);
 }
 
@@ -388,7 +455,8 @@ static int parse_args(int argc, char **argv, struct serve_args *a, int *help)
         {"syslog", required_argument, NULL, 's'}, {"relp", required_argument, NULL, 'r'},
         {"tls", required_argument, NULL, 't'},    {"http", required_argument, NULL, 'w'},
         {"foreground", no_argument, NULL, 'f'},   {"help", no_argument, NULL, 'h'},
-        {"stats-every", required_argument, NULL, 'S'}, {NULL, 0, NULL, 0},
+        {"stats-every", required_argument, NULL, 'S'}, {"rules", required_argument, NULL, 'R'},
+        {NULL, 0, NULL, 0},
     };
     optind = 1;
     opterr = 0;
@@ -402,6 +470,7 @@ static int parse_args(int argc, char **argv, struct serve_args *a, int *help)
         case 't': a->listen[2] = optarg; break;
         case 'w': a->listen[3] = optarg; break;
         case 'f': break;
+        case 'R': a->rules = optarg; break;
         case 'h': *help = 1; break;
         case 'S': {
             char *end;
@@ -459,7 +528,9 @@ int cli_serve_main(int argc, char **argv)
     struct intake *in = NULL;
     struct ym_error err = {0};
     struct housekeeping hk = {0};
+    struct serve_stages *stages = NULL;
     int lock_fd = -1;
+    char *pid_path = NULL;
     rc = CLI_FAIL;
 
     if (make_dirs(cfg->data_dir) != 0) {
@@ -481,6 +552,13 @@ int cli_serve_main(int argc, char **argv)
         cli_error(CMD, "another yamori serve is already using data directory %s", cfg->data_dir);
         goto out;
     }
+    pid_path = ym_xasprintf("%s/serve.pid", cfg->data_dir);
+    if (write_pid_file(pid_path) != 0) {
+        cli_error(CMD, "cannot write %s: %s", pid_path, strerror(errno));
+        free(pid_path);
+        pid_path = NULL;
+        goto out;
+    }
     if (state_db_open(cfg->data_dir, STATE_DB_WRITER, &db, &err) != YM_OK) {
         cli_error(CMD, "cannot open the state store %s/state.db: %s", cfg->data_dir, err.reason);
         goto out;
@@ -493,6 +571,11 @@ int cli_serve_main(int argc, char **argv)
         cli_error(CMD, "%s", err.reason);
         goto out;
     }
+    /* Rules before listeners: no log passes before the rules are in place. */
+    if (serve_stages_create(a.rules, cfg, &stages) != CLI_OK)
+        goto out;
+    serve_stages_attach(stages, pipe);
+    serve_stages_save_source(stages, cfg->data_dir);
     struct intake_options iopt = {cfg, serve_pipeline_pool(pipe), serve_pipeline_intake_queue(pipe),
                                   devices};
     enum ym_status st = intake_start(&iopt, &in, &err);
@@ -506,11 +589,11 @@ int cli_serve_main(int argc, char **argv)
         cli_error(CMD, "cannot start the pipeline threads: %s", strerror(errno));
         goto stop;
     }
-    print_banner(cfg, workers);
+    print_banner(cfg, workers, stages);
     ym_log(YM_LOG_INFO, "serve: started (pid %d)", (int)getpid());
 
     hk = (struct housekeeping){.db = db, .in = in, .devices = devices, .pipe = pipe,
-                               .started_ns = ym_time_now_ns(),
+                               .stages = stages, .started_ns = ym_time_now_ns(),
                                .retention_days = cfg->retention_days};
     int64_t last_hk = 0;
     for (;;) {
@@ -523,9 +606,10 @@ int cli_serve_main(int argc, char **argv)
             break;
         }
         if (sig == SIGHUP)
-            reload(&a, cfg);
+            reload(&a, cfg, stages);
         int64_t mono = ym_time_mono_ns();
-        if (mono - last_hk >= (int64_t)a.stats_every_ms * 1000000) {
+        /* After a reload the outcome is saved at once (rules reload waits for it). */
+        if (sig == SIGHUP || mono - last_hk >= (int64_t)a.stats_every_ms * 1000000) {
             last_hk = mono;
             housekeeping_run(&hk, 1);
         }
@@ -551,8 +635,13 @@ out:
     intake_stop(in);
     if (pipe)
         serve_pipeline_destroy(pipe);
+    serve_stages_destroy(stages);
     intake_devices_destroy(devices);
     state_db_close(db);
+    if (pid_path) {
+        unlink(pid_path);
+        free(pid_path);
+    }
     if (lock_fd >= 0)
         close(lock_fd);
     free(hk.changed);

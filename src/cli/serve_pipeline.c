@@ -14,6 +14,8 @@
 #include "core/ym_alloc.h"
 #include "core/ym_log.h"
 #include "core/ym_time.h"
+#include "detect/detect.h"
+#include "enrich/enrich_ti.h"
 #include "intake/intake.h"
 
 #define WRITER_POP_MS 250
@@ -34,11 +36,22 @@ struct minute_table {
     size_t count;
 };
 
+/* Latency histogram (microseconds): exact below 64 us, then 32 buckets per
+ * power of two (about 3% wide) up to 2^40 us. */
+#define LAT_EXACT 64
+#define LAT_SUB_BITS 5
+#define LAT_MAX_EXP 40
+#define LAT_BUCKETS (LAT_EXACT + (LAT_MAX_EXP - 6 + 1) * (1 << LAT_SUB_BITS))
+
 struct worker {
     pthread_t thread;
     struct serve_pipeline *p;
+    struct detect_scratch *scratch; /* the worker's own, created on its first batch */
     /* Published by the worker after each batch, read by housekeeping. */
     _Atomic uint64_t parsed, parse_errors, unparsed, batches;
+    _Atomic uint64_t detections, detections_lost, unmatched_logs, ti_logs;
+    _Atomic uint64_t lat_max_us;
+    _Atomic uint64_t lat_hist[LAT_BUCKETS]; /* written per detection (rare), not per log */
 };
 
 struct serve_pipeline {
@@ -74,6 +87,7 @@ struct serve_pipeline {
 
     struct worker *workers;
     int worker_count;
+    struct serve_detect detect; /* borrowed; detect.rules NULL = parse only */
 };
 
 /* ---- per-minute counts (writer adds, housekeeping takes; lock held) ---- */
@@ -333,6 +347,83 @@ static void *writer_main(void *arg)
 
 /* ---- parse workers ---- */
 
+static unsigned lat_bucket(uint64_t us)
+{
+    if (us < LAT_EXACT)
+        return (unsigned)us;
+    if (us >= (1ull << LAT_MAX_EXP))
+        us = (1ull << LAT_MAX_EXP) - 1;
+    unsigned e = 63u - (unsigned)__builtin_clzll(us); /* 6..LAT_MAX_EXP-1 */
+    unsigned sub = (unsigned)(us >> (e - LAT_SUB_BITS)) & ((1u << LAT_SUB_BITS) - 1);
+    return LAT_EXACT + (e - 6) * (1u << LAT_SUB_BITS) + sub;
+}
+
+/* Largest value of bucket i (quantiles are reported conservatively). */
+static uint64_t lat_bucket_top(unsigned i)
+{
+    if (i < LAT_EXACT)
+        return i;
+    unsigned e = 6 + (i - LAT_EXACT) / (1u << LAT_SUB_BITS);
+    uint64_t sub = (i - LAT_EXACT) % (1u << LAT_SUB_BITS);
+    uint64_t lo = ((1ull << LAT_SUB_BITS) + sub) << (e - LAT_SUB_BITS);
+    return lo + (1ull << (e - LAT_SUB_BITS)) - 1;
+}
+
+/* What a worker's detect_hit_fn needs for one batch. */
+struct hit_ctx {
+    struct worker *w;
+    uint64_t hits;
+};
+
+static void note_latency(struct worker *w, const struct ym_record *rec)
+{
+    int64_t d_ns = ym_time_now_ns() - rec->received_ns;
+    uint64_t us = d_ns > 0 ? (uint64_t)d_ns / 1000 : 0;
+    atomic_fetch_add_explicit(&w->lat_hist[lat_bucket(us)], 1, memory_order_relaxed);
+    if (us > atomic_load_explicit(&w->lat_max_us, memory_order_relaxed))
+        atomic_store_explicit(&w->lat_max_us, us, memory_order_relaxed);
+}
+
+static int on_hit(void *arg, const struct ym_record *rec, const struct detect_hit *hit)
+{
+    struct hit_ctx *c = arg;
+    (void)hit;
+    c->hits++;
+    note_latency(c->w, rec);
+    return 0;
+}
+
+/* Threat intel, then the rules, over one parsed batch. The set and the
+ * snapshot are taken once for the whole batch. */
+static void detect_batch(struct worker *w, struct ym_batch *b)
+{
+    const struct serve_detect *d = &w->p->detect;
+    struct enrich_ti *ti = d->ti ? enrich_ti_live_acquire(d->ti) : NULL;
+    if (ti && enrich_ti_indicator_count(ti)) {
+        uint64_t touched = 0;
+        for (uint32_t r = 0; r < b->count; r++)
+            touched += enrich_ti_apply(ti, &b->recs[r]) > 0;
+        if (touched)
+            atomic_fetch_add_explicit(&w->ti_logs, touched, memory_order_relaxed);
+    }
+    struct detect_set *set = detect_live_acquire(d->rules);
+    if (!w->scratch)
+        w->scratch = detect_scratch_create(set);
+    struct hit_ctx c = {.w = w};
+    int n = w->scratch ? detect_set_match_batch(set, w->scratch, b, on_hit, &c) : -1;
+    detect_live_release(set);
+    enrich_ti_live_release(ti);
+    if (n < 0) {
+        atomic_fetch_add_explicit(&w->unmatched_logs, b->count, memory_order_relaxed);
+        YM_LOG_RATELIMITED(YM_LOG_ERROR,
+                           "detect: out of memory for a worker's scratch: %u logs were archived "
+                           "but not matched (counted as detect.unmatched_logs)",
+                           b->count);
+    }
+    if (c.hits)
+        atomic_fetch_add_explicit(&w->detections, c.hits, memory_order_relaxed);
+}
+
 static void *worker_main(void *arg)
 {
     struct worker *w = arg;
@@ -348,6 +439,8 @@ static void *worker_main(void *arg)
         struct ym_batch *b = item;
         parse_batch(b, ym_time_now_ns(), &stats);
         count_parse_errors(w->p, b);
+        if (w->p->detect.rules)
+            detect_batch(w, b);
         ym_batch_put(b);
         batches++;
         atomic_store_explicit(&w->parsed, stats.parsed, memory_order_relaxed);
@@ -389,6 +482,11 @@ enum ym_status serve_pipeline_create(const struct ym_config *cfg, struct serve_p
     return YM_OK;
 }
 
+void serve_pipeline_set_detect(struct serve_pipeline *p, const struct serve_detect *d)
+{
+    p->detect = *d;
+}
+
 struct ym_batch_pool *serve_pipeline_pool(struct serve_pipeline *p) { return p->pool; }
 struct ym_queue *serve_pipeline_intake_queue(struct serve_pipeline *p) { return p->to_archive; }
 
@@ -427,8 +525,11 @@ void serve_pipeline_stop(struct serve_pipeline *p)
     } else {
         ym_queue_close(p->to_parse);
     }
-    for (int i = 0; i < p->worker_count; i++)
+    for (int i = 0; i < p->worker_count; i++) {
         pthread_join(p->workers[i].thread, NULL);
+        detect_scratch_destroy(p->workers[i].scratch);
+        p->workers[i].scratch = NULL;
+    }
     close_archive(p);
     /* Anything still queued (only if a thread failed to start) goes back. */
     void *item;
@@ -455,6 +556,35 @@ void serve_pipeline_destroy(struct serve_pipeline *p)
     free(p);
 }
 
+/* p50 and p99 of the detection latency over every worker's histogram. */
+static void latency_quantiles(struct serve_pipeline *p, struct serve_pipeline_stats *out)
+{
+    uint64_t *sum = ym_xcalloc(LAT_BUCKETS, sizeof *sum);
+    uint64_t total = 0;
+    for (int i = 0; i < p->worker_count; i++)
+        for (unsigned k = 0; k < LAT_BUCKETS; k++) {
+            uint64_t v = atomic_load_explicit(&p->workers[i].lat_hist[k], memory_order_relaxed);
+            sum[k] += v;
+            total += v;
+        }
+    if (total) {
+        uint64_t want50 = (total + 1) / 2, want99 = (total * 99 + 99) / 100, seen = 0;
+        int have50 = 0;
+        for (unsigned k = 0; k < LAT_BUCKETS; k++) {
+            seen += sum[k];
+            if (!have50 && seen >= want50) {
+                out->detect_latency_p50_us = lat_bucket_top(k);
+                have50 = 1;
+            }
+            if (seen >= want99) {
+                out->detect_latency_p99_us = lat_bucket_top(k);
+                break;
+            }
+        }
+    }
+    free(sum);
+}
+
 void serve_pipeline_stats(struct serve_pipeline *p, struct serve_pipeline_stats *out)
 {
     memset(out, 0, sizeof *out);
@@ -472,7 +602,15 @@ void serve_pipeline_stats(struct serve_pipeline *p, struct serve_pipeline_stats 
         out->parse.parse_errors += atomic_load_explicit(&w->parse_errors, memory_order_relaxed);
         out->parse.unparsed += atomic_load_explicit(&w->unparsed, memory_order_relaxed);
         out->parse_batches += atomic_load_explicit(&w->batches, memory_order_relaxed);
+        out->detections += atomic_load_explicit(&w->detections, memory_order_relaxed);
+        out->detections_lost += atomic_load_explicit(&w->detections_lost, memory_order_relaxed);
+        out->unmatched_logs += atomic_load_explicit(&w->unmatched_logs, memory_order_relaxed);
+        out->ti_logs += atomic_load_explicit(&w->ti_logs, memory_order_relaxed);
+        uint64_t mx = atomic_load_explicit(&w->lat_max_us, memory_order_relaxed);
+        if (mx > out->detect_latency_max_us)
+            out->detect_latency_max_us = mx;
     }
+    latency_quantiles(p, out);
     out->workers = p->worker_count;
     out->archive_queue_len = ym_queue_len(p->to_archive);
     out->archive_queue_capacity = ym_queue_capacity(p->to_archive);

@@ -19,6 +19,14 @@
  *    nothing is thrown away while the server runs.
  *  - N parse workers pop batches, parse them, and return them to the pool.
  *    Each keeps its own counters and publishes them after every batch.
+ *    With a detect stage set (serve_pipeline_set_detect), a worker then,
+ *    per batch: takes the current threat-intel snapshot and rule set (one
+ *    acquire each, never per log), writes threat-intel hits into the logs
+ *    (enrich_ti_apply), runs detect_set_match_batch with its own scratch,
+ *    copies each detection into a triage batch (triage_batch_add_hit) and
+ *    submits that once (triage_submit; it waits when triage is behind, so
+ *    a detection is never dropped for being one too many). A reload swaps
+ *    the set between two batches: every log is matched by exactly one set.
  *  - The main thread (housekeeping) reads counters with serve_pipeline_stats
  *    and takes the per-minute counts with serve_pipeline_minutes_take.
  *  - Shutdown, in this order: serve_pipeline_detach_intake (no more acks to
@@ -44,8 +52,11 @@
 #include "core/ym_status.h"
 #include "parse/parse.h"
 
+struct detect_live;
+struct enrich_ti_live;
 struct intake;
 struct serve_pipeline;
+struct triage;
 
 /* Batches per group commit. A durable commit costs an fsync (several ms on
  * virtual disks); at 500k logs/s a group of 16 meant ~30 fsyncs a second.
@@ -59,6 +70,17 @@ enum ym_status serve_pipeline_create(const struct ym_config *cfg, struct serve_p
                                      struct ym_error *err);
 struct ym_batch_pool *serve_pipeline_pool(struct serve_pipeline *p);
 struct ym_queue *serve_pipeline_intake_queue(struct serve_pipeline *p); /* intake's `out` */
+
+/* The detect stage of the workers. Everything is borrowed and must outlive
+ * serve_pipeline_stop. rules NULL = parse only; ti NULL = no threat-intel
+ * lists; triage NULL = detections are counted, not handed on. Call before
+ * serve_pipeline_start. */
+struct serve_detect {
+    struct detect_live *rules;
+    struct enrich_ti_live *ti;
+    struct triage *triage;
+};
+void serve_pipeline_set_detect(struct serve_pipeline *p, const struct serve_detect *d);
 
 /* Starts the writer and `workers` parse threads; acks go to in. */
 enum ym_status serve_pipeline_start(struct serve_pipeline *p, struct intake *in, int workers);
@@ -80,6 +102,14 @@ struct serve_pipeline_stats {
     uint64_t parse_queue_len, parse_queue_capacity;
     uint64_t batches_in_use, batches_max;
     int workers;
+    /* detect stage, summed over workers */
+    uint64_t detections;       /* rule hits (each one handed to triage when it runs) */
+    uint64_t detections_lost;  /* hits triage could not take (arena limit, triage stopped) */
+    uint64_t unmatched_logs;   /* logs not matched: the worker's scratch could not grow */
+    uint64_t ti_logs;          /* logs a threat-intel list touched */
+    /* log received by intake -> detection handed on, over every detection
+     * so far (0 when none): microseconds, from a log-scale histogram */
+    uint64_t detect_latency_p50_us, detect_latency_p99_us, detect_latency_max_us;
 };
 void serve_pipeline_stats(struct serve_pipeline *p, struct serve_pipeline_stats *out);
 
