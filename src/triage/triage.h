@@ -62,6 +62,7 @@ struct triage_detection {
     const char *rule_response;  /* what the customer should do; "" */
     const char *agg_key;        /* rule custom field `aggregate` (comma-separated ECS
                                  * fields) overriding the default key; "" */
+    const char *tags;           /* the rule's tags, comma-separated ("attack.t1190,cve.x"); "" */
     enum detect_level level;
     int correlation;            /* 1 = a correlation rule fired */
     const char *group;          /* correlation group ("10.0.0.1"), "" */
