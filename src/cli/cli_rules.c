@@ -8,9 +8,13 @@
  *        `yamori parse` does and print which line fires which rule
  *        (lines counted from 1; correlations name the line that completed
  *        them, windows use the logs' own timestamps).
- *   reload --pid PID   check the default rule set, then send SIGHUP to the
- *        running server, which compiles the set beside the old one and
- *        swaps it in (the old one stays if the new does not compile).
+ *   reload [--data D] [--pid PID]   check the rules the running server
+ *        compiles (DATA/serve.rules, else as serve would find them), then
+ *        send SIGHUP to it (DATA/serve.pid) and wait, bounded by --timeout,
+ *        until it reports the outcome in state.db (detect.reloads); the
+ *        server compiles the set beside the old one and swaps it in (the old
+ *        one stays if the new does not compile). Exit 1 on rule errors (the
+ *        server is then not signalled), a refused set, or no answer.
  *
  * Rule directory when none is given: $YAMORI_RULES, else ./rules (running
  * from the source tree), else <prefix>/share/yamori/rules next to the
@@ -28,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -38,13 +43,14 @@
 #include "core/ym_time.h"
 #include "detect/detect.h"
 #include "parse/parse.h"
+#include "state/state_db.h"
 
 static void usage(FILE *to)
 {
     fprintf(to,
             "Usage: yamori rules check [DIR|FILE...] [--json]\n"
             "       yamori rules test RULE_OR_DIR LOGFILE [--kind KIND] [--tz ZONE] [--json]\n"
-            "       yamori rules reload --pid PID\n"
+            "       yamori rules reload [--data DIR] [--config FILE] [--pid PID] [--timeout S]\n"
             "\n"
             "check   loads every Sigma rule and reports ok / inactive / unsupported / error\n"
             "        with file, line and reason; exit status 1 when a rule is in error.\n"
@@ -53,7 +59,9 @@ static void usage(FILE *to)
             "test    parses LOGFILE (one log per line, as `yamori parse`) and prints which\n"
             "        line fires which rule; --json prints {\"line\",\"rule\",\"title\",...} per\n"
             "        detection. --kind selects the device kind (default auto: every rule).\n"
-            "reload  checks the rules, then asks the server (PID) to reload them (SIGHUP).\n"
+            "reload  checks the rules the running server compiles (file, line, reason of each\n"
+            "        error; then nothing is sent), signals it (SIGHUP; pid from DATA/serve.pid)\n"
+            "        and waits until it reports the new generation (default 30 s).\n"
             "\n"
             "Options:\n"
             "  --rules DIR          default rule directory (else $YAMORI_RULES, ./rules,\n"
@@ -153,7 +161,9 @@ static const char *mapping_file(const char *given, const char *name, char **dirs
 struct opts {
     int json, all;
     const char *kind, *tz, *rules_dir, *logsources, *placeholders;
+    const char *data, *config;
     long pid;
+    int timeout_s;
 };
 
 static int parse_opts(int argc, char **argv, struct opts *o, const char *sub)
@@ -164,7 +174,8 @@ static int parse_opts(int argc, char **argv, struct opts *o, const char *sub)
         {"rules", required_argument, NULL, 'r'},    {"logsources", required_argument, NULL, 'l'},
         {"placeholders", required_argument, NULL, 'p'}, {"pid", required_argument, NULL, 'P'},
         {"data", required_argument, NULL, 'd'},     {"config", required_argument, NULL, 'c'},
-        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
+        {"timeout", required_argument, NULL, 'T'},  {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
     optind = 1;
     opterr = 0;
@@ -186,7 +197,17 @@ static int parse_opts(int argc, char **argv, struct opts *o, const char *sub)
                 return cli_usage_error("rules", "--pid needs a process id");
             break;
         }
-        case 'd': case 'c': break;
+        case 'd': o->data = optarg; break;
+        case 'c': o->config = optarg; break;
+        case 'T': {
+            char *end;
+            errno = 0;
+            long t = strtol(optarg, &end, 10);
+            if (errno || *end || t < 1 || t > 3600)
+                return cli_usage_error("rules", "--timeout needs seconds (1..3600)");
+            o->timeout_s = (int)t;
+            break;
+        }
         case 'h': usage(stdout); return -1;
         default:
             return cli_usage_error("rules", "%s: unknown option or missing value: %s (see --help)",
@@ -594,33 +615,146 @@ static int cmd_test(int argc, char **argv)
     return rc;
 }
 
+/* Reads one counter of the running server; 0 when absent. */
+static int read_counter(const char *data_dir, const char *name, uint64_t *v)
+{
+    struct state_db *db = NULL;
+    struct ym_error err = {0};
+    *v = 0;
+    if (state_db_open(data_dir, STATE_DB_READER, &db, &err) != YM_OK)
+        return -1;
+    enum ym_status st = state_db_counter_get(db, name, v, NULL);
+    state_db_close(db);
+    return st == YM_OK || st == YM_ENOTFOUND ? 0 : -1;
+}
+
+static long read_pid_file(const char *data_dir)
+{
+    char *path = ym_xasprintf("%s/serve.pid", data_dir);
+    FILE *f = fopen(path, "r");
+    free(path);
+    if (!f)
+        return 0;
+    char buf[32] = {0};
+    long pid = 0;
+    if (fgets(buf, sizeof buf, f)) {
+        char *end;
+        errno = 0;
+        pid = strtol(buf, &end, 10);
+        if (errno || end == buf || (*end && *end != '\n') || pid <= 1)
+            pid = 0;
+    }
+    fclose(f);
+    return pid;
+}
+
+static void sleep_100ms(void)
+{
+    struct timespec ts = {0, 100 * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
 static int cmd_reload(int argc, char **argv)
 {
-    struct opts o = {0};
+    struct opts o = {.timeout_s = 30};
     int rc = parse_opts(argc, argv, &o, "reload");
     if (rc)
         return rc < 0 ? CLI_OK : rc;
-    if (!o.pid)
-        return cli_usage_error("rules", "reload needs --pid PID of `yamori serve`");
+    if (optind < argc)
+        return cli_usage_error("rules", "reload takes no rule paths: it checks the rules the "
+                                        "server runs (see --help)");
+    struct ym_config *cfg = cli_load_config(o.config, o.data);
+    if (!cfg)
+        return CLI_FAIL;
+    /* The rules the server compiles: as it last wrote them, else as it
+     * would find them. */
+    struct cli_rules_source src;
+    char why[512];
+    if ((o.rules_dir || cli_rules_source_load(cfg->data_dir, &src) != CLI_OK) &&
+        cli_rules_source_resolve(o.rules_dir, cfg, &src, why, sizeof why) != CLI_OK) {
+        ym_config_free(cfg);
+        return cli_error("rules", "reload: %s", why);
+    }
+    struct detect_config dc;
+    cli_rules_source_detect_config(&src, &dc);
     struct detect_set *set = NULL;
     struct detect_reports rep = {0};
-    rc = compile(&o, argv + optind, argc - optind, 0, &set, &rep, "reload");
-    if (rc != CLI_OK)
-        return rc;
+    struct ym_error err = {0};
+    enum ym_status st = detect_set_compile(&dc, &set, &rep, &err);
+    if (st != YM_OK) {
+        rc = err.line ? cli_error("rules", "reload: %s:%d: %s", err.file, err.line, err.reason)
+                      : cli_error("rules", "reload: %s%s%s", err.file, err.file[0] ? ": " : "",
+                                  err.reason);
+        goto done;
+    }
     size_t errors = detect_reports_count(&rep, DETECT_RULE_ERROR);
     for (size_t i = 0; i < rep.count; i++)
         if (rep.v[i].status == DETECT_RULE_ERROR)
-            fprintf(stderr, "yamori rules: %s:%d: %s\n", rep.v[i].file, rep.v[i].line, rep.v[i].reason);
+            fprintf(stderr, "yamori rules: %s:%d: error: %s\n", rep.v[i].file, rep.v[i].line,
+                    rep.v[i].reason);
     size_t active = detect_set_rule_count(set);
-    detect_reports_free(&rep);
     detect_set_unref(set);
-    if (errors)
-        return cli_error("rules", "reload: %zu rule(s) in error; fix them first (the server keeps "
-                                  "its running set)", errors);
-    if (kill((pid_t)o.pid, SIGHUP) != 0)
-        return cli_error("rules", "reload: cannot signal %ld: %s", o.pid, strerror(errno));
-    printf("rules checked (%zu active); asked pid %ld to reload\n", active, o.pid);
-    return CLI_OK;
+    if (errors) {
+        rc = cli_error("rules", "reload: %zu rule%s in error in %s; fix them first (nothing was "
+                                "sent; the server keeps its running set)",
+                       errors, errors == 1 ? "" : "s", src.paths[0]);
+        goto done;
+    }
+    long pid = o.pid ? o.pid : read_pid_file(cfg->data_dir);
+    if (!pid || kill((pid_t)pid, 0) != 0) {
+        rc = cli_error("rules", "reload: no yamori serve is running on %s (no live pid in "
+                                "%s/serve.pid); the rules are fine (%zu active)",
+                       cfg->data_dir, cfg->data_dir, active);
+        goto done;
+    }
+    uint64_t enabled = 0, before = 0;
+    if (read_counter(cfg->data_dir, "detect.enabled", &enabled) != 0 ||
+        read_counter(cfg->data_dir, "detect.reloads", &before) != 0) {
+        rc = cli_error("rules", "reload: cannot read %s/state.db", cfg->data_dir);
+        goto done;
+    }
+    if (!enabled) {
+        rc = cli_error("rules", "reload: the server (pid %ld) runs without detection (no rule "
+                                "directory at its start): restart it to start detection", pid);
+        goto done;
+    }
+    if (kill((pid_t)pid, SIGHUP) != 0) {
+        rc = cli_error("rules", "reload: cannot signal pid %ld: %s", pid, strerror(errno));
+        goto done;
+    }
+    printf("rules checked: %zu active from %s; asked yamori serve (pid %ld) to reload\n", active,
+           src.paths[0], pid);
+    fflush(stdout);
+    int64_t deadline = ym_time_mono_ns() + (int64_t)o.timeout_s * YM_NS_PER_S;
+    uint64_t now_reloads = before;
+    while (now_reloads <= before && ym_time_mono_ns() < deadline) {
+        sleep_100ms();
+        if (read_counter(cfg->data_dir, "detect.reloads", &now_reloads) != 0)
+            now_reloads = before;
+    }
+    if (now_reloads <= before) {
+        rc = cli_error("rules", "reload: the server did not report a reload within %d s (see "
+                                "its log)", o.timeout_s);
+        goto done;
+    }
+    uint64_t failed = 0, gen = 0, running = 0;
+    read_counter(cfg->data_dir, "detect.reload_failed", &failed);
+    read_counter(cfg->data_dir, "detect.generation", &gen);
+    read_counter(cfg->data_dir, "detect.rules_active", &running);
+    if (failed) {
+        rc = cli_error("rules", "reload: the server refused the new set and keeps generation "
+                                "%llu (%llu rules active); its log says why",
+                       (unsigned long long)gen, (unsigned long long)running);
+        goto done;
+    }
+    printf("reloaded: generation %llu, %llu rules active\n", (unsigned long long)gen,
+           (unsigned long long)running);
+    rc = CLI_OK;
+done:
+    detect_reports_free(&rep);
+    cli_rules_source_free(&src);
+    ym_config_free(cfg);
+    return rc;
 }
 
 int cli_rules_main(int argc, char **argv)
