@@ -17,7 +17,7 @@
 #include "state/state_db.h"
 
 #define CMD "stats"
-#define MAX_COUNTERS 128
+#define MAX_COUNTERS 256
 
 static void usage(FILE *out)
 {
@@ -231,6 +231,19 @@ static void print_text(const char *data_dir, int running, int have_state,
                (unsigned long long)get(c, "parse.parsed"),
                (unsigned long long)get(c, "parse.parse_errors"),
                (unsigned long long)get(c, "parse.unparsed"));
+        if (get(c, "detect.enabled"))
+            printf("Detection:   detections %llu  lost %llu  rules active %llu  generation %llu%s  "
+                   "latency p50 %llu us p99 %llu us\n",
+                   (unsigned long long)get(c, "detect.detections"),
+                   (unsigned long long)(get(c, "detect.detections_lost") +
+                                        get(c, "detect.unmatched_logs")),
+                   (unsigned long long)get(c, "detect.rules_active"),
+                   (unsigned long long)get(c, "detect.generation"),
+                   get(c, "detect.reload_failed") ? "  LAST RELOAD REFUSED (see the server log)" : "",
+                   (unsigned long long)get(c, "detect.latency_p50_us"),
+                   (unsigned long long)get(c, "detect.latency_p99_us"));
+        else
+            printf("Detection:   off (no rules were found when the server started)\n");
         printf("Queues:      archive %llu/%llu  parse %llu/%llu  batches in use %llu/%llu\n",
                (unsigned long long)get(c, "queue.archive.len"),
                (unsigned long long)get(c, "queue.archive.capacity"),
