@@ -5,13 +5,19 @@
  * but not yet sealed, already split into codec streams (archive_codec.h),
  * and the bloom filter of their tokens. A call to archive_append_batches:
  *
- *   records --split/tokenize--> day->enc, day->bloom   (memory)
- *           --one staging row per day (zstd 1)--> COMMIT (fsync)  = ack
- *   enough staged (block_logs) or old enough (seal_after_ms, in maintain):
+ *   records --split--> day->enc (writer)  |  --tokenize--> day->bloom (helper)
+ *           --one staging row per day (fast zstd)--> COMMIT (fsync)  = ack
+ *   enough staged (block_logs, sealed in the background) or old enough
+ *   (seal_after_ms, in maintain):
  *           --block row (zstd level, bloom, hash) + DELETE staging--> COMMIT
  *
  * So each log is split and tokenized once; SQLite sees one row per commit
- * and one per block, never one per log. Readers decode staging rows and
+ * and one per block, never one per log. Two threads of the archive
+ * (archive_async.h) take CPU work off the writer: the helper fills the
+ * blooms while the writer splits and commits (blooms are read only when
+ * sealing), and the sealer compresses, filters and hashes a full block
+ * while the writer goes on staging; the writer lands the block (block row
+ * in, staging rows out) in the day's next commit, or in maintain. Readers decode staging rows and
  * blocks alike. On open, staging rows left by a crash are decoded back
  * into memory and sealed (invariant 2 means they are in staging or in a
  * block, never both).
@@ -27,6 +33,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "archive/archive_async.h"
 #include "archive/archive_bloom.h"
 #include "archive/archive_codec.h"
 #include "archive/archive_day.h"
@@ -46,6 +53,10 @@
 #define IDLE_CLOSE_NS (600 * YM_NS_PER_S)
 #define RETENTION_EVERY_NS (3600 * YM_NS_PER_S)
 #define RECENT_SLOTS 4096
+#ifndef ASYNC_NICE
+#define ASYNC_NICE 5
+#endif
+#define HELPER_MIN_LOGS 256 /* smaller commits are tokenized on the writer alone */
 
 struct day {
     char tenant[72];
@@ -62,9 +73,12 @@ struct day {
     struct archive_bloom bloom;
     uint64_t recent[RECENT_SLOTS]; /* token hashes already in bloom */
     uint64_t pending_first_seq;
+    uint32_t pending_count; /* logs of the block being assembled (enc.count once split) */
     int64_t pending_min_ns, pending_max_ns;
     int64_t pending_since_ns; /* wall clock of the first staging; 0 = none */
     int64_t last_stage_id;
+
+    uint64_t expect_tokens; /* distinct tokens expected in the next block; 0 = unknown */
 
     uint64_t next_seq;
     int64_t next_block_id;
@@ -79,6 +93,30 @@ struct day {
     int64_t group_min_ns, group_max_ns;
 };
 
+/* One log of the commit being assembled, with the day it goes to. */
+struct job {
+    struct day *d;
+    struct archive_codec_rec r;
+};
+
+/* A block being sealed: the staged logs of one day, moved out of the day
+ * (which goes on staging new logs), compressed, filtered and hashed by the
+ * sealer thread. The writer then lands it: block row in, its staging rows
+ * out, in one transaction (the next commit of that day, or one of its
+ * own). At most one at a time. */
+struct sealing {
+    struct day *d; /* NULL = none */
+    struct archive_codec_enc enc;
+    struct archive_bloom bloom;
+    struct archive_day_block_hdr h;
+    uint8_t prev[ARCHIVE_HASH_BYTES], hash[ARCHIVE_HASH_BYTES];
+    int64_t last_stage_id; /* staging rows up to this id hold the block's logs */
+    int level;
+    struct ym_buf data, filter;
+    uint64_t tokens_est;
+    enum ym_status st;
+};
+
 struct archive {
     struct archive_options opt;
     char *data_dir;
@@ -88,6 +126,18 @@ struct archive {
     int64_t last_retention_ns;
     struct ym_buf data_buf, bloom_buf;
     struct archive_writer_stats stats;
+
+    /* the logs of the current commit (writer thread; the helper reads them
+     * between a kick and its done) */
+    struct job *jobs;
+    size_t job_count, job_cap;
+
+    /* helper: tokens of a commit's logs into the days' blooms while the
+     * writer splits them into the encoders (disjoint parts of struct day);
+     * sealer: seal_compute of the block in `sealing` */
+    struct archive_async *helper;
+    struct archive_async *sealer;
+    struct sealing sealing;
 };
 
 static const struct ym_device no_device = {0, "", YM_TENANT_UNASSIGNED, "auto", "", 0};
@@ -117,20 +167,27 @@ static void token_to_bloom(void *arg, uint64_t h)
     archive_bloom_add(&d->bloom, h);
 }
 
+/* Counts one more staged log of the day: its sequence number and time. */
+static void day_note(struct day *d, int64_t received_ns)
+{
+    if (d->pending_count == 0) {
+        d->pending_min_ns = d->pending_max_ns = received_ns;
+        d->pending_first_seq = d->next_seq;
+    }
+    if (received_ns < d->pending_min_ns)
+        d->pending_min_ns = received_ns;
+    if (received_ns > d->pending_max_ns)
+        d->pending_max_ns = received_ns;
+    d->pending_count++;
+    d->next_seq++;
+}
+
 /* Adds one log to the day's staged set (memory only). */
 static void day_add(struct day *d, const struct archive_codec_rec *r)
 {
-    if (d->enc.count == 0) {
-        d->pending_min_ns = d->pending_max_ns = r->received_ns;
-        d->pending_first_seq = d->next_seq;
-    }
-    if (r->received_ns < d->pending_min_ns)
-        d->pending_min_ns = r->received_ns;
-    if (r->received_ns > d->pending_max_ns)
-        d->pending_max_ns = r->received_ns;
+    day_note(d, r->received_ns);
     archive_codec_enc_add(&d->enc, r);
     archive_token_hash_each(r->raw, r->raw_len, token_to_bloom, d);
-    d->next_seq++;
 }
 
 static int exec(sqlite3 *db, const char *sql)
@@ -258,94 +315,160 @@ static enum ym_status day_open(struct archive *a, const char *tenant, int64_t da
     return YM_OK;
 }
 
-static enum ym_status seal(struct archive *a, struct day *d)
+/* Sealer thread: the block's data, bloom and hash. */
+static void seal_compute(void *arg)
 {
-    if (d->enc.count == 0)
-        return YM_OK;
-    a->data_buf.len = 0;
-    a->bloom_buf.len = 0;
-    enum ym_status st = archive_codec_enc_finish(&d->enc, NULL, a->opt.zstd_level, &a->data_buf);
-    if (st != YM_OK)
-        return st;
-    uint64_t tokens_est = 0;
-    archive_bloom_seal(&d->bloom, &a->bloom_buf, &tokens_est);
-    struct archive_day_block_hdr h = {
-        .id = d->next_block_id,
-        .first_seq = d->pending_first_seq,
-        .first_ns = d->pending_min_ns,
-        .last_ns = d->pending_max_ns,
-        .log_count = d->enc.count,
-        .raw_bytes = d->enc.raw_bytes,
-        .codec = ARCHIVE_CODEC_VERSION,
-    };
-    uint8_t hash[ARCHIVE_HASH_BYTES];
-    archive_day_block_hash(d->head, &h, a->bloom_buf.data, a->bloom_buf.len, a->data_buf.data,
-                           a->data_buf.len, hash);
+    struct sealing *s = arg;
+    s->data.len = 0;
+    s->filter.len = 0;
+    s->st = archive_codec_enc_finish(&s->enc, NULL, s->level, &s->data);
+    if (s->st != YM_OK)
+        return;
+    archive_bloom_seal(&s->bloom, &s->filter, &s->tokens_est);
+    archive_day_block_hash(s->prev, &s->h, s->filter.data, s->filter.len, s->data.data,
+                           s->data.len, s->hash);
+}
 
+/* Writes the computed block into the open transaction of its day. */
+static int land_rows(struct archive *a)
+{
+    struct sealing *s = &a->sealing;
+    struct day *d = s->d;
     sqlite3_stmt *b = d->ins_block;
     sqlite3_reset(b);
-    sqlite3_bind_int64(b, 1, h.id);
-    sqlite3_bind_int64(b, 2, (sqlite3_int64)h.first_seq);
-    sqlite3_bind_int64(b, 3, h.first_ns);
-    sqlite3_bind_int64(b, 4, h.last_ns);
-    sqlite3_bind_int64(b, 5, (sqlite3_int64)h.log_count);
-    sqlite3_bind_int64(b, 6, (sqlite3_int64)h.raw_bytes);
-    sqlite3_bind_int64(b, 7, h.codec);
-    sqlite3_bind_blob(b, 8, a->bloom_buf.data, (int)a->bloom_buf.len, SQLITE_STATIC);
-    sqlite3_bind_blob(b, 9, a->data_buf.data, (int)a->data_buf.len, SQLITE_STATIC);
-    sqlite3_bind_blob(b, 10, d->head, ARCHIVE_HASH_BYTES, SQLITE_STATIC);
-    sqlite3_bind_blob(b, 11, hash, ARCHIVE_HASH_BYTES, SQLITE_STATIC);
-    int ok = exec(d->db, "BEGIN IMMEDIATE") == SQLITE_OK && sqlite3_step(b) == SQLITE_DONE;
+    sqlite3_bind_int64(b, 1, s->h.id);
+    sqlite3_bind_int64(b, 2, (sqlite3_int64)s->h.first_seq);
+    sqlite3_bind_int64(b, 3, s->h.first_ns);
+    sqlite3_bind_int64(b, 4, s->h.last_ns);
+    sqlite3_bind_int64(b, 5, (sqlite3_int64)s->h.log_count);
+    sqlite3_bind_int64(b, 6, (sqlite3_int64)s->h.raw_bytes);
+    sqlite3_bind_int64(b, 7, s->h.codec);
+    sqlite3_bind_blob(b, 8, s->filter.data, (int)s->filter.len, SQLITE_STATIC);
+    sqlite3_bind_blob(b, 9, s->data.data, (int)s->data.len, SQLITE_STATIC);
+    sqlite3_bind_blob(b, 10, s->prev, ARCHIVE_HASH_BYTES, SQLITE_STATIC);
+    sqlite3_bind_blob(b, 11, s->hash, ARCHIVE_HASH_BYTES, SQLITE_STATIC);
+    int ok = s->st == YM_OK && sqlite3_step(b) == SQLITE_DONE;
+    sqlite3_reset(b);
+    sqlite3_clear_bindings(b);
     if (ok) {
         sqlite3_reset(d->del_stage);
-        sqlite3_bind_int64(d->del_stage, 1, d->last_stage_id);
+        sqlite3_bind_int64(d->del_stage, 1, s->last_stage_id);
         ok = sqlite3_step(d->del_stage) == SQLITE_DONE;
     }
     if (ok) {
         sqlite3_reset(d->set_meta);
         sqlite3_bind_text(d->set_meta, 1, "head_hash", -1, SQLITE_STATIC);
-        sqlite3_bind_blob(d->set_meta, 2, hash, ARCHIVE_HASH_BYTES, SQLITE_STATIC);
+        sqlite3_bind_blob(d->set_meta, 2, s->hash, ARCHIVE_HASH_BYTES, SQLITE_STATIC);
         ok = sqlite3_step(d->set_meta) == SQLITE_DONE;
         sqlite3_reset(d->set_meta);
         sqlite3_bind_text(d->set_meta, 1, "head_blocks", -1, SQLITE_STATIC);
         sqlite3_bind_int64(d->set_meta, 2, (sqlite3_int64)d->blocks + 1);
         ok = ok && sqlite3_step(d->set_meta) == SQLITE_DONE;
+        sqlite3_reset(d->set_meta);
     }
-    ok = ok && exec(d->db, "COMMIT") == SQLITE_OK;
-    sqlite3_reset(b);
-    sqlite3_clear_bindings(b);
+    return ok;
+}
+
+/* After the transaction holding land_rows committed. */
+static void land_done(struct archive *a)
+{
+    struct sealing *s = &a->sealing;
+    struct day *d = s->d;
+    memcpy(d->head, s->hash, ARCHIVE_HASH_BYTES);
+    d->next_block_id++;
+    d->blocks++;
+    /* the next blocks of this day will likely see as many distinct tokens:
+     * size their filters for them, with a margin (unknown if sealed early) */
+    uint64_t logs = s->h.log_count;
+    d->expect_tokens = logs >= a->opt.block_logs / 4
+                           ? s->tokens_est * a->opt.block_logs / logs * 17 / 16 + 64
+                           : 0;
+    s->d = NULL;
+    a->stats.blocks_sealed++;
+}
+
+/* Waits for the block being sealed, if any, and lands it in a transaction
+ * of its own. Once the writer failed, drops it instead (its logs stay in
+ * staging, where the next open finds them). */
+static enum ym_status seal_land(struct archive *a)
+{
+    struct sealing *s = &a->sealing;
+    if (!s->d)
+        return YM_OK;
+    archive_async_wait(a->sealer);
+    if (a->failed) {
+        s->d = NULL;
+        return YM_EDB;
+    }
+    struct day *d = s->d;
+    int ok = exec(d->db, "BEGIN IMMEDIATE") == SQLITE_OK && land_rows(a) &&
+             exec(d->db, "COMMIT") == SQLITE_OK;
     if (!ok) {
         ym_log(YM_LOG_ERROR, "archive: %s: sealing a block failed: %s", d->path,
-               sqlite3_errmsg(d->db));
+               s->st != YM_OK ? ym_status_str(s->st) : sqlite3_errmsg(d->db));
         sqlite3_exec(d->db, "ROLLBACK", NULL, NULL, NULL);
+        s->d = NULL;
         a->failed = 1;
         a->stats.errors++;
         return YM_EDB;
     }
-    memcpy(d->head, hash, ARCHIVE_HASH_BYTES);
-    d->next_block_id++;
-    d->blocks++;
-    uint32_t sealed_logs = d->enc.count;
-    archive_codec_enc_reset(&d->enc);
-    /* the next block of this day will likely see as many distinct tokens:
-     * size its filter for them, with a margin (fewer logs if sealed early) */
-    archive_bloom_clear(&d->bloom, sealed_logs >= a->opt.block_logs / 4
-                                       ? tokens_est * a->opt.block_logs / sealed_logs * 17 / 16 + 64
-                                       : 0);
-    memset(d->recent, 0, sizeof(d->recent));
-    d->pending_since_ns = 0;
-    a->stats.blocks_sealed++;
+    land_done(a);
     a->stats.commits++;
     return YM_OK;
+}
+
+/* Moves the day's staged logs into a new block, sealed in the background
+ * (the block before is landed first). */
+static enum ym_status seal_start(struct archive *a, struct day *d)
+{
+    enum ym_status st = seal_land(a);
+    if (st != YM_OK || d->enc.count == 0)
+        return st;
+    struct sealing *s = &a->sealing;
+    archive_codec_enc_reset(&s->enc);
+    struct archive_codec_enc e = d->enc;
+    d->enc = s->enc;
+    s->enc = e;
+    struct archive_bloom f = d->bloom;
+    d->bloom = s->bloom;
+    s->bloom = f;
+    archive_bloom_clear(&d->bloom, d->expect_tokens);
+    memset(d->recent, 0, sizeof(d->recent));
+    s->h = (struct archive_day_block_hdr){
+        .id = d->next_block_id,
+        .first_seq = d->pending_first_seq,
+        .first_ns = d->pending_min_ns,
+        .last_ns = d->pending_max_ns,
+        .log_count = s->enc.count,
+        .raw_bytes = s->enc.raw_bytes,
+        .codec = ARCHIVE_CODEC_VERSION,
+    };
+    memcpy(s->prev, d->head, ARCHIVE_HASH_BYTES);
+    s->last_stage_id = d->last_stage_id;
+    s->level = a->opt.zstd_level;
+    s->d = d;
+    d->pending_count = 0;
+    d->pending_since_ns = 0;
+    archive_async_run(a->sealer, seal_compute, s);
+    return YM_OK;
+}
+
+/* Seals the day's staged logs and waits until the block is landed. */
+static enum ym_status seal_now(struct archive *a, struct day *d)
+{
+    enum ym_status st = seal_start(a, d);
+    return st == YM_OK ? seal_land(a) : st;
 }
 
 /* Seals (unless failed), checkpoints and closes one day. */
 static void day_close(struct archive *a, struct day *d)
 {
-    if (!a->failed && seal(a, d) == YM_OK) {
+    if (!a->failed && seal_now(a, d) == YM_OK) {
         sqlite3_exec(d->db, "PRAGMA incremental_vacuum", NULL, NULL, NULL);
         sqlite3_exec(d->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
     }
+    if (a->sealing.d == d)
+        seal_land(a); /* failed: waits for the sealer and drops the block */
     day_free(d);
 }
 
@@ -460,6 +583,15 @@ static enum ym_status stage_commit(struct archive *a, struct day *d)
     return YM_OK;
 }
 
+/* Helper thread: the tokens of the commit's logs into their days' blooms. */
+static void bloom_jobs(void *arg)
+{
+    struct archive *a = arg;
+    for (size_t i = 0; i < a->job_count; i++)
+        archive_token_hash_each(a->jobs[i].r.raw, a->jobs[i].r.raw_len, token_to_bloom,
+                                a->jobs[i].d);
+}
+
 enum ym_status archive_append_batches(struct archive *a, struct ym_batch *const *b, size_t count)
 {
     if (!a)
@@ -514,13 +646,37 @@ enum ym_status archive_append_batches(struct archive *a, struct ym_batch *const 
             if (rec->received_ns > d->group_max_ns)
                 d->group_max_ns = rec->received_ns;
             rec->archive_ref = archive_day_ref(day, d->next_seq);
-            day_add(d, &r);
+            day_note(d, rec->received_ns);
+            if (a->job_count == a->job_cap) {
+                a->job_cap = a->job_cap ? 2 * a->job_cap : 4096;
+                a->jobs = ym_xrealloc(a->jobs, a->job_cap * sizeof(*a->jobs));
+            }
+            a->jobs[a->job_count++] = (struct job){d, r};
             logs++;
             raw += r.raw_len;
         }
     }
-    for (size_t i = 0; i < ngroup && st == YM_OK; i++)
-        st = stage_commit(a, group[i]);
+    if (st == YM_OK) {
+        /* Blooms are read only when a block is sealed: the helper fills
+         * them while this thread splits the logs into the encoders (a
+         * disjoint part of struct day) and commits. */
+        archive_async_run(a->job_count >= HELPER_MIN_LOGS ? a->helper : NULL, bloom_jobs, a);
+        for (size_t i = 0; i < a->job_count; i++)
+            archive_codec_enc_add(&a->jobs[i].d->enc, &a->jobs[i].r);
+    }
+    for (size_t i = 0; i < ngroup && st == YM_OK; i++) {
+        /* a block of this day sealed meanwhile lands in the same commit */
+        int land = a->sealing.d == group[i] && !archive_async_busy(a->sealer);
+        if (land && !land_rows(a))
+            st = YM_EDB;
+        if (st == YM_OK)
+            st = stage_commit(a, group[i]);
+        if (land && st == YM_OK)
+            land_done(a);
+    }
+    /* the records (and the days' blooms) are the caller's again after this */
+    archive_async_wait(a->helper);
+    a->job_count = 0;
     if (st != YM_OK) {
         for (size_t i = 0; i < ngroup; i++)
             sqlite3_exec(group[i]->db, "ROLLBACK", NULL, NULL, NULL);
@@ -539,7 +695,7 @@ enum ym_status archive_append_batches(struct archive *a, struct ym_batch *const 
         g->in_group = 0;
         if (!g->pending_since_ns)
             g->pending_since_ns = now_ns;
-        if (g->enc.count >= a->opt.block_logs && (st = seal(a, g)) != YM_OK)
+        if (g->enc.count >= a->opt.block_logs && (st = seal_start(a, g)) != YM_OK)
             return st;
     }
     return YM_OK;
@@ -567,7 +723,7 @@ static int recover_file(void *arg, const char *tenant, int64_t day, const char *
     if (!staged)
         return 0;
     struct day *d;
-    if (day_get(a, tenant, day, ym_time_now_ns(), &d) != YM_OK || seal(a, d) != YM_OK) {
+    if (day_get(a, tenant, day, ym_time_now_ns(), &d) != YM_OK || seal_now(a, d) != YM_OK) {
         ym_log(YM_LOG_ERROR, "archive: cannot recover staged logs of %s", path);
         return 0;
     }
@@ -593,6 +749,11 @@ enum ym_status archive_open(const struct archive_options *opt, struct archive **
         a->opt.block_logs = MAX_BLOCK_LOGS;
     if (a->opt.seal_after_ms <= 0)
         a->opt.seal_after_ms = DEFAULT_SEAL_AFTER_MS;
+    /* without threads (creation failed) the writer does the work alone */
+    a->helper = archive_async_start(ASYNC_NICE);
+    a->sealer = archive_async_start(ASYNC_NICE);
+    archive_codec_enc_init(&a->sealing.enc);
+    archive_bloom_init(&a->sealing.bloom, (size_t)a->opt.block_logs * 8);
     enum ym_status st = archive_day_list(a->data_dir, NULL, 0, recover_file, a);
     if (st == YM_OK && a->failed)
         st = YM_EDB;
@@ -610,6 +771,14 @@ void archive_close(struct archive *a)
         return;
     while (a->day_count)
         day_drop(a, a->day_count - 1);
+    seal_land(a);
+    archive_async_stop(a->helper);
+    archive_async_stop(a->sealer);
+    archive_codec_enc_free(&a->sealing.enc);
+    archive_bloom_free(&a->sealing.bloom);
+    ym_buf_free(&a->sealing.data);
+    ym_buf_free(&a->sealing.filter);
+    free(a->jobs);
     ym_buf_free(&a->data_buf);
     ym_buf_free(&a->bloom_buf);
     free(a->data_dir);
@@ -623,13 +792,14 @@ enum ym_status archive_maintain(struct archive *a, int64_t now_ns)
     if (a->failed)
         return YM_EDB;
     int64_t seal_ns = (int64_t)a->opt.seal_after_ms * 1000000;
+    enum ym_status st = seal_land(a);
+    if (st != YM_OK)
+        return st;
     for (size_t i = 0; i < a->day_count;) {
         struct day *d = a->days[i];
-        if (d->enc.count && now_ns - d->pending_since_ns >= seal_ns) {
-            enum ym_status st = seal(a, d);
-            if (st != YM_OK)
-                return st;
-        }
+        if (d->enc.count && now_ns - d->pending_since_ns >= seal_ns &&
+            (st = seal_now(a, d)) != YM_OK)
+            return st;
         if (!d->enc.count && now_ns - d->last_used_ns >= IDLE_CLOSE_NS) {
             day_drop(a, i);
             continue;
@@ -657,6 +827,8 @@ static int expire_file(void *arg, const char *tenant, int64_t day, const char *p
         return 0;
     for (size_t i = 0; i < r->a->day_count; i++)
         if (r->a->days[i]->day == day && strcmp(r->a->days[i]->tenant, tenant) == 0) {
+            if (r->a->sealing.d == r->a->days[i])
+                seal_land(r->a);
             day_free(r->a->days[i]);
             r->a->days[i] = r->a->days[--r->a->day_count];
             break;

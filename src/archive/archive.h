@@ -20,7 +20,9 @@
  *     work (YM_EDB) until archive_close/archive_open.
  *
  * Threads: one writer (the archive thread of `yamori serve`) owns a struct
- * archive from archive_open. Any number of other processes or threads may
+ * archive from archive_open; the archive runs two threads of its own for
+ * it (archive_async.h: tokens into blooms during a commit, and sealing
+ * blocks in the background), joined by archive_close. Any number of other processes or threads may
  * read the same directory at the same time with the reader functions, which
  * take only the data directory.
  * Memory: the batch stays owned by the caller; entries handed to a visitor

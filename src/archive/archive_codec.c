@@ -142,14 +142,38 @@ void archive_codec_enc_reset(struct archive_codec_enc *e)
 
 static uint32_t template_id(struct archive_codec_enc *e, const unsigned char *t, size_t n);
 
+/* Numbers of the log being split, waiting for their columns: a column
+ * hashes the template bytes just written before the number's marker, and
+ * reading them back at once (a word load over a few byte stores) stalls
+ * on store forwarding; a little later they are plain cached bytes. */
+#define PENDING_MAX 32
+struct pending {
+    unsigned n;
+    uint32_t off[PENDING_MAX]; /* marker offset from the line start */
+    uint64_t v[PENDING_MAX];
+};
+
+static void put_pending(struct archive_codec_enc *e, const unsigned char *line_start,
+                        struct pending *p)
+{
+    const unsigned char *base = (const unsigned char *)e->tmpl.data;
+    for (unsigned i = 0; i < p->n; i++) {
+        struct ym_buf *cb = &e->cols[column_of(base, line_start, line_start + p->off[i])];
+        if (cb->len + 11 > cb->cap)
+            ym_buf_reserve(cb, 10);
+        cb->len += put_varint((unsigned char *)cb->data + cb->len, p->v[i]);
+    }
+    p->n = 0;
+}
+
 /* Adds a number to the column of the marker about to be written at t. */
 static inline void put_col(struct archive_codec_enc *e, const unsigned char *line_start,
-                           const unsigned char *t, uint64_t v)
+                           const unsigned char *t, uint64_t v, struct pending *p)
 {
-    struct ym_buf *cb = &e->cols[column_of((const unsigned char *)e->tmpl.data, line_start, t)];
-    if (cb->len + 11 > cb->cap)
-        ym_buf_reserve(cb, 10);
-    cb->len += put_varint((unsigned char *)cb->data + cb->len, v);
+    if (p->n == PENDING_MAX)
+        put_pending(e, line_start, p);
+    p->off[p->n] = (uint32_t)(t - line_start);
+    p->v[p->n++] = v;
 }
 
 /* Length of a run of lower-case hex digits at s that we can store as a
@@ -177,6 +201,8 @@ void archive_codec_enc_add(struct archive_codec_enc *e, const struct archive_cod
     const unsigned char *line_start = t;
     uint64_t hist[REP_BACK]; /* last plain decimals of this log (ring) */
     unsigned hcount = 0;
+    struct pending pend;
+    pend.n = 0;
     size_t i = 0;
     while (i < n) {
         unsigned char c = s[i];
@@ -196,7 +222,7 @@ void archive_codec_enc_add(struct archive_codec_enc *e, const struct archive_cod
                     v = v << 4 | (uint64_t)(s[q] <= '9' ? s[q] - '0' : s[q] - 'a' + 10);
                 *t++ = '0';
                 *t++ = 'x';
-                put_col(e, line_start, t, v);
+                put_col(e, line_start, t, v, &pend);
                 *t++ = MARK_HEX;
                 i += 2 + hex;
                 continue;
@@ -213,7 +239,7 @@ void archive_codec_enc_add(struct archive_codec_enc *e, const struct archive_cod
                 for (size_t q = i; q < j; q++)
                     v = v * 10 + (uint64_t)(s[q] - '0');
                 if (c == '0' && digits > 1) {
-                    put_col(e, line_start, t, v);
+                    put_col(e, line_start, t, v, &pend);
                     *t++ = MARK_ZNUM;
                     *t++ = (unsigned char)digits;
                 } else {
@@ -228,7 +254,7 @@ void archive_codec_enc_add(struct archive_codec_enc *e, const struct archive_cod
                         *t++ = MARK_REP;
                         *t++ = (unsigned char)back;
                     } else {
-                        put_col(e, line_start, t, v);
+                        put_col(e, line_start, t, v, &pend);
                         *t++ = MARK_NUM;
                     }
                     hist[hcount % REP_BACK] = v;
@@ -243,6 +269,7 @@ void archive_codec_enc_add(struct archive_codec_enc *e, const struct archive_cod
         }
     }
     *t++ = 0;
+    put_pending(e, line_start, &pend);
     uint32_t id = template_id(e, line_start, (size_t)(t - line_start));
     ym_buf_add(&e->ids, &id, sizeof(id));
 
