@@ -142,6 +142,18 @@ void archive_codec_enc_reset(struct archive_codec_enc *e)
 
 static uint32_t template_id(struct archive_codec_enc *e, const unsigned char *t, size_t n);
 
+/* The high bit of each byte of w (little-endian) that is not B_TEXT: a
+ * digit '0'..'9' or a byte 0x00..MARK_MAX. Lowest set bit = first such. */
+static inline uint64_t special_bytes(uint64_t w)
+{
+    const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+    uint64_t x = w & ~high; /* bytes >= 0x80 are text: their high bit masks them out below */
+    uint64_t ge_0 = x + (0x80 - '0') * ones;
+    uint64_t gt_9 = x + (0x80 - '9' - 1) * ones;
+    uint64_t ge_marks = x + (0x80 - MARK_MAX - 1) * ones;
+    return ((ge_0 & ~gt_9) | ~ge_marks) & ~w & high;
+}
+
 /* Numbers of the log being split, waiting for their columns: a column
  * hashes the template bytes just written before the number's marker, and
  * reading them back at once (a word load over a few byte stores) stalls
@@ -195,8 +207,9 @@ void archive_codec_enc_add(struct archive_codec_enc *e, const struct archive_cod
     const unsigned char *s = (const unsigned char *)r->raw;
     size_t n = r->raw_len;
 
-    /* worst case: every byte escaped, plus the terminator */
-    ym_buf_reserve(&e->tmpl, 2 * n + 1);
+    /* worst case: every byte escaped, plus the terminator, plus the
+     * overrun of the 8-byte text copy */
+    ym_buf_reserve(&e->tmpl, 2 * n + 1 + 8);
     unsigned char *t = (unsigned char *)e->tmpl.data + e->tmpl.len;
     const unsigned char *line_start = t;
     uint64_t hist[REP_BACK]; /* last plain decimals of this log (ring) */
@@ -208,12 +221,24 @@ void archive_codec_enc_add(struct archive_codec_enc *e, const struct archive_cod
         unsigned char c = s[i];
         unsigned char k = cl[c];
         if (k == B_TEXT) {
-            size_t j = i + 1;
-            while (j < n && cl[s[j]] == B_TEXT)
-                j++;
-            memcpy(t, s + i, j - i);
-            t += j - i;
-            i = j;
+            /* eight bytes at a time: copy them all, keep those before the
+             * first digit or marker byte (the reserve covers the overrun) */
+            while (i + 8 <= n) {
+                uint64_t w;
+                memcpy(&w, s + i, 8);
+                memcpy(t, &w, 8);
+                uint64_t stop = special_bytes(w);
+                if (stop) {
+                    size_t keep = (size_t)__builtin_ctzll(stop) >> 3;
+                    t += keep;
+                    i += keep;
+                    break;
+                }
+                t += 8;
+                i += 8;
+            }
+            while (i < n && cl[s[i]] == B_TEXT)
+                *t++ = s[i++];
         } else if (k == B_DIGIT) {
             size_t hex = c == '0' && i + 2 < n && s[i + 1] == 'x' ? hex_digits(s + i + 2, n - i - 2) : 0;
             if (hex) {
