@@ -23,7 +23,8 @@ static const char *const copied_fields[] = {
     "destination.port",   "event.action",            "event.outcome",
     "http.response.status_code", "url.original",     "user.name",
     "network.direction",  "threat.indicator.type",   "threat.indicator.matched.atomic",
-    "rule.name",          "host.name",
+    "rule.name",          "host.name",               "event.type",
+    "nsp.blocked",        "http.request.method",
 };
 #define COPIED_COUNT (sizeof copied_fields / sizeof copied_fields[0])
 
@@ -93,6 +94,16 @@ static int copy_field(struct ym_arena *a, struct triage_detection *d, const stru
     const char *v = n ? field_text(a, f) : NULL;
     if (!v)
         return 0;
+    /* arrays ("event.type": ["connection", "denied"]) read as "connection,denied" */
+    for (uint32_t i = (uint32_t)(f - rec->fields.v) + 1; i < rec->fields.count; i++) {
+        const struct ym_field *g = &rec->fields.v[i];
+        if (g->name != f->name && strcmp(g->name, f->name) != 0)
+            continue;
+        const char *more = field_text(a, g);
+        v = more ? ym_arena_printf(a, "%s,%s", v, more) : NULL;
+        if (!v)
+            return 0;
+    }
     d->fields[d->field_count].name = n;
     d->fields[d->field_count++].value = v;
     return 1;

@@ -1,0 +1,928 @@
+/* triage_engine: events, severity, promotion, suppression and incidents on
+ * an explicit clock (see triage_engine.h for the flow and invariants). */
+#include "triage/triage_engine.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/ym_alloc.h"
+#include "core/ym_buf.h"
+#include "core/ym_log.h"
+#include "core/ym_time.h"
+#include "state/state_incidents.h"
+#include "state/state_notify.h"
+
+#define WATCH_MAX 4096
+#define KEY_MAX 1024
+
+struct distinct {
+    char **vals;
+    unsigned count;
+    int more;            /* values beyond the policy's limit were seen */
+};
+
+struct sample {
+    uint64_t archive_ref;
+    int64_t time_ns;
+    char *device;
+    char *text;
+};
+
+/* An open event. */
+struct tev {
+    struct tev *next;    /* hash chain */
+    uint64_t hash;
+    char *key;
+    char *tenant, *rule_id, *title, *level, *response, *device, *src, *dst, *agg_text;
+    enum state_severity sev;
+    char reason[512];
+    uint64_t count, threshold;
+    int suppressed;
+    int64_t suppression_id;
+    int64_t first_ns, last_ns, window_end_ns, touched_ns, written_ns;
+    int dirty;
+    int64_t id, incident_id;
+    enum state_severity incident_sev;
+    char link_key[KEY_MAX]; /* a callback: the exploit event whose incident it joins; "" */
+    struct distinct distinct[TRIAGE_DISTINCT_MAX_FIELDS];
+    struct sample *samples;
+    unsigned sample_count;
+    /* transaction snapshot (invariant 2) */
+    int in_txn;
+    int64_t snap_id, snap_incident;
+    enum state_severity snap_isev;
+    struct tev *txn_next;
+};
+
+/* An exploit that went through: watched for a callback. */
+struct watch {
+    char tenant[64];
+    char target[64], attacker[64];
+    int64_t time_ns;
+    char key[KEY_MAX];
+    char title[128];
+};
+
+/* Incidents by event key (a later event of the same key joins it). */
+struct merge {
+    char *key;
+    int64_t incident_id;
+    int64_t created_ns;
+    enum state_severity sev;
+    int in_txn;
+};
+
+struct supp {
+    int64_t id;
+    char *tenant, *rule_id;
+    struct triage_conds conds;
+    int64_t expires_ns;
+    uint64_t pending_hits;
+};
+
+struct override {
+    char *tenant, *rule_id;
+    int enabled;
+    uint64_t threshold;
+};
+
+struct triage_engine {
+    struct triage_engine_config cfg;
+    const struct triage_policy *policy;
+    struct tev **buckets;
+    size_t bucket_count, open;
+    struct tev *txn_list;
+    struct watch *watches;  /* ring */
+    size_t watch_head, watch_count;
+    struct merge *merges;
+    size_t merge_count, merge_cap;
+    struct supp *supps;
+    size_t supp_count;
+    struct override *overrides;
+    size_t override_count;
+    int64_t tuning_gen;
+    int tuning_loaded;
+    unsigned notes_txn, notes_ready;
+    struct triage_engine_stats stats;
+};
+
+/* ---- small helpers ---- */
+
+static uint64_t fnv(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
+static char *dup_or_empty(const char *s) { return ym_xstrdup(s ? s : ""); }
+
+static const char *field(const struct triage_detection *d, const char *name)
+{
+    const char *v = triage_detection_field(d, name);
+    return v ? v : "";
+}
+
+static void tev_free(struct triage_engine *e, struct tev *ev)
+{
+    free(ev->key);
+    free(ev->tenant);
+    free(ev->rule_id);
+    free(ev->title);
+    free(ev->level);
+    free(ev->response);
+    free(ev->device);
+    free(ev->src);
+    free(ev->dst);
+    free(ev->agg_text);
+    for (unsigned i = 0; i < TRIAGE_DISTINCT_MAX_FIELDS; i++) {
+        for (unsigned k = 0; k < ev->distinct[i].count; k++)
+            free(ev->distinct[i].vals[k]);
+        free(ev->distinct[i].vals);
+    }
+    for (unsigned i = 0; i < ev->sample_count; i++) {
+        free(ev->samples[i].device);
+        free(ev->samples[i].text);
+    }
+    free(ev->samples);
+    free(ev);
+    e->open--;
+}
+
+static struct tev *lookup(struct triage_engine *e, const char *key, uint64_t h)
+{
+    for (struct tev *ev = e->buckets[h & (e->bucket_count - 1)]; ev; ev = ev->next)
+        if (ev->hash == h && strcmp(ev->key, key) == 0)
+            return ev;
+    return NULL;
+}
+
+static void unlink_event(struct triage_engine *e, struct tev *ev)
+{
+    struct tev **pp = &e->buckets[ev->hash & (e->bucket_count - 1)];
+    while (*pp && *pp != ev)
+        pp = &(*pp)->next;
+    if (*pp)
+        *pp = ev->next;
+}
+
+static void grow(struct triage_engine *e)
+{
+    size_t n = e->bucket_count * 2;
+    struct tev **b = ym_xcalloc(n, sizeof *b);
+    for (size_t i = 0; i < e->bucket_count; i++)
+        for (struct tev *ev = e->buckets[i], *next; ev; ev = next) {
+            next = ev->next;
+            ev->next = b[ev->hash & (n - 1)];
+            b[ev->hash & (n - 1)] = ev;
+        }
+    free(e->buckets);
+    e->buckets = b;
+    e->bucket_count = n;
+}
+
+/* ---- tuning (suppressions and overrides from the store) ---- */
+
+static void tuning_free(struct triage_engine *e)
+{
+    for (size_t i = 0; i < e->supp_count; i++) {
+        free(e->supps[i].tenant);
+        free(e->supps[i].rule_id);
+        triage_conds_free(&e->supps[i].conds);
+    }
+    free(e->supps);
+    e->supps = NULL;
+    e->supp_count = 0;
+    for (size_t i = 0; i < e->override_count; i++) {
+        free(e->overrides[i].tenant);
+        free(e->overrides[i].rule_id);
+    }
+    free(e->overrides);
+    e->overrides = NULL;
+    e->override_count = 0;
+}
+
+static int take_supp(void *arg, const struct state_suppression *s)
+{
+    struct triage_engine *e = arg;
+    struct triage_conds c;
+    char why[256];
+    if (triage_conds_parse(s->conditions, &c, why, sizeof why) != YM_OK) {
+        ym_log(YM_LOG_WARN, "triage: suppression %lld ignored: %s", (long long)s->id, why);
+        return 0;
+    }
+    e->supps = ym_xrealloc(e->supps, (e->supp_count + 1) * sizeof *e->supps);
+    e->supps[e->supp_count++] = (struct supp){
+        .id = s->id, .tenant = ym_xstrdup(s->tenant), .rule_id = ym_xstrdup(s->rule_id),
+        .conds = c, .expires_ns = s->expires_ns};
+    return 0;
+}
+
+static int take_override(void *arg, const struct state_rule_override *o)
+{
+    struct triage_engine *e = arg;
+    e->overrides = ym_xrealloc(e->overrides, (e->override_count + 1) * sizeof *e->overrides);
+    e->overrides[e->override_count++] = (struct override){
+        .tenant = ym_xstrdup(o->tenant), .rule_id = ym_xstrdup(o->rule_id),
+        .enabled = o->enabled, .threshold = o->threshold};
+    return 0;
+}
+
+/* Writes pending hit counts (inside the caller's transaction). */
+static enum ym_status flush_hits(struct triage_engine *e)
+{
+    for (size_t i = 0; i < e->supp_count; i++)
+        if (e->supps[i].pending_hits) {
+            enum ym_status st =
+                state_suppression_hits_add(e->cfg.db, e->supps[i].id, e->supps[i].pending_hits);
+            if (st != YM_OK)
+                return st;
+            e->supps[i].pending_hits = 0;
+        }
+    return YM_OK;
+}
+
+static enum ym_status tuning_refresh(struct triage_engine *e, int64_t now_ns)
+{
+    int64_t gen = 0;
+    enum ym_status st = state_tuning_generation(e->cfg.db, &gen);
+    if (st != YM_OK || (e->tuning_loaded && gen == e->tuning_gen))
+        return st;
+    if ((st = flush_hits(e)) != YM_OK)
+        return st;
+    tuning_free(e);
+    st = state_suppressions_each(e->cfg.db, NULL, now_ns ? now_ns : 1, take_supp, e);
+    if (st == YM_OK)
+        st = state_rule_overrides_each(e->cfg.db, NULL, take_override, e);
+    if (st == YM_OK) {
+        e->tuning_gen = gen;
+        e->tuning_loaded = 1;
+    }
+    return st;
+}
+
+static const struct override *find_override(const struct triage_engine *e,
+                                            const struct triage_detection *d)
+{
+    for (size_t i = 0; i < e->override_count; i++)
+        if (strcmp(e->overrides[i].tenant, d->tenant) == 0 &&
+            strcmp(e->overrides[i].rule_id, d->rule_id) == 0)
+            return &e->overrides[i];
+    return NULL;
+}
+
+static struct supp *find_supp(struct triage_engine *e, const struct triage_detection *d,
+                              int64_t now_ns)
+{
+    for (size_t i = 0; i < e->supp_count; i++) {
+        struct supp *s = &e->supps[i];
+        if (strcmp(s->tenant, d->tenant) != 0 || (*s->rule_id && strcmp(s->rule_id, d->rule_id)))
+            continue;
+        if (s->expires_ns && s->expires_ns <= now_ns)
+            continue;
+        if (triage_conds_match(&s->conds, d))
+            return s;
+    }
+    return NULL;
+}
+
+/* ---- create / destroy ---- */
+
+struct triage_engine *triage_engine_create(const struct triage_engine_config *cfg)
+{
+    struct triage_engine *e = ym_xcalloc(1, sizeof *e);
+    e->cfg = *cfg;
+    if (!e->cfg.max_open_events)
+        e->cfg.max_open_events = 100000;
+    if (!e->cfg.flush_interval_ns)
+        e->cfg.flush_interval_ns = YM_NS_PER_S;
+    e->policy = cfg->policy;
+    e->bucket_count = 1024;
+    e->buckets = ym_xcalloc(e->bucket_count, sizeof *e->buckets);
+    e->watches = ym_xcalloc(WATCH_MAX, sizeof *e->watches);
+    return e;
+}
+
+void triage_engine_destroy(struct triage_engine *e)
+{
+    if (!e)
+        return;
+    for (size_t i = 0; i < e->bucket_count; i++)
+        for (struct tev *ev = e->buckets[i], *next; ev; ev = next) {
+            next = ev->next;
+            tev_free(e, ev);
+        }
+    free(e->buckets);
+    free(e->watches);
+    for (size_t i = 0; i < e->merge_count; i++)
+        free(e->merges[i].key);
+    free(e->merges);
+    tuning_free(e);
+    free(e);
+}
+
+void triage_engine_set_policy(struct triage_engine *e, const struct triage_policy *p)
+{
+    e->policy = p;
+}
+
+unsigned triage_engine_take_notifications(struct triage_engine *e)
+{
+    unsigned n = e->notes_ready;
+    e->notes_ready = 0;
+    return n;
+}
+
+void triage_engine_stats(const struct triage_engine *e, struct triage_engine_stats *out)
+{
+    *out = e->stats;
+    out->events_open = e->open;
+}
+
+/* ---- transactions (invariant 2) ---- */
+
+static void touch_txn(struct triage_engine *e, struct tev *ev)
+{
+    if (ev->in_txn)
+        return;
+    ev->in_txn = 1;
+    ev->snap_id = ev->id;
+    ev->snap_incident = ev->incident_id;
+    ev->snap_isev = ev->incident_sev;
+    ev->txn_next = e->txn_list;
+    e->txn_list = ev;
+}
+
+static enum ym_status txn_begin(struct triage_engine *e)
+{
+    e->txn_list = NULL;
+    e->notes_txn = 0;
+    return state_db_begin(e->cfg.db);
+}
+
+static enum ym_status txn_end(struct triage_engine *e, enum ym_status st)
+{
+    if (st == YM_OK)
+        st = state_db_commit(e->cfg.db);
+    if (st != YM_OK) {
+        state_db_rollback(e->cfg.db);
+        e->stats.store_failures++;
+    }
+    for (struct tev *ev = e->txn_list; ev; ev = ev->txn_next) {
+        ev->in_txn = 0;
+        if (st != YM_OK) {
+            ev->id = ev->snap_id;
+            ev->incident_id = ev->snap_incident;
+            ev->incident_sev = ev->snap_isev;
+            ev->dirty = 1;
+        }
+    }
+    e->txn_list = NULL;
+    for (size_t i = 0; i < e->merge_count;) {
+        if (e->merges[i].in_txn && st != YM_OK) {
+            free(e->merges[i].key);
+            e->merges[i] = e->merges[--e->merge_count];
+            continue;
+        }
+        e->merges[i++].in_txn = 0;
+    }
+    if (st == YM_OK)
+        e->notes_ready += e->notes_txn;
+    e->notes_txn = 0;
+    return st;
+}
+
+/* ---- writing an event ---- */
+
+static void json_distinct(const struct triage_engine *e, const struct tev *ev, struct ym_buf *b)
+{
+    ym_buf_addc(b, '{');
+    for (unsigned i = 0; i < e->policy->distinct_count && i < TRIAGE_DISTINCT_MAX_FIELDS; i++) {
+        if (!ev->distinct[i].count)
+            continue;
+        if (b->len > 1)
+            ym_buf_addc(b, ',');
+        ym_buf_json_qstr(b, e->policy->distinct[i], strlen(e->policy->distinct[i]));
+        ym_buf_adds(b, ":[");
+        for (unsigned k = 0; k < ev->distinct[i].count; k++) {
+            if (k)
+                ym_buf_addc(b, ',');
+            ym_buf_json_qstr(b, ev->distinct[i].vals[k], strlen(ev->distinct[i].vals[k]));
+        }
+        ym_buf_addc(b, ']');
+        if (ev->distinct[i].more) {
+            ym_buf_adds(b, ",");
+            char name[160];
+            snprintf(name, sizeof name, "%s.more", e->policy->distinct[i]);
+            ym_buf_json_qstr(b, name, strlen(name));
+            ym_buf_adds(b, ":true");
+        }
+    }
+    ym_buf_addc(b, '}');
+}
+
+static void json_samples(const struct tev *ev, struct ym_buf *b)
+{
+    ym_buf_addc(b, '[');
+    for (unsigned i = 0; i < ev->sample_count; i++) {
+        const struct sample *s = &ev->samples[i];
+        char t[40];
+        ym_time_format_rfc3339(s->time_ns, t, sizeof t);
+        ym_buf_printf(b, "%s{\"archive_ref\":%llu,\"time\":\"%s\",\"device\":", i ? "," : "",
+                      (unsigned long long)s->archive_ref, t);
+        ym_buf_json_qstr(b, s->device, strlen(s->device));
+        ym_buf_adds(b, ",\"text\":");
+        ym_buf_json_qstr(b, s->text, strlen(s->text));
+        ym_buf_addc(b, '}');
+    }
+    ym_buf_addc(b, ']');
+}
+
+static enum ym_status write_event(struct triage_engine *e, struct tev *ev, int64_t now_ns)
+{
+    touch_txn(e, ev);
+    struct ym_buf dj = YM_BUF_INIT, sj = YM_BUF_INIT;
+    json_distinct(e, ev, &dj);
+    json_samples(ev, &sj);
+    struct state_event se = {
+        .id = ev->id, .tenant = ev->tenant, .rule_id = ev->rule_id, .title = ev->title,
+        .level = ev->level, .severity = ev->sev, .reason = ev->reason, .agg_key = ev->agg_text,
+        .device = ev->device, .source_ip = ev->src, .destination_ip = ev->dst,
+        .count = ev->count, .suppressed = ev->suppressed, .suppression_id = ev->suppression_id,
+        .first_ns = ev->first_ns, .last_ns = ev->last_ns, .window_end_ns = ev->window_end_ns,
+        .incident_id = ev->incident_id, .distinct_json = dj.data, .samples_json = sj.data,
+    };
+    enum ym_status st = state_event_put(e->cfg.db, &se);
+    ym_buf_free(&dj);
+    ym_buf_free(&sj);
+    if (st == YM_OK) {
+        ev->id = se.id;
+        ev->dirty = 0;
+        ev->written_ns = now_ns;
+    }
+    return st;
+}
+
+/* ---- incidents ---- */
+
+static struct merge *find_merge(struct triage_engine *e, const char *key)
+{
+    for (size_t i = 0; i < e->merge_count; i++)
+        if (strcmp(e->merges[i].key, key) == 0)
+            return &e->merges[i];
+    return NULL;
+}
+
+static int is_open(void *arg, const struct state_incident *inc)
+{
+    *(int *)arg = inc->status != STATE_STATUS_RESOLVED && inc->status != STATE_STATUS_CLOSED;
+    return 0;
+}
+
+static int64_t sla_due(const struct triage_tenant_policy *tp, enum state_severity sev,
+                       int64_t first_ns)
+{
+    return tp->sla_ns[sev] ? first_ns + tp->sla_ns[sev] : 0;
+}
+
+static enum ym_status promote(struct triage_engine *e, struct tev *ev, int64_t now_ns)
+{
+    const struct triage_tenant_policy *tp = triage_policy_tenant(e->policy, ev->tenant);
+    enum ym_status st = state_incident_set_severity(e->cfg.db, ev->incident_id, ev->sev,
+                                                    ev->reason,
+                                                    sla_due(tp, ev->sev, ev->first_ns), NULL,
+                                                    now_ns);
+    if (st == YM_OK)
+        st = state_notify_enqueue(e->cfg.db, ev->tenant, ev->incident_id, "promoted", now_ns,
+                                  NULL);
+    if (st == YM_OK) {
+        ev->incident_sev = ev->sev;
+        e->notes_txn++;
+        e->stats.incidents_promoted++;
+    }
+    return st;
+}
+
+/* Joins ev to an existing incident (an open one of the same key, or the
+ * exploit's incident for a callback). */
+static enum ym_status join(struct triage_engine *e, struct tev *ev, int64_t incident_id,
+                           enum state_severity isev, int64_t now_ns)
+{
+    touch_txn(e, ev);
+    ev->incident_id = incident_id;
+    ev->incident_sev = isev;
+    enum ym_status st = write_event(e, ev, now_ns);
+    char text[512];
+    snprintf(text, sizeof text, "%s: %llu detection%s from %s to %s", ev->title,
+             (unsigned long long)ev->count, ev->count == 1 ? "" : "s",
+             *ev->src ? ev->src : "?", *ev->dst ? ev->dst : "?");
+    if (st == YM_OK)
+        st = state_incident_timeline_add(e->cfg.db, incident_id, STATE_TL_DETECTION,
+                                         STATE_VIS_CUSTOMER, text, NULL, now_ns);
+    if (st == YM_OK && ev->sev > isev)
+        st = promote(e, ev, now_ns);
+    return st;
+}
+
+static enum ym_status create_incident(struct triage_engine *e, struct tev *ev,
+                                      int64_t received_ns, int64_t now_ns)
+{
+    const struct triage_tenant_policy *tp = triage_policy_tenant(e->policy, ev->tenant);
+    char title[512], why[1024];
+    if (*ev->src && *ev->dst)
+        snprintf(title, sizeof title, "%s: %s -> %s", ev->title, ev->src, ev->dst);
+    else
+        snprintf(title, sizeof title, "%s%s%s", ev->title, *ev->src || *ev->dst ? ": " : "",
+                 *ev->src ? ev->src : ev->dst);
+    snprintf(why, sizeof why, "%llu detection%s of %s; %s: %s", (unsigned long long)ev->count,
+             ev->count == 1 ? "" : "s", ev->title, state_severity_name(ev->sev), ev->reason);
+    struct state_incident inc = {
+        .tenant = ev->tenant, .title = title, .severity = ev->sev, .rule_id = ev->rule_id,
+        .source_ip = ev->src, .destination_ip = ev->dst, .response = ev->response,
+        .first_detection_ns = ev->first_ns, .sla_due_ns = sla_due(tp, ev->sev, ev->first_ns),
+    };
+    touch_txn(e, ev);
+    enum ym_status st = state_incident_create(e->cfg.db, &inc, why, now_ns);
+    if (st != YM_OK)
+        return st;
+    ev->incident_id = inc.id;
+    ev->incident_sev = ev->sev;
+    if ((st = write_event(e, ev, now_ns)) != YM_OK)
+        return st;
+    if ((st = state_notify_enqueue(e->cfg.db, ev->tenant, inc.id, "new", now_ns, NULL)) != YM_OK)
+        return st;
+    e->notes_txn++;
+    e->stats.incidents_created++;
+    if (received_ns)
+        e->stats.last_incident_latency_ns = ym_time_now_ns() - received_ns;
+    if (e->merge_count == e->merge_cap) {
+        e->merge_cap = e->merge_cap ? e->merge_cap * 2 : 64;
+        e->merges = ym_xrealloc(e->merges, e->merge_cap * sizeof *e->merges);
+    }
+    e->merges[e->merge_count++] = (struct merge){.key = ym_xstrdup(ev->key),
+                                                 .incident_id = inc.id, .created_ns = now_ns,
+                                                 .sev = ev->sev, .in_txn = 1};
+    return YM_OK;
+}
+
+/* Makes the store agree with what the event now is: an incident when it
+ * earns one, a promotion when it rose. */
+static enum ym_status settle(struct triage_engine *e, struct tev *ev, int64_t received_ns,
+                             int64_t now_ns)
+{
+    if (ev->suppressed)
+        return YM_OK;
+    if (ev->incident_id)
+        return ev->sev > ev->incident_sev ? promote(e, ev, now_ns) : YM_OK;
+    const struct triage_tenant_policy *tp = triage_policy_tenant(e->policy, ev->tenant);
+    if (ev->link_key[0]) {
+        struct tev *x = lookup(e, ev->link_key, fnv(ev->link_key));
+        struct merge *m = x ? NULL : find_merge(e, ev->link_key);
+        if (x && x->incident_id)
+            return join(e, ev, x->incident_id, x->incident_sev, now_ns);
+        if (m)
+            return join(e, ev, m->incident_id, m->sev, now_ns);
+    }
+    if (ev->sev < tp->incident_min || ev->count < ev->threshold)
+        return YM_OK;
+    struct merge *m = find_merge(e, ev->key);
+    if (m && now_ns - m->created_ns < e->policy->merge_ns) {
+        int open = 0;
+        enum ym_status st = state_incident_get(e->cfg.db, m->incident_id, is_open, &open);
+        if (st != YM_OK && st != YM_ENOTFOUND)
+            return st;
+        if (open)
+            return join(e, ev, m->incident_id, m->sev, now_ns);
+    }
+    if (m) { /* closed or too old: forget it */
+        free(m->key);
+        *m = e->merges[--e->merge_count];
+    }
+    return create_incident(e, ev, received_ns, now_ns);
+}
+
+/* ---- adding a detection ---- */
+
+static struct tev *open_event(struct triage_engine *e, const char *key, uint64_t h,
+                              const struct triage_detection *d, const char *agg_text)
+{
+    struct tev *ev = ym_xcalloc(1, sizeof *ev);
+    ev->hash = h;
+    ev->key = ym_xstrdup(key);
+    ev->tenant = dup_or_empty(d->tenant);
+    ev->rule_id = dup_or_empty(d->rule_id);
+    ev->title = dup_or_empty(d->rule_title);
+    ev->level = dup_or_empty(detect_level_name(d->level));
+    ev->response = dup_or_empty(d->rule_response);
+    ev->device = dup_or_empty(d->device);
+    ev->src = dup_or_empty(triage_detection_field(d, "source.ip"));
+    ev->dst = dup_or_empty(triage_detection_field(d, "destination.ip"));
+    ev->agg_text = ym_xstrdup(agg_text);
+    ev->first_ns = ev->last_ns = d->time_ns;
+    ev->threshold = 1;
+    ev->samples = ym_xcalloc(e->policy->samples ? e->policy->samples : 1, sizeof *ev->samples);
+    if (e->open + 1 > e->bucket_count)
+        grow(e);
+    size_t b = h & (e->bucket_count - 1);
+    ev->next = e->buckets[b];
+    e->buckets[b] = ev;
+    e->open++;
+    e->stats.events_opened++;
+    return ev;
+}
+
+static void keep_values(struct triage_engine *e, struct tev *ev, const struct triage_detection *d)
+{
+    const struct triage_policy *p = e->policy;
+    for (unsigned i = 0; i < p->distinct_count && i < TRIAGE_DISTINCT_MAX_FIELDS; i++) {
+        const char *v = triage_detection_field(d, p->distinct[i]);
+        struct distinct *dv = &ev->distinct[i];
+        if (!v || !*v)
+            continue;
+        unsigned k = 0;
+        while (k < dv->count && strcmp(dv->vals[k], v) != 0)
+            k++;
+        if (k < dv->count)
+            continue;
+        if (dv->count >= p->distinct_values) {
+            dv->more = 1;
+            continue;
+        }
+        if (!dv->vals)
+            dv->vals = ym_xcalloc(p->distinct_values ? p->distinct_values : 1, sizeof *dv->vals);
+        dv->vals[dv->count++] = ym_xstrdup(v);
+    }
+    if (ev->sample_count < p->samples) {
+        struct sample *s = &ev->samples[ev->sample_count++];
+        s->archive_ref = d->archive_ref;
+        s->time_ns = d->time_ns;
+        s->device = dup_or_empty(d->device);
+        s->text = dup_or_empty(d->sample);
+    }
+}
+
+static void watch_add(struct triage_engine *e, const struct triage_detection *d, const char *key)
+{
+    struct watch *w = &e->watches[(e->watch_head + e->watch_count) % WATCH_MAX];
+    if (e->watch_count < WATCH_MAX)
+        e->watch_count++;
+    else
+        e->watch_head = (e->watch_head + 1) % WATCH_MAX;
+    snprintf(w->tenant, sizeof w->tenant, "%s", d->tenant);
+    snprintf(w->target, sizeof w->target, "%s", field(d, "destination.ip"));
+    snprintf(w->attacker, sizeof w->attacker, "%s", field(d, "source.ip"));
+    snprintf(w->key, sizeof w->key, "%s", key);
+    snprintf(w->title, sizeof w->title, "%s", d->rule_title ? d->rule_title : "");
+    w->time_ns = d->time_ns;
+}
+
+/* A detection from an exploited target back to its attacker (or any
+ * callback or threat-intel hit from it) within the window: the exploit
+ * worked. Returns the watch, or NULL. */
+static const struct watch *callback_of(struct triage_engine *e, const struct triage_detection *d,
+                                       const struct triage_judgement *j, const char *key)
+{
+    const char *src = field(d, "source.ip"), *dst = field(d, "destination.ip");
+    int ti = *field(d, "threat.indicator.type") != '\0';
+    if (!*src)
+        return NULL;
+    for (size_t i = e->watch_count; i-- > 0;) {
+        const struct watch *w = &e->watches[(e->watch_head + i) % WATCH_MAX];
+        if (strcmp(w->target, src) != 0 || strcmp(w->tenant, d->tenant) != 0 ||
+            strcmp(w->key, key) == 0)
+            continue;
+        if (d->time_ns < w->time_ns || d->time_ns - w->time_ns > e->policy->callback_window_ns)
+            continue;
+        if (strcmp(w->attacker, dst) == 0 || j->callback || ti)
+            return w;
+    }
+    return NULL;
+}
+
+static void raise_sev(struct tev *ev, enum state_severity sev, const char *reason)
+{
+    if (sev <= ev->sev)
+        return;
+    ev->sev = sev;
+    snprintf(ev->reason, sizeof ev->reason, "%s", reason);
+    ev->dirty = 1;
+}
+
+static enum ym_status add_one(struct triage_engine *e, const struct triage_detection *d,
+                              int64_t now_ns)
+{
+    const struct triage_policy *p = e->policy;
+    e->stats.detections++;
+    const struct override *o = find_override(e, d);
+    struct supp *s = o && !o->enabled ? NULL : find_supp(e, d, now_ns);
+    int muted = (o && !o->enabled) || s;
+
+    /* key: tenant, rule, the key fields' values, and the mute */
+    struct triage_key_fields kf;
+    triage_policy_key(p, d, &kf);
+    char key[KEY_MAX], agg[KEY_MAX];
+    int klen = snprintf(key, sizeof key, "%s\x1f%s", d->tenant, d->rule_id);
+    int alen = snprintf(agg, sizeof agg, "%s", d->rule_id);
+    for (unsigned i = 0; i < kf.count; i++) {
+        const char *v = field(d, kf.names[i]);
+        if (klen > 0 && (size_t)klen < sizeof key)
+            klen += snprintf(key + klen, sizeof key - (size_t)klen, "\x1f%s", v);
+        if (alen > 0 && (size_t)alen < sizeof agg)
+            alen += snprintf(agg + alen, sizeof agg - (size_t)alen, " %s=%s", kf.names[i], v);
+    }
+    char plain_key[KEY_MAX];
+    snprintf(plain_key, sizeof plain_key, "%s", key);
+    if (muted && klen > 0 && (size_t)klen < sizeof key)
+        snprintf(key + klen, sizeof key - (size_t)klen, "\x1fmuted:%lld",
+                 (long long)(s ? s->id : 0));
+    uint64_t h = fnv(key);
+
+    struct tev *ev = lookup(e, key, h);
+    if (ev && (d->time_ns >= ev->window_end_ns || d->time_ns - ev->first_ns >= p->window_max_ns)) {
+        /* the window closed: this detection starts the next event */
+        enum ym_status st = ev->dirty ? write_event(e, ev, now_ns) : YM_OK;
+        if (st != YM_OK)
+            return st;
+        unlink_event(e, ev);
+        tev_free(e, ev);
+        ev = NULL;
+    }
+    int fresh = ev == NULL;
+    if (fresh) {
+        ev = open_event(e, key, h, d, agg);
+        if (o && o->threshold > 1)
+            ev->threshold = o->threshold;
+        if (muted) {
+            ev->suppressed = 1;
+            ev->suppression_id = s ? s->id : 0;
+        }
+    }
+    touch_txn(e, ev);
+    ev->count++;
+    if (d->time_ns < ev->first_ns)
+        ev->first_ns = d->time_ns;
+    if (d->time_ns > ev->last_ns)
+        ev->last_ns = d->time_ns;
+    if (d->time_ns + p->window_ns > ev->window_end_ns)
+        ev->window_end_ns = d->time_ns + p->window_ns;
+    ev->touched_ns = now_ns;
+    ev->dirty = 1;
+    keep_values(e, ev, d);
+
+    struct triage_judgement j;
+    triage_policy_judge(p, d, &j);
+    if (muted) {
+        e->stats.suppressed++;
+        if (s)
+            s->pending_hits++;
+        if (fresh) {
+            ev->sev = j.severity;
+            if (s)
+                snprintf(ev->reason, sizeof ev->reason, "muted by suppression %lld; %.400s",
+                         (long long)s->id, j.reason);
+            else
+                snprintf(ev->reason, sizeof ev->reason, "rule disabled for tenant %.60s; %.400s",
+                         d->tenant, j.reason);
+        }
+        return fresh ? write_event(e, ev, now_ns) : YM_OK;
+    }
+    if (fresh) {
+        ev->sev = j.severity;
+        snprintf(ev->reason, sizeof ev->reason, "%s", j.reason);
+    } else {
+        raise_sev(ev, j.severity, j.reason);
+    }
+    if (j.exploit)
+        watch_add(e, d, plain_key);
+    enum ym_status st = YM_OK;
+    const struct watch *w = callback_of(e, d, &j, plain_key);
+    if (w) {
+        char why[512];
+        long long mins = (long long)((d->time_ns - w->time_ns) / (60 * YM_NS_PER_S));
+        snprintf(why, sizeof why, "%s connected to %s %lld min after %s (%s): the exploit very "
+                 "likely worked",
+                 w->target, *field(d, "destination.ip") ? field(d, "destination.ip") : "?", mins,
+                 w->title, d->rule_title);
+        struct tev *x = lookup(e, w->key, fnv(w->key));
+        if (x) {
+            touch_txn(e, x);
+            enum state_severity to = p->success_severity > x->sev ? p->success_severity : x->sev;
+            raise_sev(x, to, why);
+            st = settle(e, x, d->received_ns, now_ns);
+            if (st == YM_OK && x->dirty)
+                st = write_event(e, x, now_ns);
+        }
+        snprintf(ev->link_key, sizeof ev->link_key, "%s", w->key);
+        if (ev->sev < p->success_severity)
+            raise_sev(ev, p->success_severity, why);
+    }
+    if (st == YM_OK && fresh)
+        st = write_event(e, ev, now_ns);
+    if (st == YM_OK)
+        st = settle(e, ev, d->received_ns, now_ns);
+    return st;
+}
+
+enum ym_status triage_engine_add(struct triage_engine *e, const struct triage_detection *d,
+                                 size_t count, int64_t now_ns)
+{
+    enum ym_status st = txn_begin(e);
+    if (st != YM_OK) {
+        e->stats.store_failures++;
+        return st;
+    }
+    if (!e->tuning_loaded)
+        st = tuning_refresh(e, now_ns);
+    for (size_t i = 0; i < count && st == YM_OK; i++)
+        st = add_one(e, &d[i], now_ns);
+    return txn_end(e, st);
+}
+
+/* ---- tick ---- */
+
+static enum ym_status flush_events(struct triage_engine *e, int64_t now_ns, int all)
+{
+    for (size_t i = 0; i < e->bucket_count; i++)
+        for (struct tev *ev = e->buckets[i]; ev; ev = ev->next) {
+            if (!ev->dirty || (!all && now_ns - ev->written_ns < e->cfg.flush_interval_ns))
+                continue;
+            enum ym_status st = settle(e, ev, 0, now_ns);
+            if (st == YM_OK && ev->dirty)
+                st = write_event(e, ev, now_ns);
+            if (st != YM_OK)
+                return st;
+        }
+    return YM_OK;
+}
+
+/* Closes events idle for a window (written already), then the idlest
+ * ones beyond max_open_events. */
+static void close_idle(struct triage_engine *e, int64_t now_ns)
+{
+    int64_t idle = e->policy->window_ns;
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < e->bucket_count; i++)
+            for (struct tev **pp = &e->buckets[i]; *pp;) {
+                struct tev *ev = *pp;
+                if (!ev->dirty && now_ns - ev->touched_ns >= idle) {
+                    *pp = ev->next;
+                    tev_free(e, ev);
+                } else {
+                    pp = &ev->next;
+                }
+            }
+        if (e->open <= e->cfg.max_open_events)
+            break;
+        idle = 0; /* over the bound: every written event may go */
+    }
+    while (e->watch_count) {
+        const struct watch *w = &e->watches[e->watch_head];
+        if (now_ns - w->time_ns <= e->policy->callback_window_ns)
+            break;
+        e->watch_head = (e->watch_head + 1) % WATCH_MAX;
+        e->watch_count--;
+    }
+    for (size_t i = 0; i < e->merge_count;) {
+        if (now_ns - e->merges[i].created_ns >= e->policy->merge_ns) {
+            free(e->merges[i].key);
+            e->merges[i] = e->merges[--e->merge_count];
+            continue;
+        }
+        i++;
+    }
+}
+
+static enum ym_status tick(struct triage_engine *e, int64_t now_ns, int all)
+{
+    enum ym_status st = txn_begin(e);
+    if (st != YM_OK) {
+        e->stats.store_failures++;
+        return st;
+    }
+    st = flush_events(e, now_ns, all);
+    if (st == YM_OK)
+        st = flush_hits(e);
+    if (st == YM_OK)
+        st = tuning_refresh(e, now_ns);
+    uint64_t marked = 0;
+    if (st == YM_OK && !e->cfg.no_sla_marks)
+        st = state_incidents_mark_sla(e->cfg.db, now_ns, &marked);
+    st = txn_end(e, st);
+    if (st == YM_OK) {
+        e->stats.sla_breaches += marked;
+        close_idle(e, now_ns);
+    }
+    return st;
+}
+
+enum ym_status triage_engine_tick(struct triage_engine *e, int64_t now_ns)
+{
+    return tick(e, now_ns, 0);
+}
+
+enum ym_status triage_engine_flush(struct triage_engine *e, int64_t now_ns)
+{
+    return tick(e, now_ns, 1);
+}
