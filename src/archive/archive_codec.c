@@ -117,6 +117,8 @@ void archive_codec_enc_free(struct archive_codec_enc *e)
 {
     ym_buf_free(&e->tmpl);
     ym_buf_free(&e->tmpl_off);
+    ym_buf_free(&e->tcols);
+    ym_buf_free(&e->tcol_off);
     ym_buf_free(&e->ids);
     ym_buf_free(&e->local);
     free(e->ht_hash);
@@ -131,6 +133,7 @@ void archive_codec_enc_free(struct archive_codec_enc *e)
 void archive_codec_enc_reset(struct archive_codec_enc *e)
 {
     e->tmpl.len = e->tmpl_off.len = e->ids.len = e->meta.len = 0;
+    e->tcols.len = e->tcol_off.len = 0;
     if (e->ht_cap)
         memset(e->ht_id, 0xff, e->ht_cap * sizeof(uint32_t));
     for (int k = 0; k < ARCHIVE_CODEC_COLUMNS; k++)
@@ -140,7 +143,8 @@ void archive_codec_enc_reset(struct archive_codec_enc *e)
     e->raw_bytes = 0;
 }
 
-static uint32_t template_id(struct archive_codec_enc *e, const unsigned char *t, size_t n);
+static uint32_t template_id(struct archive_codec_enc *e, const unsigned char *t, size_t n,
+                            int *is_new);
 
 /* The high bit of each byte of w (little-endian) that is not B_TEXT: a
  * digit '0'..'9' or a byte 0x00..MARK_MAX. Lowest set bit = first such. */
@@ -161,20 +165,55 @@ static inline uint64_t special_bytes(uint64_t w)
 #define PENDING_MAX 32
 struct pending {
     unsigned n;
+    int flushed; /* numbers of this log went out before its end */
     uint32_t off[PENDING_MAX]; /* marker offset from the line start */
     uint64_t v[PENDING_MAX];
 };
+
+static inline void col_add(struct archive_codec_enc *e, unsigned col, uint64_t v)
+{
+    struct ym_buf *cb = &e->cols[col];
+    if (cb->len + 11 > cb->cap)
+        ym_buf_reserve(cb, 10);
+    cb->len += put_varint((unsigned char *)cb->data + cb->len, v);
+}
 
 static void put_pending(struct archive_codec_enc *e, const unsigned char *line_start,
                         struct pending *p)
 {
     const unsigned char *base = (const unsigned char *)e->tmpl.data;
-    for (unsigned i = 0; i < p->n; i++) {
-        struct ym_buf *cb = &e->cols[column_of(base, line_start, line_start + p->off[i])];
-        if (cb->len + 11 > cb->cap)
-            ym_buf_reserve(cb, 10);
-        cb->len += put_varint((unsigned char *)cb->data + cb->len, p->v[i]);
+    for (unsigned i = 0; i < p->n; i++)
+        col_add(e, column_of(base, line_start, line_start + p->off[i]), p->v[i]);
+    p->n = 0;
+}
+
+/* The numbers of a log whose template got id `id`: every log of one
+ * template has its numbers in the same columns, so they are hashed once
+ * per template (tcols: per template a count, then a column per number;
+ * count NO_COLS when the log had too many numbers to keep them pending). */
+#define NO_COLS 0xff
+static void put_numbers(struct archive_codec_enc *e, const unsigned char *line_start,
+                        struct pending *p, uint32_t id, int is_new)
+{
+    if (is_new) {
+        uint32_t off = (uint32_t)e->tcols.len;
+        ym_buf_add(&e->tcol_off, &off, sizeof(off));
+        ym_buf_reserve(&e->tcols, 1 + p->n);
+        unsigned char *c = (unsigned char *)e->tcols.data + e->tcols.len;
+        c[0] = (unsigned char)p->n;
+        const unsigned char *base = (const unsigned char *)e->tmpl.data;
+        for (unsigned i = 0; i < p->n; i++)
+            c[1 + i] = (unsigned char)column_of(base, line_start, line_start + p->off[i]);
+        e->tcols.len += 1 + p->n;
     }
+    const unsigned char *c =
+        (const unsigned char *)e->tcols.data + ((const uint32_t *)e->tcol_off.data)[id];
+    if (c[0] != p->n) {
+        put_pending(e, line_start, p); /* the template had a flushed log */
+        return;
+    }
+    for (unsigned i = 0; i < p->n; i++)
+        col_add(e, c[1 + i], p->v[i]);
     p->n = 0;
 }
 
@@ -182,8 +221,10 @@ static void put_pending(struct archive_codec_enc *e, const unsigned char *line_s
 static inline void put_col(struct archive_codec_enc *e, const unsigned char *line_start,
                            const unsigned char *t, uint64_t v, struct pending *p)
 {
-    if (p->n == PENDING_MAX)
+    if (p->n == PENDING_MAX) {
         put_pending(e, line_start, p);
+        p->flushed = 1;
+    }
     p->off[p->n] = (uint32_t)(t - line_start);
     p->v[p->n++] = v;
 }
@@ -216,6 +257,7 @@ void archive_codec_enc_add(struct archive_codec_enc *e, const struct archive_cod
     unsigned hcount = 0;
     struct pending pend;
     pend.n = 0;
+    pend.flushed = 0;
     size_t i = 0;
     while (i < n) {
         unsigned char c = s[i];
@@ -294,8 +336,19 @@ void archive_codec_enc_add(struct archive_codec_enc *e, const struct archive_cod
         }
     }
     *t++ = 0;
-    put_pending(e, line_start, &pend);
-    uint32_t id = template_id(e, line_start, (size_t)(t - line_start));
+    int is_new;
+    uint32_t id = template_id(e, line_start, (size_t)(t - line_start), &is_new);
+    if (pend.flushed) {
+        put_pending(e, line_start, &pend);
+        if (is_new) {
+            uint32_t off = (uint32_t)e->tcols.len;
+            unsigned char none = NO_COLS;
+            ym_buf_add(&e->tcol_off, &off, sizeof(off));
+            ym_buf_add(&e->tcols, &none, 1);
+        }
+    } else {
+        put_numbers(e, line_start, &pend, id, is_new);
+    }
     ym_buf_add(&e->ids, &id, sizeof(id));
 
     ym_buf_reserve(&e->meta, 48);
@@ -350,8 +403,10 @@ static uint64_t bytes_hash(const unsigned char *p, size_t n)
 
 /* Id of the template just written at the end of e->tmpl (n bytes from t):
  * an earlier identical one (and the bytes are dropped again), or a new id. */
-static uint32_t template_id(struct archive_codec_enc *e, const unsigned char *t, size_t n)
+static uint32_t template_id(struct archive_codec_enc *e, const unsigned char *t, size_t n,
+                            int *is_new)
 {
+    *is_new = 0;
     size_t ntmpl = e->tmpl_off.len / sizeof(uint32_t);
     if (2 * (ntmpl + 1) > e->ht_cap) {
         size_t cap = e->ht_cap ? 2 * e->ht_cap : 1024;
@@ -386,6 +441,7 @@ static uint32_t template_id(struct archive_codec_enc *e, const unsigned char *t,
         }
         j = (j + 1) & (e->ht_cap - 1);
     }
+    *is_new = 1;
     e->ht_hash[j] = h;
     e->ht_id[j] = (uint32_t)ntmpl;
     uint32_t off32 = (uint32_t)start;

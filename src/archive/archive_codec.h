@@ -66,6 +66,8 @@ struct archive_codec_enc {
     struct ym_buf tmpl;     /* distinct templates, each ending in 0x00 */
     struct ym_buf tmpl_off; /* uint32 start of each distinct template */
     struct ym_buf ids;      /* uint32 template of each log */
+    struct ym_buf tcols;    /* per template: number count, column of each number */
+    struct ym_buf tcol_off; /* uint32 start of each template's entry in tcols */
     uint64_t *ht_hash;      /* template hash table (open addressing) */
     uint32_t *ht_id;
     size_t ht_cap;

@@ -107,6 +107,26 @@ static void control_bytes_and_invalid_utf8_round_trip(void **state)
     round_trip(&r, 1, 1);
 }
 
+/* Logs of one template with more numbers than the encoder keeps pending
+ * at once, mixed with short ones, several times each. */
+static void many_numbers_per_template_round_trip(void **state)
+{
+    (void)state;
+    enum { LOGS = 60 };
+    static char bufs[LOGS][512];
+    struct archive_codec_rec recs[LOGS];
+    for (int i = 0; i < LOGS; i++) {
+        size_t len = 0;
+        int numbers = i % 3 == 0 ? 5 : i % 3 == 1 ? 31 + i % 5 : 70;
+        for (int k = 0; k < numbers; k++)
+            len += (size_t)snprintf(bufs[i] + len, sizeof(bufs[i]) - len, "f%d=%d ", k % 7,
+                                    (i * 37 + k * 11) % 1000);
+        recs[i] = rec_of(bufs[i], (uint32_t)len, 1795000000000000000LL + i);
+    }
+    round_trip(recs, LOGS, 3);
+    round_trip(recs, LOGS, 0);
+}
+
 static void random_bytes_round_trip(void **state)
 {
     srand(7);
@@ -195,6 +215,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(syslog_lines_round_trip),
         cmocka_unit_test(control_bytes_and_invalid_utf8_round_trip),
+        cmocka_unit_test(many_numbers_per_template_round_trip),
         cmocka_unit_test(random_bytes_round_trip),
         cmocka_unit_test(long_lines_round_trip),
         cmocka_unit_test(slice_since_mark_decodes_alone),
