@@ -126,7 +126,7 @@ size_t detect_reports_count(const struct detect_reports *r, enum detect_rule_sta
 
 struct detect_config {
     /* Rule files or directories (searched recursively for *.yml / *.yaml).
-     * Files named logsources.yaml and placeholders.yaml are not rules. */
+     * Files named logsources.yaml, placeholders.yaml and triage.yaml are not rules. */
     const char *const *rule_paths;
     size_t rule_path_count;
     /* rules/logsources.yaml: Sigma logsource -> device kinds, Sigma field

@@ -90,7 +90,8 @@ static int is_rule_file(const char *name)
     size_t n = strlen(name);
     if (name[0] == '.')
         return 0;
-    if (strcmp(name, "logsources.yaml") == 0 || strcmp(name, "placeholders.yaml") == 0)
+    if (strcmp(name, "logsources.yaml") == 0 || strcmp(name, "placeholders.yaml") == 0 ||
+        strcmp(name, "triage.yaml") == 0) /* the triage policy, not a rule */
         return 0;
     return (n > 4 && strcmp(name + n - 4, ".yml") == 0) || (n > 5 && strcmp(name + n - 5, ".yaml") == 0);
 }
