@@ -37,6 +37,7 @@
 #include "core/ym_time.h"
 #include "intake/intake.h"
 #include "intake/intake_devices.h"
+#include "portal/portal.h"
 #include "state/state_db.h"
 
 #define CMD "serve"
@@ -57,7 +58,7 @@ static void usage(FILE *out)
             "  --syslog HOST:PORT  syslog over UDP and TCP (default 127.0.0.1:5514; 'off' to disable)\n"
             "  --relp HOST:PORT    RELP (default 127.0.0.1:2514; 'off' to disable)\n"
             "  --tls HOST:PORT     syslog over TLS (default 127.0.0.1:6514, only with a certificate)\n"
-            "  --http HOST:PORT    portal (not part of this build yet)\n"
+            "  --http HOST:PORT    portal, HTTPS (default 127.0.0.1:8443; 'off' to disable; docs/portal.md)\n"
             "  --rules DIR         detection rules (default: rules.paths of the config, else\n"
             "                      $YAMORI_RULES, ./rules in the source tree, the installed rules,\n"
             "                      /usr/share/yamori/rules); SIGHUP recompiles them\n"
@@ -439,7 +440,6 @@ static void print_banner(const struct ym_config *cfg, int workers,
     } else {
         printf("yamori serve: tls off (listen.tls: off)\n");
     }
-    printf("yamori serve: portal: not part of this build yet (issue 6)\n");
     printf("yamori serve: %zu tenants, %zu devices configured; %d parse workers; "
            "unknown senders go to tenant '%s'\n",
            cfg->tenant_count, cfg->device_count, workers, YM_TENANT_UNASSIGNED);
@@ -529,6 +529,7 @@ int cli_serve_main(int argc, char **argv)
     struct ym_error err = {0};
     struct housekeeping hk = {0};
     struct serve_stages *stages = NULL;
+    struct portal *portal = NULL;
     int lock_fd = -1;
     char *pid_path = NULL;
     rc = CLI_FAIL;
@@ -589,6 +590,10 @@ int cli_serve_main(int argc, char **argv)
         cli_error(CMD, "cannot start the pipeline threads: %s", strerror(errno));
         goto stop;
     }
+    if (cfg->http.enabled && portal_start(&(struct portal_options){.cfg = cfg}, &portal, &err) != YM_OK) {
+        cli_error(CMD, "portal: %s", err.reason);
+        goto stop;
+    }
     print_banner(cfg, workers, stages);
     ym_log(YM_LOG_INFO, "serve: started (pid %d)", (int)getpid());
 
@@ -616,6 +621,7 @@ int cli_serve_main(int argc, char **argv)
     }
     rc = CLI_OK;
 stop:
+    portal_stop(portal);
     serve_pipeline_detach_intake(pipe);
     /* intake_stop frees intake: keep its last figures for the final save. */
     intake_stats(in, &hk.intake_last);

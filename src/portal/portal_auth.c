@@ -1,0 +1,279 @@
+/* portal_auth: logging in and out, the caller's own account, and login
+ * throttling.
+ *
+ * Throttling: failed logins are counted per account name and per client
+ * address inside a window (THROTTLE_WINDOW_NS). Once an account has
+ * ACCOUNT_MAX_FAILURES, or an address ADDRESS_MAX_FAILURES, further
+ * attempts are answered 429 without checking the password until the
+ * window ends; a successful login clears its account's count. The table is
+ * in memory (a restart forgets it) and bounded: THROTTLE_SLOTS entries,
+ * the oldest replaced first. Lock: throttle->lock, taken by any pool
+ * thread for a few instructions. */
+#include <jansson.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/ym_alloc.h"
+#include "core/ym_log.h"
+#include "core/ym_time.h"
+#include "portal/portal_http.h"
+#include "portal/portal_internal.h"
+
+#define THROTTLE_SLOTS 4096
+#define THROTTLE_PROBES 16
+#define THROTTLE_WINDOW_NS (15 * 60 * YM_NS_PER_S)
+#define ACCOUNT_MAX_FAILURES 5
+#define ADDRESS_MAX_FAILURES 20
+
+struct throttle_entry {
+    char key[80]; /* "u:name" or "a:address"; "" = free */
+    unsigned failures;
+    int64_t window_start_ns;
+};
+
+struct portal_throttle {
+    pthread_mutex_t lock;
+    struct throttle_entry v[THROTTLE_SLOTS];
+};
+
+struct portal_throttle *portal_throttle_create(void)
+{
+    struct portal_throttle *t = ym_xcalloc(1, sizeof *t);
+    pthread_mutex_init(&t->lock, NULL);
+    return t;
+}
+
+void portal_throttle_destroy(struct portal_throttle *t)
+{
+    if (!t)
+        return;
+    pthread_mutex_destroy(&t->lock);
+    free(t);
+}
+
+static uint64_t fnv1a(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+/* The entry of key, made if create (replacing a stale or the oldest
+ * entry of its probe range). Called with the lock held. */
+static struct throttle_entry *slot(struct portal_throttle *t, const char *key, int64_t now,
+                                  int create)
+{
+    uint64_t h = fnv1a(key);
+    struct throttle_entry *free_slot = NULL, *oldest = NULL;
+    for (unsigned i = 0; i < THROTTLE_PROBES; i++) {
+        struct throttle_entry *e = &t->v[(h + i) % THROTTLE_SLOTS];
+        int stale = e->key[0] && now - e->window_start_ns > THROTTLE_WINDOW_NS;
+        if (e->key[0] && !stale && strcmp(e->key, key) == 0)
+            return e;
+        if (!e->key[0] || stale) {
+            if (!free_slot)
+                free_slot = e;
+        } else if (!oldest || e->window_start_ns < oldest->window_start_ns) {
+            oldest = e;
+        }
+    }
+    if (!create)
+        return NULL;
+    struct throttle_entry *victim = free_slot ? free_slot : oldest;
+    snprintf(victim->key, sizeof victim->key, "%s", key);
+    victim->failures = 0;
+    victim->window_start_ns = now;
+    return victim;
+}
+
+static void keys(const char *user, const char *address, char *ku, char *ka, size_t len)
+{
+    snprintf(ku, len, "u:%s", user);
+    snprintf(ka, len, "a:%s", address);
+}
+
+static int throttled(struct portal_throttle *t, const char *user, const char *address)
+{
+    char ku[80], ka[80];
+    keys(user, address, ku, ka, sizeof ku);
+    int64_t now = ym_time_now_ns();
+    pthread_mutex_lock(&t->lock);
+    struct throttle_entry *u = slot(t, ku, now, 0), *a = slot(t, ka, now, 0);
+    int over = (u && u->failures >= ACCOUNT_MAX_FAILURES) ||
+               (a && a->failures >= ADDRESS_MAX_FAILURES);
+    pthread_mutex_unlock(&t->lock);
+    return over;
+}
+
+static void count_failure(struct portal_throttle *t, const char *user, const char *address)
+{
+    char ku[80], ka[80];
+    keys(user, address, ku, ka, sizeof ku);
+    int64_t now = ym_time_now_ns();
+    pthread_mutex_lock(&t->lock);
+    slot(t, ku, now, 1)->failures++;
+    slot(t, ka, now, 1)->failures++;
+    pthread_mutex_unlock(&t->lock);
+}
+
+static void clear_account(struct portal_throttle *t, const char *user)
+{
+    char ku[80];
+    snprintf(ku, sizeof ku, "u:%s", user);
+    pthread_mutex_lock(&t->lock);
+    struct throttle_entry *u = slot(t, ku, ym_time_now_ns(), 0);
+    if (u)
+        u->key[0] = '\0';
+    pthread_mutex_unlock(&t->lock);
+}
+
+/* ---- cookie ---- */
+
+static void set_session_cookie(struct portal_req *req, struct portal_resp *resp,
+                               const char *value)
+{
+    if (value)
+        snprintf(resp->set_cookie, sizeof resp->set_cookie,
+                 "ym_session=%s; Path=/; HttpOnly; SameSite=Strict%s", value,
+                 req->tls ? "; Secure" : "");
+    else
+        snprintf(resp->set_cookie, sizeof resp->set_cookie,
+                 "ym_session=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict%s",
+                 req->tls ? "; Secure" : "");
+}
+
+static json_t *me_json(const struct state_user *u, const char *csrf)
+{
+    return json_pack("{s:s, s:s, s:s?, s:s, s:s, s:b}", "user", u->name, "role",
+                     state_role_name(u->role), "tenant", u->tenant[0] ? u->tenant : NULL, "lang",
+                     u->lang[0] ? u->lang : "en", "csrf", csrf ? csrf : "", "must_change",
+                     u->must_change);
+}
+
+/* Opens a session for u and answers with it (login, password change). */
+static void open_session(struct portal_req *req, struct portal_resp *resp,
+                         const struct state_user *u)
+{
+    char cookie[STATE_USERS_SECRET_LEN + 1], csrf[STATE_USERS_SECRET_LEN + 1];
+    if (state_users_session_open(req->db, u->name, req->address, ym_time_now_ns(), cookie, csrf) !=
+        YM_OK) {
+        portal_reply_internal(resp, "open session");
+        return;
+    }
+    set_session_cookie(req, resp, cookie);
+    portal_reply_json(resp, 200, me_json(u, csrf));
+}
+
+/* ---- handlers ---- */
+
+void portal_api_login(struct portal_req *req, struct portal_resp *resp)
+{
+    const char *user = portal_body_str(req, "user");
+    const char *password = portal_body_str(req, "password");
+    if (!user || !password || !*user) {
+        portal_reply_error(resp, 400, "expected {\"user\": ..., \"password\": ...}");
+        return;
+    }
+    if (strlen(user) > 64) {
+        portal_reply_error(resp, 401, "wrong user name or password");
+        return;
+    }
+    struct portal_throttle *t = req->portal->throttle;
+    char object[96];
+    snprintf(object, sizeof object, "user:%s", user);
+    if (throttled(t, user, req->address)) {
+        portal_audit(req, "", "login.throttled", object, "too many failed logins");
+        portal_reply_error(resp, 429, "too many failed logins: wait 15 minutes");
+        return;
+    }
+    struct state_user u;
+    enum ym_status st = state_users_login(req->db, user, password, &u);
+    if (st == YM_ENOTFOUND) {
+        count_failure(t, user, req->address);
+        portal_audit(req, "", "login.failed", object, "wrong user name or password");
+        portal_reply_error(resp, 401, "wrong user name or password");
+        return;
+    }
+    if (st != YM_OK) {
+        portal_reply_internal(resp, "login");
+        return;
+    }
+    clear_account(t, user);
+    struct state_principal who = {.user = u};
+    req->who = &who;
+    portal_audit(req, u.tenant, "login", object, "");
+    open_session(req, resp, &u);
+    req->who = NULL;
+}
+
+void portal_api_logout(struct portal_req *req, struct portal_resp *resp)
+{
+    if (req->cookie && !req->who->via_token)
+        state_users_session_close(req->db, req->cookie);
+    char object[96];
+    snprintf(object, sizeof object, "user:%s", req->who->user.name);
+    portal_audit(req, req->who->user.tenant, "logout", object, "");
+    set_session_cookie(req, resp, NULL);
+    portal_reply_json(resp, 200, json_pack("{s:b}", "ok", 1));
+}
+
+void portal_api_me(struct portal_req *req, struct portal_resp *resp)
+{
+    portal_reply_json(resp, 200, me_json(&req->who->user, req->who->csrf));
+}
+
+void portal_api_me_put(struct portal_req *req, struct portal_resp *resp)
+{
+    const char *lang = portal_body_str(req, "lang");
+    const char *password = portal_body_str(req, "password");
+    const char *current = portal_body_str(req, "current_password");
+    if (!lang && !password) {
+        portal_reply_error(resp, 400, "expected {\"lang\": \"en\"|\"ja\"} or "
+                                      "{\"current_password\", \"password\"}");
+        return;
+    }
+    struct state_user u = req->who->user;
+    char object[96];
+    snprintf(object, sizeof object, "user:%s", u.name);
+    if (lang) {
+        if (strcmp(lang, "en") && strcmp(lang, "ja")) {
+            portal_reply_error(resp, 400, "lang: expected en or ja");
+            return;
+        }
+        if (state_users_set_lang(req->db, u.name, lang) != YM_OK) {
+            portal_reply_internal(resp, "set language");
+            return;
+        }
+        snprintf(u.lang, sizeof u.lang, "%s", lang);
+        portal_audit(req, u.tenant, "user.lang", object, lang);
+    }
+    if (password) {
+        struct state_user check;
+        if (!current || state_users_login(req->db, u.name, current, &check) != YM_OK) {
+            portal_audit(req, u.tenant, "user.passwd.failed", object, "wrong current password");
+            portal_reply_error(resp, 403, "current_password is wrong");
+            return;
+        }
+        enum ym_status st = state_users_set_password(req->db, u.name, password, 0);
+        if (st == YM_EINVAL) {
+            portal_reply_error(resp, 400, "password: %d to %d characters", STATE_USERS_PASSWORD_MIN,
+                               STATE_USERS_PASSWORD_MAX);
+            return;
+        }
+        if (st != YM_OK) {
+            portal_reply_internal(resp, "set password");
+            return;
+        }
+        portal_audit(req, u.tenant, "user.passwd", object, "changed by the user");
+        u.must_change = 0;
+        if (!req->who->via_token) {
+            /* The change ended every session, this one too: open a new one. */
+            open_session(req, resp, &u);
+            return;
+        }
+    }
+    portal_reply_json(resp, 200, me_json(&u, req->who->csrf));
+}

@@ -1,0 +1,86 @@
+/* portal_routes: the table of every API route (see portal_route.h). The
+ * contract of each is in docs/api.md; the dispatcher (portal.c) and the
+ * OpenAPI document are generated from this table. */
+#include "portal/portal_route.h"
+
+#include "portal/portal_http.h"
+
+#define C STATE_ROLE_CUSTOMER
+#define A STATE_ROLE_ANALYST
+#define ADM STATE_ROLE_ADMIN
+#define PUB STATE_ROLE_NONE
+
+const struct portal_route portal_routes[] = {
+    {"POST", "/api/v1/login", PUB, PORTAL_SCOPE_NONE, portal_api_login,
+     "log in; sets the session cookie and returns the CSRF token", NULL,
+     "{\"user\":\"alice\",\"password\":\"secret-password\"}", 0},
+    {"POST", "/api/v1/logout", C, PORTAL_SCOPE_NONE, portal_api_logout, "end this session",
+     NULL, NULL, 0},
+    {"GET", "/api/v1/me", C, PORTAL_SCOPE_NONE, portal_api_me,
+     "the caller: user, role, tenant, language, CSRF token", NULL, NULL, 0},
+    {"PUT", "/api/v1/me", C, PORTAL_SCOPE_NONE, portal_api_me_put, "set the caller's language",
+     NULL, "{\"lang\":\"ja\"}", 0},
+    {"GET", "/api/v1/tenants", C, PORTAL_SCOPE_TENANT, portal_api_tenants,
+     "tenants the caller may see", NULL, NULL, 0},
+    {"GET", "/api/v1/devices", C, PORTAL_SCOPE_TENANT, portal_api_devices,
+     "devices with status (up, silent, never) and 24-hour counts", "tenant", NULL, 0},
+    {"GET", "/api/v1/stats/minutes", C, PORTAL_SCOPE_TENANT, portal_api_stats_minutes,
+     "logs, parse errors and events per minute (default: last 24 hours)", "tenant,from,to", NULL,
+     0},
+    {"GET", "/api/v1/stats/days", C, PORTAL_SCOPE_TENANT, portal_api_stats_days,
+     "logs, events and incidents per day", "tenant,days", NULL, 0},
+    {"GET", "/api/v1/stats/summary", C, PORTAL_SCOPE_TENANT, portal_api_stats_summary,
+     "open incidents by severity and status, 24-hour counts, SLA breaches", "tenant", NULL, 0},
+    {"GET", "/api/v1/events", C, PORTAL_SCOPE_TENANT, portal_api_events, "events, newest first",
+     "tenant,from,to,limit,offset", NULL, 0},
+    {"GET", "/api/v1/events/{id}", C, PORTAL_SCOPE_EVENT, portal_api_event,
+     "one event with sample logs and distinct values", NULL, NULL, 0},
+    {"GET", "/api/v1/incidents", C, PORTAL_SCOPE_TENANT, portal_api_incidents,
+     "incidents, newest first", "tenant,status,severity,limit,offset", NULL, 0},
+    {"GET", "/api/v1/incidents/{id}", C, PORTAL_SCOPE_INCIDENT, portal_api_incident,
+     "one incident with its timeline and events", NULL, NULL, 0},
+    {"POST", "/api/v1/incidents/{id}/comments", C, PORTAL_SCOPE_INCIDENT,
+     portal_api_incident_comment, "comment (customers: always visible to the customer)", NULL,
+     "{\"text\":\"We blocked the address.\",\"visibility\":\"customer\"}", 0},
+    {"POST", "/api/v1/incidents/{id}/status", C, PORTAL_SCOPE_INCIDENT,
+     portal_api_incident_status, "change status (customers: only to acknowledged)", NULL,
+     "{\"status\":\"acknowledged\"}", 0},
+    {"POST", "/api/v1/incidents/{id}/assign", A, PORTAL_SCOPE_INCIDENT,
+     portal_api_incident_assign, "assign to an analyst", NULL, "{\"assignee\":\"alice\"}", 0},
+    {"GET", "/api/v1/search", C, PORTAL_SCOPE_TENANT, portal_api_search,
+     "search the archive (the query language of yamori search)", "q,tenant,from,to,limit", NULL,
+     0},
+    {"GET", "/api/v1/rules", A, PORTAL_SCOPE_NONE, portal_api_rules, "detection rules", NULL,
+     NULL, 0},
+    {"GET", "/api/v1/suppressions", A, PORTAL_SCOPE_TENANT, portal_api_suppressions,
+     "suppressions in force and expired", "tenant", NULL, 0},
+    {"POST", "/api/v1/suppressions", A, PORTAL_SCOPE_NONE, portal_api_suppression_add,
+     "add a suppression", NULL,
+     "{\"tenant\":\"acme\",\"rule_id\":\"\",\"conditions\":\"source.ip=192.0.2.7\","
+     "\"reason\":\"scanner of the customer\",\"expires\":\"2030-01-01T00:00:00Z\"}",
+     0},
+    {"DELETE", "/api/v1/suppressions/{id}", A, PORTAL_SCOPE_SUPPRESSION,
+     portal_api_suppression_del, "end a suppression", NULL, NULL, 0},
+    {"GET", "/api/v1/users", ADM, PORTAL_SCOPE_NONE, portal_api_users, "accounts", NULL, NULL, 0},
+    {"POST", "/api/v1/users", ADM, PORTAL_SCOPE_NONE, portal_api_user_add, "add an account",
+     NULL,
+     "{\"user\":\"bob\",\"role\":\"customer\",\"tenant\":\"acme\",\"password\":"
+     "\"long-enough-password\"}",
+     0},
+    {"DELETE", "/api/v1/users/{name}", ADM, PORTAL_SCOPE_NONE, portal_api_user_del,
+     "delete an account (its sessions and tokens end)", NULL, NULL, 0},
+    {"GET", "/api/v1/tokens", C, PORTAL_SCOPE_NONE, portal_api_tokens, "the caller's API tokens",
+     NULL, NULL, 0},
+    {"POST", "/api/v1/tokens", C, PORTAL_SCOPE_NONE, portal_api_token_add,
+     "new API token for the caller (the secret is shown once)", NULL, "{\"name\":\"script\"}",
+     0},
+    {"DELETE", "/api/v1/tokens/{id}", C, PORTAL_SCOPE_NONE, portal_api_token_del,
+     "revoke one of the caller's tokens", NULL, NULL, 0},
+    {"GET", "/api/v1/audit", ADM, PORTAL_SCOPE_TENANT, portal_api_audit,
+     "audit trail, newest first", "tenant,limit", NULL, 0},
+    {"GET", "/api/v1/stream", C, PORTAL_SCOPE_TENANT, portal_api_stream,
+     "server-sent events: incident, detection, counters", "tenant", NULL, 1},
+    {"GET", "/api/v1/openapi.json", C, PORTAL_SCOPE_NONE, portal_api_openapi,
+     "this document", NULL, NULL, 0},
+    {NULL, NULL, PUB, PORTAL_SCOPE_NONE, NULL, NULL, NULL, NULL, 0},
+};
