@@ -253,7 +253,7 @@ void archive_codec_enc_add(struct archive_codec_enc *e, const struct archive_cod
     ym_buf_reserve(&e->tmpl, 2 * n + 1 + 8);
     unsigned char *t = (unsigned char *)e->tmpl.data + e->tmpl.len;
     const unsigned char *line_start = t;
-    uint64_t hist[REP_BACK]; /* last plain decimals of this log (ring) */
+    uint64_t hist[16]; /* last plain decimals of this log (ring; REP_BACK < 16) */
     unsigned hcount = 0;
     struct pending pend;
     pend.n = 0;
@@ -265,7 +265,12 @@ void archive_codec_enc_add(struct archive_codec_enc *e, const struct archive_cod
         if (k == B_TEXT) {
             /* eight bytes at a time: copy them all, keep those before the
              * first digit or marker byte (the reserve covers the overrun) */
-            while (i + 8 <= n) {
+            for (;;) {
+                if (i + 8 > n) {
+                    while (i < n && cl[s[i]] == B_TEXT)
+                        *t++ = s[i++];
+                    break;
+                }
                 uint64_t w;
                 memcpy(&w, s + i, 8);
                 memcpy(t, &w, 8);
@@ -279,8 +284,6 @@ void archive_codec_enc_add(struct archive_codec_enc *e, const struct archive_cod
                 t += 8;
                 i += 8;
             }
-            while (i < n && cl[s[i]] == B_TEXT)
-                *t++ = s[i++];
         } else if (k == B_DIGIT) {
             size_t hex = c == '0' && i + 2 < n && s[i + 1] == 'x' ? hex_digits(s + i + 2, n - i - 2) : 0;
             if (hex) {
@@ -313,10 +316,14 @@ void archive_codec_enc_add(struct archive_codec_enc *e, const struct archive_cod
                     /* "(192.0.2.5/4444)" after "outside:192.0.2.5/4444":
                      * a repeat costs two template bytes, no number */
                     unsigned back = 0;
-                    if (v >= REP_MIN)
-                        for (unsigned q = 1; q <= hcount && q <= REP_BACK && !back; q++)
-                            if (hist[(hcount - q) % REP_BACK] == v)
+                    if (v >= REP_MIN) {
+                        unsigned qmax = hcount < REP_BACK ? hcount : REP_BACK;
+                        for (unsigned q = 1; q <= qmax; q++)
+                            if (hist[(hcount - q) & 15] == v) {
                                 back = q;
+                                break;
+                            }
+                    }
                     if (back) {
                         *t++ = MARK_REP;
                         *t++ = (unsigned char)back;
@@ -324,7 +331,7 @@ void archive_codec_enc_add(struct archive_codec_enc *e, const struct archive_cod
                         put_col(e, line_start, t, v, &pend);
                         *t++ = MARK_NUM;
                     }
-                    hist[hcount % REP_BACK] = v;
+                    hist[hcount & 15] = v;
                     hcount++;
                 }
             }
