@@ -53,6 +53,7 @@ struct tev {
     int64_t snap_id, snap_incident;
     enum state_severity snap_isev;
     struct tev *txn_next;
+    int closed;          /* window closed: out of the hash, on the closed list */
 };
 
 /* An exploit that went through: watched for a callback. */
@@ -93,6 +94,7 @@ struct triage_engine {
     struct tev **buckets;
     size_t bucket_count, open;
     struct tev *txn_list;
+    struct tev *closed;     /* closed events waiting for their last write to commit */
     struct watch *watches;  /* ring */
     size_t watch_head, watch_count;
     struct merge *merges;
@@ -314,6 +316,10 @@ void triage_engine_destroy(struct triage_engine *e)
             next = ev->next;
             tev_free(e, ev);
         }
+    for (struct tev *ev = e->closed, *next; ev; ev = next) {
+        next = ev->next;
+        tev_free(e, ev);
+    }
     free(e->buckets);
     free(e->watches);
     for (size_t i = 0; i < e->merge_count; i++)
@@ -380,6 +386,15 @@ static enum ym_status txn_end(struct triage_engine *e, enum ym_status st)
         }
     }
     e->txn_list = NULL;
+    for (struct tev **pp = &e->closed; *pp;) {
+        struct tev *ev = *pp;
+        if (!ev->dirty) {
+            *pp = ev->next;
+            tev_free(e, ev);
+        } else {
+            pp = &ev->next;
+        }
+    }
     for (size_t i = 0; i < e->merge_count;) {
         if (e->merges[i].in_txn && st != YM_OK) {
             free(e->merges[i].key);
@@ -741,12 +756,16 @@ static enum ym_status add_one(struct triage_engine *e, const struct triage_detec
 
     struct tev *ev = lookup(e, key, h);
     if (ev && (d->time_ns >= ev->window_end_ns || d->time_ns - ev->first_ns >= p->window_max_ns)) {
-        /* the window closed: this detection starts the next event */
+        /* the window closed: this detection starts the next event; the old
+         * one is freed once its last write is committed */
         enum ym_status st = ev->dirty ? write_event(e, ev, now_ns) : YM_OK;
         if (st != YM_OK)
             return st;
+        touch_txn(e, ev);
         unlink_event(e, ev);
-        tev_free(e, ev);
+        ev->closed = 1;
+        ev->next = e->closed;
+        e->closed = ev;
         ev = NULL;
     }
     int fresh = ev == NULL;
@@ -844,6 +863,12 @@ enum ym_status triage_engine_add(struct triage_engine *e, const struct triage_de
 
 static enum ym_status flush_events(struct triage_engine *e, int64_t now_ns, int all)
 {
+    for (struct tev *ev = e->closed; ev; ev = ev->next)
+        if (ev->dirty) {
+            enum ym_status st = write_event(e, ev, now_ns);
+            if (st != YM_OK)
+                return st;
+        }
     for (size_t i = 0; i < e->bucket_count; i++)
         for (struct tev *ev = e->buckets[i]; ev; ev = ev->next) {
             if (!ev->dirty || (!all && now_ns - ev->written_ns < e->cfg.flush_interval_ns))
