@@ -2,6 +2,7 @@
  * their reload (DESIGN comment in serve_stages.h). */
 #include "cli/serve_stages.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,6 +72,9 @@ static void print_reports(struct serve_stages *s, const struct detect_reports *r
     s->rules_unsupported = detect_reports_count(rep, DETECT_RULE_UNSUPPORTED);
 }
 
+/* "file:line: reason"; out needs ERR_TEXT bytes to hold any error whole. */
+#define ERR_TEXT (sizeof(((struct ym_error *)0)->file) + sizeof(((struct ym_error *)0)->reason) + 16)
+
 static void describe_error(const struct ym_error *err, char *out, size_t len)
 {
     if (err->line)
@@ -84,6 +88,10 @@ int serve_stages_create(const char *rules_flag, const struct ym_config *cfg,
 {
     struct serve_stages *s = ym_xcalloc(1, sizeof *s);
     *out = s;
+    if (rules_flag && !strcmp(rules_flag, "off")) {
+        snprintf(s->off_reason, sizeof s->off_reason, "--rules off");
+        return CLI_OK;
+    }
     if (cli_rules_source_resolve(rules_flag, cfg, &s->src, s->off_reason, sizeof s->off_reason) !=
         CLI_OK) {
         ym_log(YM_LOG_WARN, "serve: detection is off: %s", s->off_reason);
@@ -95,7 +103,7 @@ int serve_stages_create(const char *rules_flag, const struct ym_config *cfg,
     struct detect_set *set = NULL;
     struct ym_error err = {0};
     if (detect_set_compile(&dc, &set, &rep, &err) != YM_OK) {
-        char why[600];
+        char why[ERR_TEXT];
         describe_error(&err, why, sizeof why);
         detect_reports_free(&rep);
         return cli_error(CMD, "rules from %s cannot be compiled: %s", s->src.paths[0], why);
@@ -111,7 +119,7 @@ int serve_stages_create(const char *rules_flag, const struct ym_config *cfg,
         enum ym_status st = enrich_ti_load(lists, s->ti_lists, &ti, &s->ti_skipped, &err);
         free(lists);
         if (st != YM_OK) {
-            char why[600];
+            char why[ERR_TEXT];
             describe_error(&err, why, sizeof why);
             return cli_error(CMD, "threat-intel lists cannot be loaded: %s", why);
         }
@@ -183,7 +191,7 @@ static int reload_rules(struct serve_stages *s, const char *rules_flag,
             if (rep.v[i].status == DETECT_RULE_ERROR)
                 ym_log(YM_LOG_ERROR, "SIGHUP: rules: %s:%d: error: %s", rep.v[i].file,
                        rep.v[i].line, rep.v[i].reason);
-        char e[600];
+        char e[ERR_TEXT];
         describe_error(&err, e, sizeof e);
         ym_log(YM_LOG_ERROR, "SIGHUP: rules not reloaded: %s; the running set (generation %llu) "
                              "stays",
@@ -216,7 +224,7 @@ static int reload_ti(struct serve_stages *s, const struct ym_config *cfg)
     enum ym_status st = enrich_ti_live_reload(s->ti, lists, n, &skipped, &err);
     free(lists);
     if (st != YM_OK) {
-        char e[600];
+        char e[ERR_TEXT];
         describe_error(&err, e, sizeof e);
         ym_log(YM_LOG_ERROR, "SIGHUP: threat-intel lists not reloaded: %s; the running ones stay",
                e);

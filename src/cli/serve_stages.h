@@ -35,7 +35,8 @@ struct serve_stages;
 
 /* Finds and compiles the rules and loads the lists; prints problems to
  * stderr as "yamori serve: rules: FILE:LINE: STATUS: reason". With no rule
- * directory anywhere, detection is off (said in the banner), not an error. */
+ * directory anywhere, or rules_flag "off", detection is off (said in the
+ * banner), not an error. */
 int serve_stages_create(const char *rules_flag, const struct ym_config *cfg,
                         struct serve_stages **out);
 /* Hands the swaps to the pipeline's workers (before serve_pipeline_start). */

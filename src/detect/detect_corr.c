@@ -45,6 +45,8 @@ struct alias {
 struct group {
     struct group *next;
     char *key;
+    size_t key_len;
+    uint64_t hash; /* of key: chains compare it first, growth rehashes with it */
     int64_t last_ns;
     /* event_count / value_count: times (and value hashes) in the window */
     int64_t *times;
@@ -383,22 +385,50 @@ static void sweep(struct detect_corr *c, int64_t now_ns)
     }
 }
 
+/* Doubles the bucket array so that chains stay about one group long (a
+ * scan or a flood makes tens of thousands of groups). */
+static void buckets_grow(struct detect_corr *c)
+{
+    size_t n = c->nbuckets * 2;
+    struct group **b = ym_xcalloc(n, sizeof(*b));
+    for (size_t i = 0; i < c->nbuckets; i++) {
+        struct group *g = c->buckets[i];
+        while (g) {
+            struct group *next = g->next;
+            size_t h = (size_t)g->hash & (n - 1);
+            g->next = b[h];
+            b[h] = g;
+            g = next;
+        }
+    }
+    free(c->buckets);
+    c->buckets = b;
+    c->nbuckets = n;
+}
+
 static struct group *group_get(struct detect_corr *c, const char *key, size_t key_len, int64_t t_ns)
 {
     if (!c->buckets) {
         c->nbuckets = 1024;
         c->buckets = ym_xcalloc(c->nbuckets, sizeof(*c->buckets));
     }
-    size_t h = (size_t)hash64(key, key_len) & (c->nbuckets - 1);
+    uint64_t hash = hash64(key, key_len);
+    size_t h = (size_t)hash & (c->nbuckets - 1);
     for (struct group *g = c->buckets[h]; g; g = g->next)
-        if (strlen(g->key) == key_len && memcmp(g->key, key, key_len) == 0)
+        if (g->hash == hash && g->key_len == key_len && memcmp(g->key, key, key_len) == 0)
             return g;
     if (c->ngroups >= CORR_SWEEP_GROUPS)
         sweep(c, t_ns);
     if (c->ngroups >= 4 * CORR_SWEEP_GROUPS)
         return NULL; /* bounded: counted as a miss by the caller */
+    if (c->ngroups >= c->nbuckets) {
+        buckets_grow(c);
+        h = (size_t)hash & (c->nbuckets - 1);
+    }
     struct group *g = ym_xcalloc(1, sizeof(*g));
     g->key = ym_xstrndup(key, key_len);
+    g->key_len = key_len;
+    g->hash = hash;
     g->next = c->buckets[h];
     c->buckets[h] = g;
     c->ngroups++;
