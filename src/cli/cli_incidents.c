@@ -18,9 +18,11 @@
  * 2 usage. */
 #include <errno.h>
 #include <getopt.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "core/ym_buf.h"
@@ -522,6 +524,18 @@ static int cmd_events(const struct opts *o)
     return CLI_OK;
 }
 
+/* --as, else $USER, else the account name. */
+static const char *actor_name(const char *as)
+{
+    if (as && *as)
+        return as;
+    const char *u = getenv("USER");
+    if (u && *u)
+        return u;
+    struct passwd *pw = getpwuid(getuid());
+    return pw && pw->pw_name ? pw->pw_name : "unknown";
+}
+
 static int copy_tenant(void *arg, const struct state_incident *inc)
 {
     snprintf(arg, 128, "%s", inc->tenant);
@@ -543,9 +557,7 @@ static int changed(enum ym_status st, long id, const struct ym_error *err, const
 
 static int cmd_change(const struct opts *o, const char *sub, long id, int argc, char **argv)
 {
-    const char *user = o->as ? o->as : getenv("USER");
-    struct state_actor actor = {.name = user && *user ? user : "unknown", .role = "analyst",
-                                .address = "cli"};
+    struct state_actor actor = {.name = actor_name(o->as), .role = "analyst", .address = "cli"};
     enum state_status to = STATE_STATUS_ACKNOWLEDGED;
     enum state_resolution res = STATE_RES_NONE;
     int reopen = 0;
