@@ -429,6 +429,10 @@ static enum ym_status seal_start(struct archive *a, struct day *d)
     struct archive_codec_enc e = d->enc;
     d->enc = s->enc;
     s->enc = e;
+    /* each zstd context stays with its level (the block level's is larger) */
+    void *cctx = d->enc.cctx;
+    d->enc.cctx = s->enc.cctx;
+    s->enc.cctx = cctx;
     struct archive_bloom f = d->bloom;
     d->bloom = s->bloom;
     s->bloom = f;
