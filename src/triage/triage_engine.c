@@ -36,6 +36,7 @@ struct tev {
     char *key;
     char *tenant, *rule_id, *title, *level, *response, *device, *src, *dst, *agg_text;
     enum state_severity sev;
+    enum state_severity initial_sev; /* what its first detection earned */
     char reason[512];
     uint64_t count, threshold;
     int suppressed;
@@ -566,6 +567,15 @@ static enum ym_status create_incident(struct triage_engine *e, struct tev *ev,
     ev->incident_sev = ev->sev;
     if ((st = write_event(e, ev, now_ns)) != YM_OK)
         return st;
+    if (ev->sev > ev->initial_sev) { /* a later detection made the event an incident */
+        snprintf(why, sizeof why, "promoted %s to %s: %s", state_severity_name(ev->initial_sev),
+                 state_severity_name(ev->sev), ev->reason);
+        st = state_incident_timeline_add(e->cfg.db, inc.id, STATE_TL_PROMOTION,
+                                         STATE_VIS_CUSTOMER, why, NULL, now_ns);
+        if (st != YM_OK)
+            return st;
+        e->stats.incidents_promoted++;
+    }
     if ((st = state_notify_enqueue(e->cfg.db, ev->tenant, inc.id, "new", now_ns, NULL)) != YM_OK)
         return st;
     e->notes_txn++;
@@ -808,7 +818,7 @@ static enum ym_status add_one(struct triage_engine *e, const struct triage_detec
         return fresh ? write_event(e, ev, now_ns) : YM_OK;
     }
     if (fresh) {
-        ev->sev = j.severity;
+        ev->sev = ev->initial_sev = j.severity;
         snprintf(ev->reason, sizeof ev->reason, "%s", j.reason);
     } else {
         raise_sev(ev, j.severity, j.reason);
