@@ -4,8 +4,13 @@
 # file) in the same run. Prints lines/s until the last line is committed
 # (yamori: durably in the archive; rsyslog: written to its file), CPU
 # seconds, peak RSS, bytes on disk and compression ratio, and yamori/rsyslog.
+# With RUNS > 1 the pair is run that many times (yamori, rsyslog, yamori,
+# ...) and the median ratio is printed too. The load average before each
+# pair is printed: other work on the machine skews the figures.
 # Bounded: every wait has a time limit; every daemon is stopped by its PID.
-# Usage: bench/ingest/run.sh [YAMORI_BINARY]   env: N=1000000 RUNS=1
+# Usage: bench/ingest/run.sh [YAMORI_BINARY]
+# Env: N=1000000 RUNS=1, YM_SERVE_ARGS (extra `yamori serve` options, e.g.
+# "--rules EMPTY_DIR --http off" to time ingest without detection; printed).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -13,6 +18,8 @@ YAMORI=${1:-$repo/build/yamori}
 YAMORI=$(cd "$(dirname "$YAMORI")" && pwd)/$(basename "$YAMORI")
 SHARED=${YM_SHARED:-$repo/../shared}
 N=${N:-1000000}
+RUNS=${RUNS:-1}
+SERVE_ARGS=${YM_SERVE_ARGS:-}
 RS=${YM_RSYSLOG_ROOT:-/opt/yamori-test/rsyslog}
 HZ=$(getconf CLK_TCK)
 T=$(mktemp -d /tmp/yamori-bench-ingest.XXXXXX)
@@ -20,8 +27,7 @@ pids=()
 cleanup() { for p in "${pids[@]:-}"; do kill -KILL "$p" 2>/dev/null || true; done; rm -rf "$T"; }
 trap cleanup EXIT
 
-relp_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 input=/tmp/yamori-bench-asa-$N.log
 [ -s "$input" ] || python3 "$SHARED/bench/peers/gen_asa.py" "$N" "$input" 42
 raw_bytes=$(stat -c %s "$input")
@@ -32,41 +38,69 @@ peak_rss_mib() { awk '/VmHWM/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
 listening() { ss -Htln "sport = :$port" | grep -q .; }
 wait_listen() { for _ in $(seq 1 300); do listening && return 0; sleep 0.1; done; return 1; }
 
-# ---- yamori ----
-"$YAMORI" serve --data "$T/ym" --stats-every 20 --syslog 127.0.0.1:$port --relp 127.0.0.1:$relp_port >"$T/ym.log" 2>&1 &
-ym=$!; pids+=($ym)
-wait_listen || { cat "$T/ym.log"; echo "yamori did not listen"; exit 1; }
-t0=$(now)
-nc -q 1 127.0.0.1 "$port" <"$input" &
-sender=$!
-t1=$(python3 "$here/wait_count.py" yamori "$T/ym/state.db" "$N" 600) || { echo "yamori: timed out"; tail "$T/ym.log"; exit 1; }
-wait $sender
-ym_cpu=$(cpu_s $ym); ym_rss=$(peak_rss_mib $ym)
-kill -TERM $ym; for _ in $(seq 1 600); do kill -0 $ym 2>/dev/null || break; sleep 0.1; done
-ym_disk=$(du -sb "$T/ym/archive" | cut -f1)
-ym_rate=$(python3 -c "print(int($N / ($t1 - $t0)))")
+# run_yamori: sets ym_rate ym_cpu ym_rss ym_disk
+run_yamori() {
+    port=$(free_port)
+    local relp_port http_port
+    relp_port=$(free_port)
+    http_port=$(free_port)
+    rm -rf "$T/ym"
+    # shellcheck disable=SC2086 # SERVE_ARGS is a list of options
+    "$YAMORI" serve --data "$T/ym" --stats-every 20 --syslog 127.0.0.1:$port \
+        --relp 127.0.0.1:$relp_port --http 127.0.0.1:$http_port $SERVE_ARGS >"$T/ym.log" 2>&1 &
+    local ym=$!
+    pids+=($ym)
+    wait_listen || { cat "$T/ym.log"; echo "yamori did not listen"; exit 1; }
+    local t0 t1 sender
+    t0=$(now)
+    nc -q 1 127.0.0.1 "$port" <"$input" &
+    sender=$!
+    t1=$(python3 "$here/wait_count.py" yamori "$T/ym/state.db" "$N" 600) || { echo "yamori: timed out"; tail "$T/ym.log"; exit 1; }
+    wait $sender
+    ym_cpu=$(cpu_s $ym); ym_rss=$(peak_rss_mib $ym)
+    kill -TERM $ym; for _ in $(seq 1 600); do kill -0 $ym 2>/dev/null || break; sleep 0.1; done
+    ym_disk=$(du -sb "$T/ym/archive" | cut -f1)
+    ym_rate=$(python3 -c "print(int($N / ($t1 - $t0)))")
+}
 
-# ---- rsyslog (plain file, defaults; the peer configuration of shared/bench) ----
-mkdir -p "$T/rs/work" "$T/rs/out"
-sed -e "s#/tmp/anchors/work#$T/rs/work#; s#/tmp/anchors/out/out.log#$T/rs/out/out.log#; s#15514#$port#" \
-    "$SHARED/bench/peers/rsyslog-tcp.conf" >"$T/rs/rsyslog.conf"
-moddir=$(dirname "$(find "$RS" -name imtcp.so | head -1)")
-"$RS/usr/sbin/rsyslogd" -n -i "$T/rs/pid" -M "$moddir" -f "$T/rs/rsyslog.conf" >"$T/rs/log" 2>&1 &
-rs=$!; pids+=($rs)
-wait_listen || { cat "$T/rs/log"; echo "rsyslog did not listen"; exit 1; }
-t0=$(now)
-nc -q 1 127.0.0.1 "$port" <"$input" &
-sender=$!
-t1=$(python3 "$here/wait_count.py" file "$T/rs/out/out.log" "$N" 600) || { echo "rsyslog: timed out"; exit 1; }
-wait $sender
-rs_cpu=$(cpu_s $rs); rs_rss=$(peak_rss_mib $rs)
-kill -TERM $rs; for _ in $(seq 1 100); do kill -0 $rs 2>/dev/null || break; sleep 0.1; done
-rs_disk=$(stat -c %s "$T/rs/out/out.log")
-rs_rate=$(python3 -c "print(int($N / ($t1 - $t0)))")
+# run_rsyslog (plain file, defaults; the peer configuration of shared/bench):
+# sets rs_rate rs_cpu rs_rss rs_disk
+run_rsyslog() {
+    port=$(free_port)
+    rm -rf "$T/rs"
+    mkdir -p "$T/rs/work" "$T/rs/out"
+    sed -e "s#/tmp/anchors/work#$T/rs/work#; s#/tmp/anchors/out/out.log#$T/rs/out/out.log#; s#15514#$port#" \
+        "$SHARED/bench/peers/rsyslog-tcp.conf" >"$T/rs/rsyslog.conf"
+    local moddir rs t0 t1 sender
+    moddir=$(dirname "$(find "$RS" -name imtcp.so | head -1)")
+    "$RS/usr/sbin/rsyslogd" -n -i "$T/rs/pid" -M "$moddir" -f "$T/rs/rsyslog.conf" >"$T/rs/log" 2>&1 &
+    rs=$!
+    pids+=($rs)
+    wait_listen || { cat "$T/rs/log"; echo "rsyslog did not listen"; exit 1; }
+    t0=$(now)
+    nc -q 1 127.0.0.1 "$port" <"$input" &
+    sender=$!
+    t1=$(python3 "$here/wait_count.py" file "$T/rs/out/out.log" "$N" 600) || { echo "rsyslog: timed out"; exit 1; }
+    wait $sender
+    rs_cpu=$(cpu_s $rs); rs_rss=$(peak_rss_mib $rs)
+    kill -TERM $rs; for _ in $(seq 1 100); do kill -0 $rs 2>/dev/null || break; sleep 0.1; done
+    rs_disk=$(stat -c %s "$T/rs/out/out.log")
+    rs_rate=$(python3 -c "print(int($N / ($t1 - $t0)))")
+}
 
 printf '\nbench/ingest: %d ASA-like lines (%d bytes) over one TCP connection, %s\n' "$N" "$raw_bytes" "$(date -u +%FT%TZ)"
-printf '%-8s %12s %8s %10s %14s %8s\n' peer lines/s cpu_s rss_MiB disk_bytes ratio
-printf '%-8s %12d %8s %10s %14d %8.1f\n' yamori "$ym_rate" "$ym_cpu" "$ym_rss" "$ym_disk" "$(python3 -c "print($raw_bytes/$ym_disk)")"
-printf '%-8s %12d %8s %10s %14d %8.1f\n' rsyslog "$rs_rate" "$rs_cpu" "$rs_rss" "$rs_disk" "$(python3 -c "print($raw_bytes/$rs_disk)")"
-printf 'yamori/rsyslog rate: %.2fx   (targets: >= 1.0x, compression >= 10:1, peak RSS <= 200 MiB)\n' \
-    "$(python3 -c "print($ym_rate/$rs_rate)")"
+printf 'yamori serve options: %s\n' "${SERVE_ARGS:-(defaults)}"
+printf '%-4s %-8s %12s %8s %10s %14s %8s %6s\n' run peer lines/s cpu_s rss_MiB disk_bytes ratio load1
+ratios=()
+for run in $(seq 1 "$RUNS"); do
+    load=$(cut -d' ' -f1 /proc/loadavg)
+    run_yamori
+    run_rsyslog
+    printf '%-4d %-8s %12d %8s %10s %14d %8.1f %6s\n' "$run" yamori "$ym_rate" "$ym_cpu" "$ym_rss" "$ym_disk" "$(python3 -c "print($raw_bytes/$ym_disk)")" "$load"
+    printf '%-4d %-8s %12d %8s %10s %14d %8.1f\n' "$run" rsyslog "$rs_rate" "$rs_cpu" "$rs_rss" "$rs_disk" "$(python3 -c "print($raw_bytes/$rs_disk)")"
+    r=$(python3 -c "print('%.2f' % ($ym_rate/$rs_rate))")
+    ratios+=("$r")
+    printf '%-4d yamori/rsyslog rate: %sx\n' "$run" "$r"
+done
+printf 'median yamori/rsyslog rate over %d run(s): %sx   (targets: >= 1.0x, compression >= 10:1, peak RSS <= 200 MiB)\n' \
+    "$RUNS" "$(printf '%s\n' "${ratios[@]}" | sort -n | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : sprintf("%.2f", (v[NR/2]+v[NR/2+1])/2)}')"
