@@ -578,6 +578,8 @@ int cli_serve_main(int argc, char **argv)
         goto out;
     serve_stages_attach(stages, pipe);
     serve_stages_save_source(stages, cfg->data_dir);
+    if (serve_stages_start(stages) != CLI_OK)
+        goto out;
     struct intake_options iopt = {cfg, serve_pipeline_pool(pipe), serve_pipeline_intake_queue(pipe),
                                   devices};
     enum ym_status st = intake_start(&iopt, &in, &err);
@@ -630,6 +632,7 @@ stop:
     intake_stop(in);
     in = NULL;
     serve_pipeline_stop(pipe);
+    serve_stages_stop(stages); /* after the workers: triage drains what they submitted */
     if (rc == CLI_OK) {
         housekeeping_run(&hk, 0);
         struct serve_pipeline_stats ps;

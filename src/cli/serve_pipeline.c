@@ -17,6 +17,7 @@
 #include "detect/detect.h"
 #include "enrich/enrich_ti.h"
 #include "intake/intake.h"
+#include "triage/triage.h"
 
 #define WRITER_POP_MS 250
 #define MAINTAIN_EVERY_NS YM_NS_PER_S
@@ -372,7 +373,9 @@ static uint64_t lat_bucket_top(unsigned i)
 /* What a worker's detect_hit_fn needs for one batch. */
 struct hit_ctx {
     struct worker *w;
-    uint64_t hits;
+    struct triage *triage;   /* NULL = count only */
+    struct triage_batch *tb; /* created at the batch's first hit */
+    uint64_t hits, lost;
 };
 
 static void note_latency(struct worker *w, const struct ym_record *rec)
@@ -387,10 +390,34 @@ static void note_latency(struct worker *w, const struct ym_record *rec)
 static int on_hit(void *arg, const struct ym_record *rec, const struct detect_hit *hit)
 {
     struct hit_ctx *c = arg;
-    (void)hit;
     c->hits++;
+    if (c->triage) {
+        if (!c->tb)
+            c->tb = triage_batch_create();
+        if (triage_batch_add_hit(c->tb, rec, hit) != YM_OK)
+            c->lost++;
+    }
     note_latency(c->w, rec);
     return 0;
+}
+
+/* Hands the batch's detections to triage (which takes the batch). */
+static void submit_hits(struct hit_ctx *c)
+{
+    if (!c->tb)
+        return;
+    if (!c->tb->count) {
+        triage_batch_free(c->tb);
+        return;
+    }
+    size_t n = c->tb->count;
+    enum ym_status st = triage_submit(c->triage, c->tb);
+    if (st != YM_OK) {
+        c->lost += n;
+        YM_LOG_RATELIMITED(YM_LOG_ERROR, "detect: triage did not take %zu detections (%s); "
+                                         "counted as detect.detections_lost",
+                           n, ym_status_str(st));
+    }
 }
 
 /* Threat intel, then the rules, over one parsed batch. The set and the
@@ -409,10 +436,17 @@ static void detect_batch(struct worker *w, struct ym_batch *b)
     struct detect_set *set = detect_live_acquire(d->rules);
     if (!w->scratch)
         w->scratch = detect_scratch_create(set);
-    struct hit_ctx c = {.w = w};
+    struct hit_ctx c = {.w = w, .triage = d->triage};
     int n = w->scratch ? detect_set_match_batch(set, w->scratch, b, on_hit, &c) : -1;
     detect_live_release(set);
     enrich_ti_live_release(ti);
+    submit_hits(&c);
+    if (c.lost) {
+        atomic_fetch_add_explicit(&w->detections_lost, c.lost, memory_order_relaxed);
+        YM_LOG_RATELIMITED(YM_LOG_ERROR, "detect: %llu detections did not reach triage "
+                                         "(counted as detect.detections_lost)",
+                           (unsigned long long)c.lost);
+    }
     if (n < 0) {
         atomic_fetch_add_explicit(&w->unmatched_logs, b->count, memory_order_relaxed);
         YM_LOG_RATELIMITED(YM_LOG_ERROR,

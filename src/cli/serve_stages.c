@@ -13,6 +13,7 @@
 #include "core/ym_log.h"
 #include "detect/detect.h"
 #include "enrich/enrich_ti.h"
+#include "triage/triage.h"
 
 #define CMD "serve"
 
@@ -20,6 +21,8 @@ struct serve_stages {
     struct cli_rules_source src; /* what the running set was compiled from */
     struct detect_live *rules;   /* NULL = detection off (no rule directory) */
     struct enrich_ti_live *ti;   /* NULL = no lists configured at start */
+    struct triage *triage;       /* NULL with detection off */
+    int triage_started;
     char off_reason[512];        /* why detection is off */
     size_t rule_errors;          /* rules in error in the running set's load */
     size_t rules_inactive, rules_unsupported;
@@ -127,13 +130,38 @@ int serve_stages_create(const char *rules_flag, const struct ym_config *cfg,
     }
     /* The swap exists even without lists, so that a reload can add some. */
     s->ti = enrich_ti_live_create(ti);
+
+    if (triage_create(cfg, s->src.triage_policy, cfg->data_dir, &s->triage, &err) != YM_OK) {
+        char why[ERR_TEXT];
+        describe_error(&err, why, sizeof why);
+        return cli_error(CMD, "triage policy %s: %s",
+                         s->src.triage_policy ? s->src.triage_policy : "(built-in)", why);
+    }
     return CLI_OK;
 }
 
 void serve_stages_attach(struct serve_stages *s, struct serve_pipeline *p)
 {
-    struct serve_detect d = {.rules = s->rules, .ti = s->ti, .triage = NULL};
+    struct serve_detect d = {.rules = s->rules, .ti = s->ti, .triage = s->triage};
     serve_pipeline_set_detect(p, &d);
+}
+
+int serve_stages_start(struct serve_stages *s)
+{
+    if (!s->triage)
+        return CLI_OK;
+    if (triage_start(s->triage) != YM_OK)
+        return cli_error(CMD, "cannot start the triage thread");
+    s->triage_started = 1;
+    return CLI_OK;
+}
+
+void serve_stages_stop(struct serve_stages *s)
+{
+    if (s && s->triage_started) {
+        triage_stop(s->triage);
+        s->triage_started = 0;
+    }
 }
 
 void serve_stages_save_source(struct serve_stages *s, const char *data_dir)
@@ -167,6 +195,8 @@ void serve_stages_banner(const struct serve_stages *s_, FILE *out)
     if (s->ti_lists)
         fprintf(out, "yamori serve: threat intel: %zu list%s, %zu indicators (%zu lines skipped)\n",
                 s->ti_lists, s->ti_lists == 1 ? "" : "s", s->ti_indicators, s->ti_skipped);
+    fprintf(out, "yamori serve: triage policy %s\n",
+            s->src.triage_policy ? s->src.triage_policy : "built-in (no triage.yaml beside the rules)");
 }
 
 /* Recompiles the rules; 0 when the new set runs. */
@@ -250,6 +280,15 @@ void serve_stages_reload(struct serve_stages *s, const char *rules_flag,
     }
     int failed = reload_rules(s, rules_flag, cfg, data_dir) != 0;
     failed |= reload_ti(s, cfg) != 0;
+    struct ym_error err = {0};
+    if (triage_reload_policy(s->triage, &err) != YM_OK) {
+        char e[ERR_TEXT];
+        describe_error(&err, e, sizeof e);
+        ym_log(YM_LOG_ERROR, "SIGHUP: triage policy not reloaded: %s; the running one stays", e);
+        failed = 1;
+    } else {
+        ym_log(YM_LOG_INFO, "SIGHUP: triage policy reloaded");
+    }
     s->reloads++;
     s->reload_failures += (uint64_t)failed;
     s->last_reload_failed = failed;
@@ -276,12 +315,27 @@ void serve_stages_counters(struct serve_stages *s, serve_counter_fn fn, void *ar
     detect_live_release(set);
     fn(arg, "detect.corr_groups_dropped", ds.corr_groups_dropped);
     fn(arg, "detect.corr_events_capped", ds.corr_events_capped);
+    struct triage_stats ts;
+    triage_stats(s->triage, &ts);
+    fn(arg, "triage.detections", ts.detections);
+    fn(arg, "triage.suppressed", ts.suppressed);
+    fn(arg, "triage.events_opened", ts.events_opened);
+    fn(arg, "triage.incidents_created", ts.incidents_created);
+    fn(arg, "triage.incidents_promoted", ts.incidents_promoted);
+    fn(arg, "triage.sla_breaches", ts.sla_breaches);
+    fn(arg, "triage.store_failures", ts.store_failures);
+    fn(arg, "triage.last_incident_latency_us",
+       ts.last_incident_latency_ns > 0 ? (uint64_t)ts.last_incident_latency_ns / 1000 : 0);
+    fn(arg, "queue.triage.len", ts.queue_len);
+    fn(arg, "queue.triage.capacity", ts.queue_capacity);
 }
 
 void serve_stages_destroy(struct serve_stages *s)
 {
     if (!s)
         return;
+    serve_stages_stop(s);
+    triage_destroy(s->triage);
     detect_live_destroy(s->rules);
     enrich_ti_live_destroy(s->ti);
     cli_rules_source_free(&s->src);

@@ -1,5 +1,6 @@
 /* serve_stages: what `yamori serve` runs after parsing: the rule set and
- * threat-intel lists of the detect stage, and their reload on SIGHUP.
+ * threat-intel lists of the detect stage, the triage thread the workers
+ * hand detections to, and their reload on SIGHUP.
  *
  * DESIGN:
  *  - At start the rules are found (cli_rules_source_resolve: --rules, the
@@ -41,6 +42,11 @@ int serve_stages_create(const char *rules_flag, const struct ym_config *cfg,
                         struct serve_stages **out);
 /* Hands the swaps to the pipeline's workers (before serve_pipeline_start). */
 void serve_stages_attach(struct serve_stages *s, struct serve_pipeline *p);
+/* Starts the triage thread (after attach, before the pipeline starts). */
+int serve_stages_start(struct serve_stages *s);
+/* Drains and stops triage: after serve_pipeline_stop (the workers are the
+ * ones submitting), before serve_stages_destroy. */
+void serve_stages_stop(struct serve_stages *s); /* NULL is fine */
 /* Writes DATA/serve.rules. */
 void serve_stages_save_source(struct serve_stages *s, const char *data_dir);
 /* Banner lines ("yamori serve: rules: ..."). */
