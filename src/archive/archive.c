@@ -97,6 +97,7 @@ struct day {
 struct job {
     struct day *d;
     struct archive_codec_rec r;
+    int first_of_template; /* its template is new in the block: hash all its tokens */
 };
 
 /* A block being sealed: the staged logs of one day, moved out of the day
@@ -587,13 +588,19 @@ static enum ym_status stage_commit(struct archive *a, struct day *d)
     return YM_OK;
 }
 
-/* Helper thread: the tokens of the commit's logs into their days' blooms. */
+/* Helper thread: the tokens of the commit's logs into their days' blooms.
+ * The tokens without a digit are the same in every log of a template
+ * (archive_token_hash_varying): hashed once per template and block. */
 static void bloom_jobs(void *arg)
 {
     struct archive *a = arg;
-    for (size_t i = 0; i < a->job_count; i++)
-        archive_token_hash_each(a->jobs[i].r.raw, a->jobs[i].r.raw_len, token_to_bloom,
-                                a->jobs[i].d);
+    for (size_t i = 0; i < a->job_count; i++) {
+        const struct job *j = &a->jobs[i];
+        if (j->first_of_template)
+            archive_token_hash_each(j->r.raw, j->r.raw_len, token_to_bloom, j->d);
+        else
+            archive_token_hash_varying(j->r.raw, j->r.raw_len, token_to_bloom, j->d);
+    }
 }
 
 enum ym_status archive_append_batches(struct archive *a, struct ym_batch *const *b, size_t count)
@@ -655,18 +662,17 @@ enum ym_status archive_append_batches(struct archive *a, struct ym_batch *const 
                 a->job_cap = a->job_cap ? 2 * a->job_cap : 4096;
                 a->jobs = ym_xrealloc(a->jobs, a->job_cap * sizeof(*a->jobs));
             }
-            a->jobs[a->job_count++] = (struct job){d, r};
+            a->jobs[a->job_count++] = (struct job){d, r, 0};
             logs++;
             raw += r.raw_len;
         }
     }
     if (st == YM_OK) {
-        /* Blooms are read only when a block is sealed: the helper fills
-         * them while this thread splits the logs into the encoders (a
-         * disjoint part of struct day) and commits. */
-        archive_async_run(a->job_count >= HELPER_MIN_LOGS ? a->helper : NULL, bloom_jobs, a);
         for (size_t i = 0; i < a->job_count; i++)
-            archive_codec_enc_add(&a->jobs[i].d->enc, &a->jobs[i].r);
+            a->jobs[i].first_of_template = archive_codec_enc_add(&a->jobs[i].d->enc, &a->jobs[i].r);
+        /* Blooms are read only when a block is sealed: the helper fills
+         * them (a disjoint part of struct day) while this thread commits. */
+        archive_async_run(a->job_count >= HELPER_MIN_LOGS ? a->helper : NULL, bloom_jobs, a);
     }
     for (size_t i = 0; i < ngroup && st == YM_OK; i++) {
         /* a block of this day sealed meanwhile lands in the same commit */

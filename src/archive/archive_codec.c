@@ -242,7 +242,7 @@ static inline size_t hex_digits(const unsigned char *s, size_t n)
     return j;
 }
 
-void archive_codec_enc_add(struct archive_codec_enc *e, const struct archive_codec_rec *r)
+int archive_codec_enc_add(struct archive_codec_enc *e, const struct archive_codec_rec *r)
 {
     const unsigned char *cl = byte_class();
     const unsigned char *s = (const unsigned char *)r->raw;
@@ -380,6 +380,7 @@ void archive_codec_enc_add(struct archive_codec_enc *e, const struct archive_cod
     e->last_ns = r->received_ns;
     e->count++;
     e->raw_bytes += n;
+    return is_new;
 }
 
 void archive_codec_enc_mark(const struct archive_codec_enc *e, struct archive_codec_mark *m)

@@ -97,7 +97,9 @@ struct archive_codec_dec {
 void archive_codec_enc_init(struct archive_codec_enc *e);
 void archive_codec_enc_free(struct archive_codec_enc *e);
 void archive_codec_enc_reset(struct archive_codec_enc *e);
-void archive_codec_enc_add(struct archive_codec_enc *e, const struct archive_codec_rec *r);
+/* Returns 1 if the log's template is new in the encoder (since init or
+ * reset), else 0. */
+int archive_codec_enc_add(struct archive_codec_enc *e, const struct archive_codec_rec *r);
 void archive_codec_enc_mark(const struct archive_codec_enc *e, struct archive_codec_mark *m);
 /* Appends to out the blob of the logs added since `from` (NULL = all).
  * level 0 stores the streams uncompressed; else zstd level (negative

@@ -154,7 +154,10 @@ uint64_t archive_token_hash(const char *tok, size_t len)
     return hash_span((const unsigned char *)tok, n, n);
 }
 
-void archive_token_hash_each(const char *text, size_t len, archive_token_hash_fn fn, void *arg)
+/* The indexed tokens of text; with varying_only, only those holding a
+ * digit (see archive_token_hash_varying). */
+static inline void hash_tokens(const char *text, size_t len, archive_token_hash_fn fn, void *arg,
+                               int varying_only)
 {
     tables_init();
     const unsigned char *s = (const unsigned char *)text;
@@ -165,7 +168,7 @@ void archive_token_hash_each(const char *text, size_t len, archive_token_hash_fn
         if (i >= len)
             break;
         size_t joined_start = i, last_alnum_end = i;
-        int inner_joiner = 0, pending = 0;
+        int inner_joiner = 0, pending = 0, joined_digit = 0;
         while (i < len && cls[s[i]] != C_SEP) {
             if (cls[s[i]] == C_JOIN) {
                 pending = 1;
@@ -173,25 +176,38 @@ void archive_token_hash_each(const char *text, size_t len, archive_token_hash_fn
                 continue;
             }
             size_t start = i;
-            int digits_only = 1;
+            int digits = 0, others = 0;
             while (i < len && cls[s[i]] == C_ALNUM) {
-                digits_only &= (unsigned)(s[i] - '0') < 10;
+                int d = (unsigned)(s[i] - '0') < 10;
+                digits |= d;
+                others |= !d;
                 i++;
             }
             size_t n = i - start;
             /* Bare numbers are not indexed (archive_token_indexed). */
-            if (!digits_only)
+            if (others && (digits || !varying_only))
                 fn(arg, hash_span(s + start, n < ARCHIVE_TOKEN_MAX ? n : ARCHIVE_TOKEN_MAX, len - start));
+            joined_digit |= digits;
             inner_joiner |= pending;
             pending = 0;
             last_alnum_end = i;
         }
-        if (inner_joiner) {
+        if (inner_joiner && (joined_digit || !varying_only)) {
             size_t n = last_alnum_end - joined_start;
             fn(arg, hash_span(s + joined_start, n < ARCHIVE_TOKEN_MAX ? n : ARCHIVE_TOKEN_MAX,
                               len - joined_start));
         }
     }
+}
+
+void archive_token_hash_each(const char *text, size_t len, archive_token_hash_fn fn, void *arg)
+{
+    hash_tokens(text, len, fn, arg, 0);
+}
+
+void archive_token_hash_varying(const char *text, size_t len, archive_token_hash_fn fn, void *arg)
+{
+    hash_tokens(text, len, fn, arg, 1);
 }
 
 int archive_token_indexed(const char *tok, size_t len)

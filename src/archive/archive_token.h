@@ -39,5 +39,11 @@ uint64_t archive_token_hash(const char *tok, size_t len); /* of the lower-cased 
  * copy, one pass). Added for the archive writer. */
 typedef void (*archive_token_hash_fn)(void *arg, uint64_t hash);
 void archive_token_hash_each(const char *s, size_t len, archive_token_hash_fn fn, void *arg);
+/* Only the hashes of tokens holding a digit. The tokens without a digit
+ * lie between numbers and separators, so they are the same in every log
+ * of one codec template (archive_codec.h: the log with its numbers
+ * replaced): the writer hashes all tokens of a template's first log in a
+ * block and only these of the others. */
+void archive_token_hash_varying(const char *s, size_t len, archive_token_hash_fn fn, void *arg);
 
 #endif

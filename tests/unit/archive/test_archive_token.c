@@ -151,6 +151,48 @@ static void hash_each_matches_tokens(void **state)
     assert_true(a.v[0] == b.v[0]);
 }
 
+static int has_hash(const struct hashes *h, uint64_t v)
+{
+    for (int i = 0; i < h->count; i++)
+        if (h->v[i] == v)
+            return 1;
+    return 0;
+}
+
+/* Logs that differ only in their numbers (one codec template) have the
+ * same tokens without a digit: all tokens of the first log plus the
+ * digit-holding ones of each other log are all the tokens of every log. */
+static void varying_tokens_complete_the_first_log_of_a_template(void **state)
+{
+    static struct hashes first, all, varying;
+    char line[512];
+    srand(5);
+    for (int i = 0; i < 50; i++) {
+        int n = snprintf(line, sizeof(line),
+                         "<166>Nov %d 2026 10:%02d:%02d fw%d : %%ASA-6-%d: Teardown TCP connection "
+                         "%d for outside:192.0.%d.%d/%d to inside:host-%d.example.com/%d "
+                         "duration 0:%02d:%02d bytes %d TCP FINs 0x%x user-%d@dom%d.test%d",
+                         1 + rand() % 28, rand() % 60, rand() % 60, rand() % 9, 302000 + rand() % 99,
+                         rand(), rand() % 256, rand() % 256, rand() % 65536, rand() % 50,
+                         rand() % 65536, rand() % 60, rand() % 60, rand(), (unsigned)rand(),
+                         rand() % 9, rand() % 9, rand() % 9);
+        all.count = varying.count = 0;
+        archive_token_hash_each(line, (size_t)n, add_hash, &all);
+        archive_token_hash_varying(line, (size_t)n, add_hash, &varying);
+        if (i == 0) {
+            first = all;
+            continue;
+        }
+        for (int k = 0; k < varying.count; k++)
+            assert_true(has_hash(&all, varying.v[k]));
+        for (int k = 0; k < all.count; k++)
+            assert_true(has_hash(&varying, all.v[k]) || has_hash(&first, all.v[k]));
+    }
+    /* a word is in the first log only; an address in each */
+    assert_true(has_hash(&first, archive_token_hash("teardown", 8)));
+    assert_false(has_hash(&varying, archive_token_hash("teardown", 8)));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -163,6 +205,7 @@ int main(void)
         cmocka_unit_test(hash_ignores_case),
         cmocka_unit_test(bare_numbers_are_not_indexed),
         cmocka_unit_test(hash_each_matches_tokens),
+        cmocka_unit_test(varying_tokens_complete_the_first_log_of_a_template),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
