@@ -13,6 +13,7 @@
 #include "core/ym_log.h"
 #include "detect/detect.h"
 #include "enrich/enrich_ti.h"
+#include "notify/notify.h"
 #include "triage/triage.h"
 
 #define CMD "serve"
@@ -22,7 +23,8 @@ struct serve_stages {
     struct detect_live *rules;   /* NULL = detection off (no rule directory) */
     struct enrich_ti_live *ti;   /* NULL = no lists configured at start */
     struct triage *triage;       /* NULL with detection off */
-    int triage_started;
+    struct notify *notify;       /* sends what triage (or an analyst) puts in the outbox */
+    int triage_started, notify_started;
     char off_reason[512];        /* why detection is off */
     size_t rule_errors;          /* rules in error in the running set's load */
     size_t rules_inactive, rules_unsupported;
@@ -91,6 +93,13 @@ int serve_stages_create(const char *rules_flag, const struct ym_config *cfg,
 {
     struct serve_stages *s = ym_xcalloc(1, sizeof *s);
     *out = s;
+    struct ym_error nerr = {0};
+    /* Notifications run with or without detection (analysts notify too). */
+    if (notify_create(cfg, cfg->data_dir, &s->notify, &nerr) != YM_OK) {
+        char why[ERR_TEXT];
+        describe_error(&nerr, why, sizeof why);
+        return cli_error(CMD, "notifications: %s", why);
+    }
     if (rules_flag && !strcmp(rules_flag, "off")) {
         snprintf(s->off_reason, sizeof s->off_reason, "--rules off");
         return CLI_OK;
@@ -148,8 +157,13 @@ void serve_stages_attach(struct serve_stages *s, struct serve_pipeline *p)
 
 int serve_stages_start(struct serve_stages *s)
 {
+    if (notify_start(s->notify) != YM_OK)
+        return cli_error(CMD, "cannot start the notify thread");
+    s->notify_started = 1;
     if (!s->triage)
         return CLI_OK;
+    /* Mail leaves as soon as triage has committed the incident. */
+    triage_set_notify_hook(s->triage, notify_kick, s->notify);
     if (triage_start(s->triage) != YM_OK)
         return cli_error(CMD, "cannot start the triage thread");
     s->triage_started = 1;
@@ -158,9 +172,15 @@ int serve_stages_start(struct serve_stages *s)
 
 void serve_stages_stop(struct serve_stages *s)
 {
-    if (s && s->triage_started) {
-        triage_stop(s->triage);
+    if (!s)
+        return;
+    if (s->triage_started) {
+        triage_stop(s->triage); /* its last kick may still reach notify */
         s->triage_started = 0;
+    }
+    if (s->notify_started) {
+        notify_stop(s->notify);
+        s->notify_started = 0;
     }
 }
 
@@ -296,6 +316,18 @@ void serve_stages_reload(struct serve_stages *s, const char *rules_flag,
 
 void serve_stages_counters(struct serve_stages *s, serve_counter_fn fn, void *arg)
 {
+    struct notify_stats ns;
+    notify_stats(s->notify, &ns);
+    fn(arg, "notify.sent", ns.sent);
+    fn(arg, "notify.failed_attempts", ns.failed_attempts);
+    fn(arg, "notify.gave_up", ns.gave_up);
+    fn(arg, "notify.held", ns.held);
+    fn(arg, "notify.skipped", ns.skipped);
+    fn(arg, "notify.sla_breaches", ns.sla_breaches);
+    fn(arg, "notify.last_latency_ms",
+       ns.last_latency_ns > 0 ? (uint64_t)ns.last_latency_ns / 1000000 : 0);
+    fn(arg, "notify.max_latency_ms",
+       ns.max_latency_ns > 0 ? (uint64_t)ns.max_latency_ns / 1000000 : 0);
     fn(arg, "detect.enabled", s->rules != NULL);
     if (!s->rules)
         return;
@@ -336,6 +368,7 @@ void serve_stages_destroy(struct serve_stages *s)
         return;
     serve_stages_stop(s);
     triage_destroy(s->triage);
+    notify_destroy(s->notify);
     detect_live_destroy(s->rules);
     enrich_ti_live_destroy(s->ti);
     cli_rules_source_free(&s->src);

@@ -1,6 +1,7 @@
 /* serve_stages: what `yamori serve` runs after parsing: the rule set and
  * threat-intel lists of the detect stage, the triage thread the workers
- * hand detections to, and their reload on SIGHUP.
+ * hand detections to, the notify thread triage kicks when it committed a
+ * notification, and their reload on SIGHUP.
  *
  * DESIGN:
  *  - At start the rules are found (cli_rules_source_resolve: --rules, the
@@ -42,10 +43,11 @@ int serve_stages_create(const char *rules_flag, const struct ym_config *cfg,
                         struct serve_stages **out);
 /* Hands the swaps to the pipeline's workers (before serve_pipeline_start). */
 void serve_stages_attach(struct serve_stages *s, struct serve_pipeline *p);
-/* Starts the triage thread (after attach, before the pipeline starts). */
+/* Starts the notify and triage threads (after attach, before the pipeline
+ * starts). */
 int serve_stages_start(struct serve_stages *s);
-/* Drains and stops triage: after serve_pipeline_stop (the workers are the
- * ones submitting), before serve_stages_destroy. */
+/* Drains and stops triage, then notify: after serve_pipeline_stop (the
+ * workers are the ones submitting), before serve_stages_destroy. */
 void serve_stages_stop(struct serve_stages *s); /* NULL is fine */
 /* Writes DATA/serve.rules. */
 void serve_stages_save_source(struct serve_stages *s, const char *data_dir);
