@@ -154,10 +154,46 @@ uint64_t archive_token_hash(const char *tok, size_t len)
     return hash_span((const unsigned char *)tok, n, n);
 }
 
-/* The indexed tokens of text; with varying_only, only those holding a
- * digit (see archive_token_hash_varying). */
-static inline void hash_tokens(const char *text, size_t len, archive_token_hash_fn fn, void *arg,
-                               int varying_only)
+/* The indexed tokens of one run of non-separators starting at an
+ * alphanumeric at s[i]; returns where it ends. With varying_only, only the
+ * tokens holding a digit (see archive_token_hash_varying). */
+static inline size_t hash_run(const unsigned char *s, size_t i, size_t len,
+                              archive_token_hash_fn fn, void *arg, int varying_only)
+{
+    size_t joined_start = i, last_alnum_end = i;
+    int inner_joiner = 0, pending = 0, joined_digit = 0;
+    while (i < len && cls[s[i]] != C_SEP) {
+        if (cls[s[i]] == C_JOIN) {
+            pending = 1;
+            i++;
+            continue;
+        }
+        size_t start = i;
+        int digits = 0, others = 0;
+        while (i < len && cls[s[i]] == C_ALNUM) {
+            int d = (unsigned)(s[i] - '0') < 10;
+            digits |= d;
+            others |= !d;
+            i++;
+        }
+        size_t n = i - start;
+        /* Bare numbers are not indexed (archive_token_indexed). */
+        if (others && (digits || !varying_only))
+            fn(arg, hash_span(s + start, n < ARCHIVE_TOKEN_MAX ? n : ARCHIVE_TOKEN_MAX, len - start));
+        joined_digit |= digits;
+        inner_joiner |= pending;
+        pending = 0;
+        last_alnum_end = i;
+    }
+    if (inner_joiner && (joined_digit || !varying_only)) {
+        size_t n = last_alnum_end - joined_start;
+        fn(arg, hash_span(s + joined_start, n < ARCHIVE_TOKEN_MAX ? n : ARCHIVE_TOKEN_MAX,
+                          len - joined_start));
+    }
+    return i;
+}
+
+void archive_token_hash_each(const char *text, size_t len, archive_token_hash_fn fn, void *arg)
 {
     tables_init();
     const unsigned char *s = (const unsigned char *)text;
@@ -167,47 +203,45 @@ static inline void hash_tokens(const char *text, size_t len, archive_token_hash_
             i++;
         if (i >= len)
             break;
-        size_t joined_start = i, last_alnum_end = i;
-        int inner_joiner = 0, pending = 0, joined_digit = 0;
-        while (i < len && cls[s[i]] != C_SEP) {
-            if (cls[s[i]] == C_JOIN) {
-                pending = 1;
-                i++;
-                continue;
-            }
-            size_t start = i;
-            int digits = 0, others = 0;
-            while (i < len && cls[s[i]] == C_ALNUM) {
-                int d = (unsigned)(s[i] - '0') < 10;
-                digits |= d;
-                others |= !d;
-                i++;
-            }
-            size_t n = i - start;
-            /* Bare numbers are not indexed (archive_token_indexed). */
-            if (others && (digits || !varying_only))
-                fn(arg, hash_span(s + start, n < ARCHIVE_TOKEN_MAX ? n : ARCHIVE_TOKEN_MAX, len - start));
-            joined_digit |= digits;
-            inner_joiner |= pending;
-            pending = 0;
-            last_alnum_end = i;
-        }
-        if (inner_joiner && (joined_digit || !varying_only)) {
-            size_t n = last_alnum_end - joined_start;
-            fn(arg, hash_span(s + joined_start, n < ARCHIVE_TOKEN_MAX ? n : ARCHIVE_TOKEN_MAX,
-                              len - joined_start));
-        }
+        i = hash_run(s, i, len, fn, arg, 0);
     }
 }
 
-void archive_token_hash_each(const char *text, size_t len, archive_token_hash_fn fn, void *arg)
+/* Index of the first digit in s[i..len), or len. Eight bytes at a time. */
+static inline size_t next_digit(const unsigned char *s, size_t i, size_t len)
 {
-    hash_tokens(text, len, fn, arg, 0);
+    const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        uint64_t x = w & ~high;
+        uint64_t digit = (x + (0x80 - '0') * ones) & ~(x + (0x80 - '9' - 1) * ones) & ~w & high;
+        if (digit)
+            return i + ((size_t)__builtin_ctzll(digit) >> 3);
+    }
+    while (i < len && (unsigned)(s[i] - '0') >= 10)
+        i++;
+    return i;
 }
 
+/* Runs of non-separators without a digit give no such token: skip to the
+ * next digit and hash the run around it. */
 void archive_token_hash_varying(const char *text, size_t len, archive_token_hash_fn fn, void *arg)
 {
-    hash_tokens(text, len, fn, arg, 1);
+    tables_init();
+    const unsigned char *s = (const unsigned char *)text;
+    size_t i = 0;
+    while (i < len) {
+        size_t d = next_digit(s, i, len);
+        if (d >= len)
+            break;
+        size_t start = d;
+        while (start > i && cls[s[start - 1]] != C_SEP)
+            start--;
+        while (cls[s[start]] != C_ALNUM) /* leading joiners; s[d] is a digit */
+            start++;
+        i = hash_run(s, start, len, fn, arg, 1);
+    }
 }
 
 int archive_token_indexed(const char *tok, size_t len)
