@@ -78,34 +78,38 @@ struct stages {
     struct replay hits;
     struct parse_stats ps;
     uint64_t logs, detections;
-    int64_t clock_ns;
+    int64_t clock_ns, last_tick_ns;
     enum ym_status failed;
 };
 
-/* Parse, enrich, match, then triage each log at its own time. */
+/* Parse, enrich and match the batch, then triage its detections in one
+ * transaction with the batch's latest log time as the clock (windows and
+ * callbacks use each detection's own time); a tick each second of log
+ * time writes the events that changed. */
 static void run_batch(struct stages *s, struct ym_batch *b)
 {
     parse_batch(b, 0, &s->ps);
+    s->hits.tb = triage_batch_create();
     for (uint32_t i = 0; i < b->count; i++) {
         struct ym_record *rec = &b->recs[i];
         if (s->ti)
             enrich_ti_apply(s->ti, rec);
-        s->hits.tb = triage_batch_create();
         detect_set_match(s->set, s->scratch, rec, on_hit, &s->hits);
         int64_t t = rec->time_ns ? rec->time_ns : rec->received_ns;
         if (t > s->clock_ns)
             s->clock_ns = t;
-        if (s->hits.tb->count) {
-            s->detections += s->hits.tb->count;
-            enum ym_status st = triage_engine_add(s->engine, s->hits.tb->v, s->hits.tb->count,
-                                                  s->clock_ns);
-            if (st != YM_OK)
-                s->failed = st;
-        }
-        triage_batch_free(s->hits.tb);
-        s->hits.tb = NULL;
+    }
+    if (s->hits.tb->count) {
+        s->detections += s->hits.tb->count;
+        if (triage_engine_add(s->engine, s->hits.tb->v, s->hits.tb->count, s->clock_ns) != YM_OK)
+            s->failed = YM_EDB;
+    }
+    triage_batch_free(s->hits.tb);
+    s->hits.tb = NULL;
+    if (s->clock_ns - s->last_tick_ns >= YM_NS_PER_S) {
         if (triage_engine_tick(s->engine, s->clock_ns) != YM_OK)
             s->failed = YM_EDB;
+        s->last_tick_ns = s->clock_ns;
     }
     b->count = 0;
     ym_arena_reset(&b->arena);
@@ -281,7 +285,8 @@ static int cmd_replay(int argc, char **argv)
         rc = cli_error(CMD, "cannot open %s/state.db: %s", cfg->data_dir, err.reason);
         goto out;
     }
-    struct triage_engine_config ec = {.policy = policy, .db = db, .no_sla_marks = 1};
+    struct triage_engine_config ec = {.policy = policy, .db = db, .no_sla_marks = 1,
+                                      .log_clock = 1};
     s.engine = triage_engine_create(&ec);
     s.scratch = detect_scratch_create(s.set);
     struct ym_device dev = {.name = device, .tenant = tenant, .kind = kind, .timezone = tz,

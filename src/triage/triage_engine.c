@@ -107,6 +107,7 @@ struct triage_engine {
     int64_t tuning_gen;
     int tuning_loaded;
     unsigned notes_txn, notes_ready;
+    int64_t log_now_ns;     /* cfg.log_clock: the latest log time seen */
     struct triage_engine_stats stats;
 };
 
@@ -864,8 +865,15 @@ enum ym_status triage_engine_add(struct triage_engine *e, const struct triage_de
     }
     if (!e->tuning_loaded)
         st = tuning_refresh(e, now_ns);
-    for (size_t i = 0; i < count && st == YM_OK; i++)
-        st = add_one(e, &d[i], now_ns);
+    for (size_t i = 0; i < count && st == YM_OK; i++) {
+        int64_t now = now_ns;
+        if (e->cfg.log_clock) { /* replay: the clock is the latest log time seen */
+            if (d[i].time_ns > e->log_now_ns)
+                e->log_now_ns = d[i].time_ns;
+            now = e->log_now_ns;
+        }
+        st = add_one(e, &d[i], now);
+    }
     return txn_end(e, st);
 }
 

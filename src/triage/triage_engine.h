@@ -46,6 +46,8 @@ struct triage_engine_config {
     size_t max_open_events;       /* 0 = 100000; the idlest are closed beyond it */
     int64_t flush_interval_ns;    /* 0 = 1 s */
     int no_sla_marks;             /* 1 = tick does not mark SLA breaches (replay) */
+    int log_clock;                /* 1 = each detection's clock is the latest log time seen
+                                   * (replay: incidents are created at their log time) */
 };
 
 struct triage_engine;
