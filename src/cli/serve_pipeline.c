@@ -645,6 +645,11 @@ void serve_pipeline_stats(struct serve_pipeline *p, struct serve_pipeline_stats 
             out->detect_latency_max_us = mx;
     }
     latency_quantiles(p, out);
+    /* A bucket's top can pass the largest value seen. */
+    if (out->detect_latency_p50_us > out->detect_latency_max_us)
+        out->detect_latency_p50_us = out->detect_latency_max_us;
+    if (out->detect_latency_p99_us > out->detect_latency_max_us)
+        out->detect_latency_p99_us = out->detect_latency_max_us;
     out->workers = p->worker_count;
     out->archive_queue_len = ym_queue_len(p->to_archive);
     out->archive_queue_capacity = ym_queue_capacity(p->to_archive);
