@@ -18,7 +18,7 @@ struct lang {
     const char *what_to_do, *details, *unknown, *default_response, *open_incident;
     /* headings: %1 tenant display, %2 severity (or a count for digests) */
     const char *head_new, *head_promoted, *head_update, *head_test, *head_digest;
-    const char *test_title;
+    const char *test_title, *test_response;
 };
 
 static const struct lang lang_en = {
@@ -37,6 +37,7 @@ static const struct lang lang_en = {
                  "happened: it checks that messages reach you.",
     .head_digest = "Incidents for %1$s since the last digest: %2$s.",
     .test_title = "Test notification",
+    .test_response = "Nothing: this message only checks that notifications reach you.",
 };
 
 static const struct lang lang_ja = {
@@ -55,6 +56,7 @@ static const struct lang lang_ja = {
                  "いません。通知が届くことを確認するためのものです。",
     .head_digest = "%1$s 様の前回のダイジェスト以降のインシデント: %2$s 件。",
     .test_title = "テスト通知",
+    .test_response = "対応は不要です。通知が届くことを確認するためのメッセージです。",
 };
 
 static const struct lang *lang_of(const char *language)
@@ -246,6 +248,8 @@ void notify_template_render(const struct notify_message_in *in, struct ym_buf *s
         for (int f = 0; f < F_COUNT; f++) {
             if (f == F_TENANT && i > 0)
                 continue;
+            if (it->id <= 0 && (f == F_SOURCE || f == F_DESTINATION || f == F_STATUS))
+                continue; /* a test message has none */
             if (ja) {
                 ym_buf_printf(body, "%s：", L->fact[f]);
             } else {
@@ -258,7 +262,9 @@ void notify_template_render(const struct notify_message_in *in, struct ym_buf *s
         }
         if (!in->digest) {
             ym_buf_printf(body, "\n%s%s\n", L->what_to_do, ja ? "：" : ":");
-            ym_buf_adds(body, it->response && *it->response ? it->response : L->default_response);
+            ym_buf_adds(body, it->id <= 0                      ? L->test_response
+                              : it->response && *it->response ? it->response
+                                                              : L->default_response);
             ym_buf_adds(body, "\n");
         }
         if (has_url(in, it)) {
