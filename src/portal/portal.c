@@ -250,6 +250,14 @@ static int csrf_ok(const struct portal_req *req)
     return sent && n > 0 && strlen(sent) == n && CRYPTO_memcmp(sent, req->who->csrf, n) == 0;
 }
 
+static enum MHD_Result cache_key_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                                     const char *value)
+{
+    if (strcmp(key, "tenant") != 0)
+        ym_buf_printf(cls, "%s=%s&", key, value ? value : "");
+    return MHD_YES;
+}
+
 static void dispatch(struct portal *p, struct portal_req *req, struct request_ctx *ctx,
                      struct portal_resp *resp)
 {
@@ -354,7 +362,24 @@ static void dispatch(struct portal *p, struct portal_req *req, struct request_ct
             return;
         }
     }
-    route->handler(req, resp);
+    if (route->cache_ms <= 0) {
+        route->handler(req, resp);
+    } else {
+        /* Shared answers: keyed by the effective tenant, never the raw one. */
+        struct ym_buf key = YM_BUF_INIT;
+        ym_buf_printf(&key, "%s %s|%s|", req->method, req->path, req->tenant ? req->tenant : "*");
+        MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, cache_key_arg, &key);
+        resp->body = portal_cache_get(p->cache, key.data, &resp->body_len);
+        if (resp->body) {
+            resp->status = 200;
+            resp->content_type = "application/json; charset=utf-8";
+        } else {
+            route->handler(req, resp);
+            if (resp->status == 200 && resp->body)
+                portal_cache_put(p->cache, key.data, resp->body, resp->body_len, route->cache_ms);
+        }
+        ym_buf_free(&key);
+    }
     if (resp->status == 0)
         portal_reply_internal(resp, route->pattern);
 }
@@ -562,6 +587,7 @@ enum ym_status portal_start(const struct portal_options *opt, struct portal **ou
                             "the pages are missing");
     p->openapi = portal_route_openapi(portal_routes, "1");
     p->throttle = portal_throttle_create();
+    p->cache = portal_cache_create();
     if (pthread_key_create(&p->db_key, close_thread_db) != 0) {
         st = YM_ENOMEM;
         goto fail;
@@ -628,6 +654,7 @@ void portal_stop(struct portal *p)
     if (p->db_key_made)
         pthread_key_delete(p->db_key);
     portal_throttle_destroy(p->throttle);
+    portal_cache_destroy(p->cache);
     detect_set_unref(p->rules);
     pthread_mutex_destroy(&p->rules_lock);
     if (p->key_pem)

@@ -251,7 +251,10 @@ static int default_rules_dir(char *out, size_t len)
         char probe[PATH_MAX + 64];
         snprintf(probe, sizeof probe, "%s/%s/logsources.yaml", exe, rel[i]);
         if (is_file(probe)) {
-            snprintf(out, len, "%s/%s", exe, rel[i]);
+            /* probe minus "/logsources.yaml" */
+            probe[strlen(probe) - strlen("/logsources.yaml")] = '\0';
+            if ((size_t)snprintf(out, len, "%s", probe) >= len)
+                return 0;
             return 1;
         }
     }

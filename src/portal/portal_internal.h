@@ -6,6 +6,7 @@
  *  - throttle table: portal_auth.c, its own mutex (any pool thread).
  *  - rule set cache: rules_lock (any pool thread).
  *  - SSE hub: portal_sse.c, its own mutex (pool threads and the hub thread).
+ *  - answer cache: portal_cache.c, its own mutex (any pool thread).
  * Everything else is set before the daemon starts and read-only after. */
 #ifndef PORTAL_INTERNAL_H
 #define PORTAL_INTERNAL_H
@@ -22,6 +23,7 @@
 struct MHD_Daemon;
 struct portal_throttle;
 struct portal_sse;
+struct portal_cache;
 
 struct portal {
     const struct ym_config *cfg;
@@ -37,6 +39,7 @@ struct portal {
     struct state_session_limits limits;
     struct portal_throttle *throttle;
     struct portal_sse *sse;
+    struct portal_cache *cache;
     pthread_mutex_t rules_lock;
     struct detect_set *rules; /* compiled on first use; under rules_lock */
     int rules_tried;
@@ -47,6 +50,16 @@ struct portal {
 
 struct portal_throttle *portal_throttle_create(void);
 void portal_throttle_destroy(struct portal_throttle *t);
+
+/* ---- portal_cache.c ---- */
+
+struct portal_cache *portal_cache_create(void);
+void portal_cache_destroy(struct portal_cache *c);
+/* A copy of the answer stored under key (owned: free()) if fresh, or stale
+ * while another caller computes the new one; NULL = compute it and put it. */
+char *portal_cache_get(struct portal_cache *c, const char *key, size_t *len);
+void portal_cache_put(struct portal_cache *c, const char *key, const char *body, size_t len,
+                      int ttl_ms);
 
 /* ---- portal_tls.c ---- */
 

@@ -53,6 +53,9 @@ struct portal_route {
     const char *query;        /* documented query parameters, "tenant,from,to" or NULL */
     const char *body_example; /* JSON request body example (POST/PUT), or NULL */
     int stream;               /* 1 = text/event-stream */
+    int cache_ms;             /* > 0: a 200 answer is shared for this long by callers
+                               * with the same tenant filter and query (dashboard
+                               * aggregates); 0 = computed per request */
 };
 
 /* The API's table (portal_routes.c), terminated by a zero entry. */
