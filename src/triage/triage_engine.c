@@ -42,6 +42,7 @@ struct tev {
     int suppressed;
     int64_t suppression_id;
     int64_t first_ns, last_ns, window_end_ns, touched_ns, written_ns;
+    int64_t watched_ns;  /* last time its exploit was put on the watch list; 0 = never */
     int dirty;
     int64_t id, incident_id;
     enum state_severity incident_sev;
@@ -824,8 +825,11 @@ static enum ym_status add_one(struct triage_engine *e, const struct triage_detec
     } else {
         raise_sev(ev, j.severity, j.reason);
     }
-    if (j.exploit)
+    /* one watch per exploit event and minute keeps the list short in a burst */
+    if (j.exploit && (!ev->watched_ns || d->time_ns - ev->watched_ns >= 60 * YM_NS_PER_S)) {
         watch_add(e, d, plain_key);
+        ev->watched_ns = d->time_ns;
+    }
     enum ym_status st = YM_OK;
     const struct watch *w = callback_of(e, d, &j, plain_key);
     if (w) {
