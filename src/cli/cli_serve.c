@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/serve_demo.h"
 #include "cli/serve_pipeline.h"
 #include "cli/serve_stages.h"
 #include "core/ym_alloc.h"
@@ -65,6 +66,8 @@ static void usage(FILE *out)
             "                      and parse only\n"
             "  --stats-every MS    how often counters are saved for 'yamori stats' (default 1000,\n"
             "                      10..60000; benchmarks use a short period to time a run)\n"
+            "  --demo              also generate demo traffic for a tenant 'demo' through the syslog\n"
+            "                      listener, with an attack scenario every few minutes (docs/portal.md)\n"
             "  --foreground        run in the foreground (the default and only mode)\n"
             "  --help              this text\n"
             "\n"
@@ -77,6 +80,7 @@ struct serve_args {
     const char *listen[4]; /* syslog, relp, tls, http */
     const char *rules;     /* --rules DIR, or NULL */
     int stats_every_ms;    /* housekeeping period */
+    int demo;              /* --demo: generated traffic for tenant demo (serve_demo.h) */
 };
 
 static const char *const listen_names[4] = {"syslog", "relp", "tls", "http"};
@@ -457,6 +461,7 @@ static int parse_args(int argc, char **argv, struct serve_args *a, int *help)
         {"tls", required_argument, NULL, 't'},    {"http", required_argument, NULL, 'w'},
         {"foreground", no_argument, NULL, 'f'},   {"help", no_argument, NULL, 'h'},
         {"stats-every", required_argument, NULL, 'S'}, {"rules", required_argument, NULL, 'R'},
+        {"demo", no_argument, NULL, 'D'},
         {NULL, 0, NULL, 0},
     };
     optind = 1;
@@ -472,6 +477,7 @@ static int parse_args(int argc, char **argv, struct serve_args *a, int *help)
         case 'w': a->listen[3] = optarg; break;
         case 'f': break;
         case 'R': a->rules = optarg; break;
+        case 'D': a->demo = 1; break;
         case 'h': *help = 1; break;
         case 'S': {
             char *end;
@@ -512,6 +518,8 @@ int cli_serve_main(int argc, char **argv)
     struct ym_config *cfg = load(&a);
     if (!cfg)
         return CLI_FAIL;
+    if (a.demo)
+        serve_demo_configure(cfg);
     if (!cfg->tls_config.cert_file)
         cfg->tls.enabled = 0;
 
@@ -531,6 +539,7 @@ int cli_serve_main(int argc, char **argv)
     struct housekeeping hk = {0};
     struct serve_stages *stages = NULL;
     struct portal *portal = NULL;
+    struct serve_demo *demo = NULL;
     int lock_fd = -1;
     char *pid_path = NULL;
     rc = CLI_FAIL;
@@ -598,6 +607,8 @@ int cli_serve_main(int argc, char **argv)
         goto stop;
     }
     print_banner(cfg, workers, stages);
+    if (a.demo && serve_demo_start(cfg, NULL, &demo, &err) != YM_OK)
+        cli_error(CMD, "demo: %s (serving without it)", err.reason);
     ym_log(YM_LOG_INFO, "serve: started (pid %d)", (int)getpid());
 
     hk = (struct housekeeping){.db = db, .in = in, .devices = devices, .pipe = pipe,
@@ -624,6 +635,7 @@ int cli_serve_main(int argc, char **argv)
     }
     rc = CLI_OK;
 stop:
+    serve_demo_stop(demo);
     portal_stop(portal);
     serve_pipeline_detach_intake(pipe);
     /* intake_stop frees intake: keep its last figures for the final save. */
