@@ -431,8 +431,9 @@ static void due_free(struct due_list *l)
     free(l->v);
 }
 
-static enum ym_status start_digests(struct notify *n, int64_t now_ns)
+static enum ym_status start_digests(struct notify *n, int64_t now_ns, unsigned *started)
 {
+    *started = 0;
     for (size_t i = 0; i < n->cfg->tenant_count; i++) {
         const struct ym_tenant_config *t = &n->cfg->tenants[i];
         int any = 0;
@@ -443,25 +444,25 @@ static enum ym_status start_digests(struct notify *n, int64_t now_ns)
         int needed = 0;
         int64_t period = notify_policy_digest_period_ns(t->digest_interval_minutes, now_ns);
         enum ym_status st = state_notify_digest_needed(n->db, t->name, period, &needed);
-        if (st == YM_OK && needed)
+        if (st == YM_OK && needed) {
             st = state_notify_enqueue(n->db, t->name, 0, "digest", now_ns, NULL);
+            (*started)++;
+        }
         if (st != YM_OK)
             return st;
     }
     return YM_OK;
 }
 
-enum ym_status notify_run_once(struct notify *n, int64_t now_ns, unsigned *handled)
+/* Handles every notification due at now_ns. */
+static enum ym_status handle_due(struct notify *n, int64_t now_ns, unsigned *count)
 {
-    unsigned count = 0, released = 0;
-    enum ym_status st = state_notify_release_held(n->db, now_ns, &released);
-    if (st == YM_OK)
-        st = start_digests(n, now_ns);
+    enum ym_status st = YM_OK;
     while (st == YM_OK) {
         struct due_list due = {0};
         st = state_notify_due_each(n->db, now_ns, ROUND_LIMIT, collect_due, &due);
         size_t got = due.count;
-        for (size_t i = 0; st == YM_OK && i < due.count; i++, count++)
+        for (size_t i = 0; st == YM_OK && i < due.count; i++, (*count)++)
             st = handle_row(n, &due.v[i], now_ns);
         due_free(&due);
         pthread_mutex_lock(&n->mu);
@@ -470,6 +471,23 @@ enum ym_status notify_run_once(struct notify *n, int64_t now_ns, unsigned *handl
         if (got < ROUND_LIMIT || stopping)
             break;
     }
+    return st;
+}
+
+enum ym_status notify_run_once(struct notify *n, int64_t now_ns, unsigned *handled)
+{
+    unsigned count = 0, released = 0, digests = 0;
+    enum ym_status st = state_notify_release_held(n->db, now_ns, &released);
+    if (st == YM_OK)
+        st = start_digests(n, now_ns, &digests);
+    if (st == YM_OK)
+        st = handle_due(n, now_ns, &count);
+    /* What was just handled may have been the last one a digest waited
+     * for: start it in the same round rather than the next. */
+    if (st == YM_OK)
+        st = start_digests(n, now_ns, &digests);
+    if (st == YM_OK && digests)
+        st = handle_due(n, now_ns, &count);
     if (handled)
         *handled = count;
     return st;

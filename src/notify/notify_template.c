@@ -254,7 +254,7 @@ void notify_template_render(const struct notify_message_in *in, struct ym_buf *s
                 ym_buf_printf(body, "%s：", L->fact[f]);
             } else {
                 ym_buf_printf(body, "%s:", L->fact[f]);
-                for (size_t pad = strlen(L->fact[f]); pad < 16; pad++)
+                for (size_t pad = strlen(L->fact[f]) + 1; pad < 16; pad++)
                     ym_buf_addc(body, ' ');
             }
             fact_value(in, it, (enum fact)f, body);

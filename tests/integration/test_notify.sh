@@ -58,6 +58,7 @@ tenants:
         format: generic
         severities: [emergency, critical]
     require_ack: [emergency]
+    notify: {warning: digest}
   - name: tokyo
     display_name: 東京商事
     language: ja
@@ -80,6 +81,13 @@ print(m["Subject"])' "$1"
 }
 # mail_to ADDRESS: the saved mails sent to ADDRESS, one file name a line.
 mail_to() { grep -l "^RCPT TO $1\$" "$T"/mail/*.env 2>/dev/null | sed 's/\.env$/.eml/' || true; }
+# mail_subject_to ADDRESS PREFIX: the saved mails to ADDRESS whose subject starts with PREFIX.
+mail_subject_to() {
+    local f
+    for f in $(mail_to "$1"); do
+        case "$(subject_of "$f")" in "$2"*) echo "$f" ;; esac
+    done
+}
 
 log "1. yamori notify test: a test mail in Japanese over STARTTLS with AUTH"
 "${Y[@]}" test --tenant tokyo --severity critical >"$T/test.out" || { cat "$T/test.out"; fail "notify test failed"; }
@@ -106,21 +114,24 @@ NOW=$(date +%s%N)
 "$PY" - "$T/data/state.db" "$NOW" <<'PY'
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1]); now = int(sys.argv[2]); m = 60 * 10**9
-def incident(i, tenant, sev, title, status, src, dst, response):
+def incident(i, tenant, sev, title, status, src, dst, response, queued=now):
     db.execute("INSERT INTO incidents (id, tenant, title, severity, status, rule_id, source_ip,"
                " destination_ip, response, created_ns, updated_ns, first_detection_ns, sla_due_ns)"
                " VALUES (?, ?, ?, ?, ?, 'web-sqli', ?, ?, ?, ?, ?, ?, ?)",
                (i, tenant, title, sev, status, src, dst, response, now, now, now - m, now + 14 * m))
     db.execute("INSERT INTO notifications (tenant, incident_id, reason, created_ns, next_ns)"
-               " VALUES (?, ?, 'new', ?, ?)", (tenant, i, now, now))
+               " VALUES (?, ?, 'new', ?, ?)", (tenant, i, queued, queued))
 incident(1, "acme", "critical", "SQL injection answered 200 by web01", "new",
          "203.0.113.5", "10.0.0.80", "Take web01 off the network and reset its database passwords.")
 incident(2, "tokyo", "critical", "Webサーバへの SQL インジェクション成功", "new",
          "203.0.113.9", "10.1.0.80", "")
-incident(3, "acme", "warning", "Port scan blocked", "new", "198.51.100.7", "10.0.0.1", "")
+incident(3, "acme", "informational", "Port scan blocked", "new", "198.51.100.7", "10.0.0.1", "")
 incident(4, "acme", "emergency", "Ransomware callback from fs01", "new",
          "10.0.0.20", "192.0.2.66", "Isolate fs01.")
 incident(5, "broken", "critical", "Brute force succeeded on vpn", "new", "192.0.2.1", "10.9.0.1", "")
+# a warning queued two hours ago: its digest period is over
+incident(6, "acme", "warning", "Login attempts from a scanner", "new", "198.51.100.9",
+         "10.0.0.5", "", queued=now - 120 * m)
 db.commit()
 PY
 
@@ -130,7 +141,7 @@ log "4. send-pending: retries with back-off until everything is settled"
 check() { "$PY" - "$T/list.json" "$@"; }
 
 # English mail, once, although the webhook of the same notification was retried
-f=$(mail_to alice@acme.example)
+f=$(mail_subject_to alice@acme.example "[yamori] Critical")
 [ "$(echo "$f" | grep -c .)" = 1 ] || fail "alice got $(echo "$f" | grep -c .) mails, expected exactly 1"
 s=$(subject_of "$f")
 [ "$s" = "[yamori] Critical: SQL injection answered 200 by web01 (acme, incident #1)" ] ||
@@ -190,6 +201,19 @@ b = rows[5]                                                                    #
 assert b["state"] == "failed" and b["rounds"] == 3 and len(b["attempts"]) == 3, b
 assert all(not x["ok"] and x["answer"].startswith("curl:") and x["channel"] == "slack"
            for x in b["attempts"]), b
+assert rows[6]["state"] == "sent", rows[6]                                     # via the digest
+d = [r for r in rows.values() if r["reason"] == "digest"]
+assert len(d) == 1 and d[0]["incident"] == 0 and d[0]["state"] == "sent", d
+assert [x["target"] for x in d[0]["attempts"]] == ["alice@acme.example"], d   # not the webhook
+PY
+f=$(mail_subject_to alice@acme.example "[yamori] Digest")
+[ "$(echo "$f" | grep -c .)" = 1 ] || fail "expected one digest mail"
+[ "$(subject_of "$f")" = "[yamori] Digest: 1 incident (acme)" ] || fail "digest subject: $(subject_of "$f")"
+"$PY" - "$f" <<'PY' || fail "digest body"
+import email, email.policy, sys
+m = email.message_from_bytes(open(sys.argv[1], "rb").read(), policy=email.policy.default)
+b = m.get_content()
+assert "#6 Login attempts from a scanner" in b and "Warning" in b, b
 PY
 grep -q "gave up 1" "$T/send.out" || fail "give-up not counted: $(cat "$T/send.out")"
 
@@ -209,11 +233,11 @@ assert db.execute("SELECT COUNT(*) FROM changes WHERE kind = 'incident.update' A
 PY
 
 log "5. the held emergency is sent once an analyst acknowledges it"
-[ -z "$(mail_to alice@acme.example | xargs grep -l 'Ransomware' 2>/dev/null || true)" ] || fail "held mail was sent"
+[ -z "$(mail_subject_to alice@acme.example "[yamori] Emergency")" ] || fail "the held mail was sent"
 "$YAMORI" incidents --config "$T/yamori.yaml" ack 4 --as analyst1 >/dev/null || fail "yamori incidents ack 4"
 "${Y[@]}" send-pending --timeout-s 30 >"$T/send2.out" || fail "send-pending after ack: $(cat "$T/send2.out")"
-n=$(mail_to alice@acme.example | while read -r f; do subject_of "$f"; done | grep -c "Emergency: Ransomware callback from fs01 (acme, incident #4)" || true)
-[ "$n" = 1 ] || fail "the acknowledged emergency mail arrived $n times"
+f=$(mail_subject_to alice@acme.example "[yamori] Emergency: Ransomware callback from fs01 (acme, incident #4)")
+[ "$(echo "$f" | grep -c .)" = 1 ] || fail "the acknowledged emergency mail arrived $(echo "$f" | grep -c .) times"
 "${Y[@]}" list --json >"$T/list.json"
 check <<'PY' || fail "released notification"
 import json, sys
