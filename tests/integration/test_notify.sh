@@ -244,4 +244,14 @@ import json, sys
 rows = {r["incident"]: r for r in map(json.loads, open(sys.argv[1]))}
 assert rows[4]["state"] == "sent", rows[4]
 PY
+log "6. yamori serve's notify thread sends what an analyst queues from another process"
+SYSLOG_PORT=$(free_port)
+start_yamori "$T/data" "$T/serve.log" --config "$T/yamori.yaml" --syslog "127.0.0.1:$SYSLOG_PORT" \
+    --relp off --http off --rules off
+wait_for 30 "yamori serve on $SYSLOG_PORT" port_listening "$SYSLOG_PORT"
+"$YAMORI" incidents --config "$T/yamori.yaml" notify 3 --as analyst1 >/dev/null ||
+    fail "yamori incidents notify 3"
+has_port_scan_mail() { [ -n "$(mail_subject_to alice@acme.example "[yamori] Informational: Port scan blocked")" ]; }
+wait_for 20 "the mail of incident 3 sent by yamori serve" has_port_scan_mail
+stop_yamori "$YM_PID"
 log "PASS"
