@@ -12,17 +12,19 @@ new route cannot escape these checks:
 
 then: customers never see internal notes, may only acknowledge; refused
 status moves are 409; analyst actions are in the audit trail; revoked
-tokens are refused; SSE delivers a new incident to the customer of its
-tenant and not to the other; static files refuse traversal; login
+tokens are refused; SSE delivers a new incident (a PAN-OS threat sent
+over syslog, through rules and triage) and its detection to the customer
+of its tenant and not to the other; static files refuse traversal; login
 throttling answers 429 per account and then per address.
 
-Usage: portal_api.py PORT DATA_DIR ADMIN_PASSWORD
+Usage: portal_api.py PORT DATA_DIR ADMIN_PASSWORD SYSLOG_PORT
 Objects of the two tenants (acme, globex) are seeded straight into
 state.db (the test's fixtures; the server reads them like any other)."""
 import http.client
 import json
 import os
 import queue
+import socket
 import sqlite3
 import ssl
 import sys
@@ -32,6 +34,25 @@ import time
 PORT = int(sys.argv[1])
 DATA = sys.argv[2]
 ADMIN_PW = sys.argv[3]
+SYSLOG = int(sys.argv[4])
+# Two IP-audit attack signatures and a connection from an ASA of acme (asa1),
+# then a critical vulnerability threat let through by its PAN-OS firewall
+# (pa1), all from 203.0.113.7: the shipped rules and triage policy make an
+# incident of it (as in test_detect_serve.sh).
+ASA_LINES = (
+    "<164>Nov 22 2026 10:00:00 asa1 : %ASA-4-400025: IPS:2151 Large ICMP packet from 203.0.113.7"
+    " to 10.1.1.20 on interface outside\n"
+    "<164>Nov 22 2026 10:00:01 asa1 : %ASA-4-400032: IPS:3040 TCP NULL flags from 203.0.113.7"
+    " to 10.1.1.20 on interface outside\n"
+    "<166>Nov 22 2026 10:00:02 asa1 : %ASA-6-302013: Built inbound TCP connection 1234 for"
+    " outside:203.0.113.7/5555 (203.0.113.7/5555) to inside:10.1.1.20/443 (10.1.1.20/443)\n")
+PAN_THREAT = ("<14>Nov 22 10:00:05 PA-220 1,2026/11/22 10:00:05,012801096514,THREAT,vulnerability,"
+              "2049,2026/11/22 10:00:05,203.0.113.7,10.1.1.20,203.0.113.7,10.1.1.20,allow-web,,,"
+              "web-browsing,vsys1,untrust,trust,ethernet1/1,ethernet1/2,send_to_mac,"
+              "2026/11/22 10:00:05,28191,1,52984,80,37679,80,0x403000,tcp,alert,\"/cgi-bin/x\","
+              "Apache Struts2 Remote Code Execution Vulnerability(33412),any,critical,"
+              "client-to-server,7726,0x0,United States,10.0.0.0-10.255.255.255,0,,0,,,0,,,,,,,,"
+              "0,0,0,0,0,,PA-220,,,,,0,,0,,N/A,N/A,AppThreat-0-0,0x0,0,4294967295,,")
 CTX = ssl.create_default_context(cafile=os.path.join(DATA, "portal", "cert.pem"))
 MARK = "globex-secret-marker"  # in every globex object: must never reach acme
 
@@ -375,20 +396,26 @@ def main():
         kind, st, ctype = q.get(timeout=10)
         check(st == 200 and ctype.startswith("text/event-stream"), "stream: %d %s" % (st, ctype))
     time.sleep(0.2)  # both streams are registered once their headers arrived
-    new_id = add_incident("acme", "live incident for acme")
+    # A real one: through intake, rules and triage.
+    with socket.create_connection(("127.0.0.1", SYSLOG)) as s:
+        s.sendall(ASA_LINES.encode() + PAN_THREAT.encode() + b"\n")
     add_incident("globex", "live " + MARK)
-    deadline = time.time() + 15
-    got = None
-    while time.time() < deadline and not got:
+    deadline = time.time() + 30
+    got, detection = None, None
+    while time.time() < deadline and not (got and detection):
         try:
             ev, data = qa.get(timeout=1)
         except queue.Empty:
             continue
         check(MARK not in json.dumps(data), "acme's stream got globex's data: %r" % data)
-        if ev == "incident" and data.get("id") == new_id:
+        if ev == "incident" and "203.0.113.7" in json.dumps(data):
             got = data
-    check(got is not None, "no SSE incident event for acme's new incident within 15 s")
-    check(got["title"] == "live incident for acme" and got["severity"] == "emergency", repr(got))
+        if ev == "detection" and data.get("device") in ("asa1", "pa1"):
+            detection = data
+    check(got is not None, "no SSE incident event for the attack within 30 s")
+    check(detection is not None, "no SSE detection event for the attack within 30 s")
+    check(got["tenant"] == "acme" and got["severity"] in ("critical", "emergency"), repr(got))
+    new_id = got["id"]
     seen_globex = False
     deadline = time.time() + 5
     while time.time() < deadline and not seen_globex:

@@ -11,8 +11,15 @@ source "$(dirname "$0")/lib.sh"
 data=$T/data
 syslog=$(free_port)
 http=$(free_port)
-printf 'tenants:\n  - name: acme\n  - name: globex\n' >"$T/yamori.yaml"
-args=(--config "$T/yamori.yaml" --syslog "127.0.0.1:$syslog" --relp off --http "127.0.0.1:$http")
+cat >"$T/yamori.yaml" <<'EOF'
+tenants:
+  - name: acme
+  - name: globex
+devices:
+  - {name: asa1, tenant: acme, kind: asa, hostnames: [asa1]}
+  - {name: pa1, tenant: acme, kind: panos, hostnames: [PA-220]}
+EOF
+args=(--config "$T/yamori.yaml" --syslog "127.0.0.1:$syslog" --relp off --http "127.0.0.1:$http" --rules "$YM_SRC/rules")
 
 log "first start: a self-signed certificate and a one-time admin password"
 start_yamori "$data" "$T/serve.log" "${args[@]}"
@@ -29,7 +36,7 @@ if grep -v "one-time password: " "$T/serve.log" | grep -q "$pw"; then
 fi
 
 log "every route of the OpenAPI document, by role and tenant"
-python3 "$(dirname "$0")/portal_api.py" "$http" "$data" "$pw" || fail "portal_api.py failed (above)"
+python3 "$(dirname "$0")/portal_api.py" "$http" "$data" "$pw" "$syslog" || fail "portal_api.py failed (above)"
 
 log "yamori user and yamori token work on the same accounts while serve runs"
 cli=(--config "$T/yamori.yaml" --data "$data")
