@@ -1,5 +1,6 @@
-/* bench_archive: how fast the archive writer stores syslog lines on one
- * core, and how small they get.
+/* bench_archive: how fast the archive writer stores syslog lines (one
+ * writer thread, plus the archive's own helper and sealer threads), and
+ * how small they get.
  *
  * Usage: bench_archive LINES_FILE DATA_DIR [BATCHES_PER_COMMIT [BLOCK_LOGS [ZSTD_LEVEL]]]
  * Reads lines (one log per line), fills batches of 1024, hands them to
@@ -164,8 +165,9 @@ int main(int argc, char **argv)
     printf("lines            %llu\n", (unsigned long long)lines);
     printf("batches/commit   %zu (batches of up to 1024 lines)\n", group);
     printf("wall seconds     %.2f\n", wall);
-    printf("lines/s          %.0f (append + seal, wall, one thread)\n", lines / wall);
-    printf("cpu seconds      %.2f (%.0f lines per cpu second)\n", cpu, lines / cpu);
+    printf("lines/s          %.0f (append + seal, wall; writer, helper and sealer threads)\n",
+           lines / wall);
+    printf("cpu seconds      %.2f (%.0f lines per cpu second, all threads)\n", cpu, lines / cpu);
     printf("peak rss         %.1f MiB\n", ru.ru_maxrss / 1024.0);
     printf("raw bytes        %llu\n", (unsigned long long)s.raw_bytes);
     printf("bytes on disk    %llu (%llu blocks)\n", (unsigned long long)s.file_bytes,

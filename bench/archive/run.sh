@@ -2,7 +2,8 @@
 # Archive writer benchmark: 1,000,000 Cisco-ASA-like lines through
 # archive_append_batches (batches of 1024, several batches per durable
 # commit as the writer thread groups them), then close. Prints lines/s
-# (append + seal, one thread), CPU seconds, peak RSS, bytes on disk,
+# (append + seal; the writer thread with the archive's helper and sealer
+# threads), CPU seconds (all threads), peak RSS, bytes on disk,
 # compression ratio and the bloom filters' share.
 #
 # Usage: bench/archive/run.sh [LINES [BATCHES_PER_COMMIT [BLOCK_LOGS [ZSTD_LEVEL]]]]
