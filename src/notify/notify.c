@@ -295,6 +295,10 @@ static enum ym_status handle_incident(struct notify *n, const struct ym_tenant_c
                  "report", it->severity);
         st = skip(n, row, now_ns, why);
         goto out;
+    case NOTIFY_CLOSED:
+        snprintf(why, sizeof why, "No message: the incident was %s before it was sent", it->status);
+        st = skip(n, row, now_ns, why);
+        goto out;
     case NOTIFY_DIGEST:
         st = state_notify_set_state(n->db, row->id, "digest", row->attempts, row->next_ns, now_ns);
         if (st == YM_OK)

@@ -11,6 +11,8 @@ enum notify_decision notify_policy_decide(const struct ym_notify_config *nc,
 {
     if (reason && (!strcmp(reason, "manual") || !strcmp(reason, "test")))
         return NOTIFY_SEND;
+    if (status && (!strcmp(status, "resolved") || !strcmp(status, "closed")))
+        return NOTIFY_CLOSED;
     if (severity < 0 || severity >= YM_SEVERITY_COUNT)
         return NOTIFY_SEND; /* an unknown severity is told, not hidden */
     switch (t->notify_mode[severity]) {

@@ -17,11 +17,14 @@ enum notify_decision {
     NOTIFY_HOLD,     /* until an analyst acknowledges the incident */
     NOTIFY_DIGEST,   /* in the tenant's next digest */
     NOTIFY_REPORT,   /* no message: the monthly report shows it */
+    NOTIFY_CLOSED,   /* no message: resolved or closed before it went out */
 };
 
 /* What to do with a notification of reason ("new", "promoted", "manual",
  * ...) about an incident of severity (index) and status. An analyst's
- * "manual" notification and a "test" are always sent. */
+ * "manual" notification and a "test" are always sent; an automatic one
+ * about an incident already resolved or closed (a false positive found
+ * while its message was held) is not. */
 enum notify_decision notify_policy_decide(const struct ym_notify_config *nc,
                                           const struct ym_tenant_config *t, int severity,
                                           const char *status, const char *reason);

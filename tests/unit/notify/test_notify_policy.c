@@ -82,6 +82,11 @@ static void tenant_policy_holds_digests_and_reports(void **state)
     assert_int_equal(t->contacts[1].format, YM_WEBHOOK_SLACK);
     assert_int_equal(notify_policy_decide(&cfg->notify, t, 0, "new", "new"), NOTIFY_HOLD);
     assert_int_equal(notify_policy_decide(&cfg->notify, t, 0, "acknowledged", "new"), NOTIFY_SEND);
+    /* closed as a false positive while it was held: the customer is not told */
+    assert_int_equal(notify_policy_decide(&cfg->notify, t, 0, "closed", "new"), NOTIFY_CLOSED);
+    assert_int_equal(notify_policy_decide(&cfg->notify, t, 1, "resolved", "promoted"),
+                     NOTIFY_CLOSED);
+    assert_int_equal(notify_policy_decide(&cfg->notify, t, 1, "closed", "manual"), NOTIFY_SEND);
     assert_int_equal(notify_policy_decide(&cfg->notify, t, 1, "new", "new"), NOTIFY_SEND);
     assert_int_equal(notify_policy_decide(&cfg->notify, t, 2, "new", "new"), NOTIFY_DIGEST);
     assert_int_equal(notify_policy_decide(&cfg->notify, t, 3, "new", "promoted"), NOTIFY_REPORT);
