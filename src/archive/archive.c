@@ -53,9 +53,12 @@
 #define IDLE_CLOSE_NS (600 * YM_NS_PER_S)
 #define RETENTION_EVERY_NS (3600 * YM_NS_PER_S)
 #define RECENT_SLOTS 4096
-#ifndef ASYNC_NICE
-#define ASYNC_NICE 5
-#endif
+/* The writer waits for the helper at the end of each commit, so it runs
+ * at the writer's priority; the sealer has a block's time (block_logs
+ * arriving) to finish, so it yields to the writer and intake when the
+ * cores are busy. */
+#define HELPER_NICE 0
+#define SEALER_NICE 5
 #define HELPER_MIN_LOGS 256 /* smaller commits are tokenized on the writer alone */
 
 struct day {
@@ -760,8 +763,8 @@ enum ym_status archive_open(const struct archive_options *opt, struct archive **
     if (a->opt.seal_after_ms <= 0)
         a->opt.seal_after_ms = DEFAULT_SEAL_AFTER_MS;
     /* without threads (creation failed) the writer does the work alone */
-    a->helper = archive_async_start(ASYNC_NICE);
-    a->sealer = archive_async_start(ASYNC_NICE);
+    a->helper = archive_async_start(HELPER_NICE);
+    a->sealer = archive_async_start(SEALER_NICE);
     archive_codec_enc_init(&a->sealing.enc);
     archive_bloom_init(&a->sealing.bloom, (size_t)a->opt.block_logs * 8);
     enum ym_status st = archive_day_list(a->data_dir, NULL, 0, recover_file, a);
