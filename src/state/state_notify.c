@@ -361,7 +361,8 @@ enum ym_status state_notify_incident_notified(struct state_db *sdb, int64_t inci
 {
     sqlite3_stmt *st;
     enum ym_status s = prepare(sdb, 1,
-                               "SELECT tenant, status, notified_ns, sla_due_ns FROM incidents"
+                               "SELECT tenant, status, notified_ns, sla_due_ns, sla_breached"
+                               " FROM incidents"
                                " WHERE id = ?1",
                                &st, "read incident");
     if (s != YM_OK)
@@ -378,6 +379,7 @@ enum ym_status state_notify_incident_notified(struct state_db *sdb, int64_t inci
     int is_first = sqlite3_column_type(st, 2) == SQLITE_NULL;
     int64_t due_ns = sqlite3_column_int64(st, 3);
     int has_due = sqlite3_column_type(st, 3) != SQLITE_NULL;
+    int marked = sqlite3_column_int(st, 4); /* triage's SLA watch may have marked it */
     sqlite3_finalize(st);
     int late = is_first && has_due && now_ns > due_ns;
     int moves = !strcmp(status, "new") || !strcmp(status, "acknowledged");
@@ -402,7 +404,7 @@ enum ym_status state_notify_incident_notified(struct state_db *sdb, int64_t inci
             snprintf(text, sizeof text, "%s -> notified", status);
             s = timeline_add(sdb, incident_id, tenant, now_ns, "status", "customer", text);
         }
-        if (s == YM_OK && late)
+        if (s == YM_OK && late && !marked)
             s = timeline_add(sdb, incident_id, tenant, now_ns, "notification", "internal",
                              "SLA breached: the customer was notified after the SLA deadline");
     }
