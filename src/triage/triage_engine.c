@@ -12,6 +12,7 @@
 #include "core/ym_time.h"
 #include "state/state_incidents.h"
 #include "state/state_notify.h"
+#include "triage/triage_tuning.h"
 
 #define WATCH_MAX 4096
 #define KEY_MAX 1024
@@ -76,20 +77,6 @@ struct merge {
     int in_txn;
 };
 
-struct supp {
-    int64_t id;
-    char *tenant, *rule_id;
-    struct triage_conds conds;
-    int64_t expires_ns;
-    uint64_t pending_hits;
-};
-
-struct override {
-    char *tenant, *rule_id;
-    int enabled;
-    uint64_t threshold;
-};
-
 struct triage_engine {
     struct triage_engine_config cfg;
     const struct triage_policy *policy;
@@ -101,12 +88,7 @@ struct triage_engine {
     size_t watch_head, watch_count;
     struct merge *merges;
     size_t merge_count, merge_cap;
-    struct supp *supps;
-    size_t supp_count;
-    struct override *overrides;
-    size_t override_count;
-    int64_t tuning_gen;
-    int tuning_loaded;
+    struct triage_tuning tuning;
     unsigned notes_txn, notes_ready;
     int64_t log_now_ns;     /* cfg.log_clock: the latest log time seen */
     struct triage_engine_stats stats;
@@ -188,111 +170,6 @@ static void grow(struct triage_engine *e)
     e->bucket_count = n;
 }
 
-/* ---- tuning (suppressions and overrides from the store) ---- */
-
-static void tuning_free(struct triage_engine *e)
-{
-    for (size_t i = 0; i < e->supp_count; i++) {
-        free(e->supps[i].tenant);
-        free(e->supps[i].rule_id);
-        triage_conds_free(&e->supps[i].conds);
-    }
-    free(e->supps);
-    e->supps = NULL;
-    e->supp_count = 0;
-    for (size_t i = 0; i < e->override_count; i++) {
-        free(e->overrides[i].tenant);
-        free(e->overrides[i].rule_id);
-    }
-    free(e->overrides);
-    e->overrides = NULL;
-    e->override_count = 0;
-}
-
-static int take_supp(void *arg, const struct state_suppression *s)
-{
-    struct triage_engine *e = arg;
-    struct triage_conds c;
-    char why[256];
-    if (triage_conds_parse(s->conditions, &c, why, sizeof why) != YM_OK) {
-        ym_log(YM_LOG_WARN, "triage: suppression %lld ignored: %s", (long long)s->id, why);
-        return 0;
-    }
-    e->supps = ym_xrealloc(e->supps, (e->supp_count + 1) * sizeof *e->supps);
-    e->supps[e->supp_count++] = (struct supp){
-        .id = s->id, .tenant = ym_xstrdup(s->tenant), .rule_id = ym_xstrdup(s->rule_id),
-        .conds = c, .expires_ns = s->expires_ns};
-    return 0;
-}
-
-static int take_override(void *arg, const struct state_rule_override *o)
-{
-    struct triage_engine *e = arg;
-    e->overrides = ym_xrealloc(e->overrides, (e->override_count + 1) * sizeof *e->overrides);
-    e->overrides[e->override_count++] = (struct override){
-        .tenant = ym_xstrdup(o->tenant), .rule_id = ym_xstrdup(o->rule_id),
-        .enabled = o->enabled, .threshold = o->threshold};
-    return 0;
-}
-
-/* Writes pending hit counts (inside the caller's transaction). */
-static enum ym_status flush_hits(struct triage_engine *e)
-{
-    for (size_t i = 0; i < e->supp_count; i++)
-        if (e->supps[i].pending_hits) {
-            enum ym_status st =
-                state_suppression_hits_add(e->cfg.db, e->supps[i].id, e->supps[i].pending_hits);
-            if (st != YM_OK)
-                return st;
-            e->supps[i].pending_hits = 0;
-        }
-    return YM_OK;
-}
-
-static enum ym_status tuning_refresh(struct triage_engine *e, int64_t now_ns)
-{
-    int64_t gen = 0;
-    enum ym_status st = state_tuning_generation(e->cfg.db, &gen);
-    if (st != YM_OK || (e->tuning_loaded && gen == e->tuning_gen))
-        return st;
-    if ((st = flush_hits(e)) != YM_OK)
-        return st;
-    tuning_free(e);
-    st = state_suppressions_each(e->cfg.db, NULL, now_ns ? now_ns : 1, take_supp, e);
-    if (st == YM_OK)
-        st = state_rule_overrides_each(e->cfg.db, NULL, take_override, e);
-    if (st == YM_OK) {
-        e->tuning_gen = gen;
-        e->tuning_loaded = 1;
-    }
-    return st;
-}
-
-static const struct override *find_override(const struct triage_engine *e,
-                                            const struct triage_detection *d)
-{
-    for (size_t i = 0; i < e->override_count; i++)
-        if (strcmp(e->overrides[i].tenant, d->tenant) == 0 &&
-            strcmp(e->overrides[i].rule_id, d->rule_id) == 0)
-            return &e->overrides[i];
-    return NULL;
-}
-
-static struct supp *find_supp(struct triage_engine *e, const struct triage_detection *d,
-                              int64_t now_ns)
-{
-    for (size_t i = 0; i < e->supp_count; i++) {
-        struct supp *s = &e->supps[i];
-        if (strcmp(s->tenant, d->tenant) != 0 || (*s->rule_id && strcmp(s->rule_id, d->rule_id)))
-            continue;
-        if (s->expires_ns && s->expires_ns <= now_ns)
-            continue;
-        if (triage_conds_match(&s->conds, d))
-            return s;
-    }
-    return NULL;
-}
-
 /* ---- create / destroy ---- */
 
 struct triage_engine *triage_engine_create(const struct triage_engine_config *cfg)
@@ -328,7 +205,7 @@ void triage_engine_destroy(struct triage_engine *e)
     for (size_t i = 0; i < e->merge_count; i++)
         free(e->merges[i].key);
     free(e->merges);
-    tuning_free(e);
+    triage_tuning_fini(&e->tuning);
     free(e);
 }
 
@@ -742,8 +619,9 @@ static enum ym_status add_one(struct triage_engine *e, const struct triage_detec
 {
     const struct triage_policy *p = e->policy;
     e->stats.detections++;
-    const struct override *o = find_override(e, d);
-    struct supp *s = o && !o->enabled ? NULL : find_supp(e, d, now_ns);
+    const struct triage_override *o = triage_tuning_override(&e->tuning, d);
+    struct triage_supp *s =
+        o && !o->enabled ? NULL : triage_tuning_suppression(&e->tuning, d, now_ns);
     int muted = (o && !o->enabled) || s;
 
     /* key: tenant, rule, the key fields' values, and the mute */
@@ -867,8 +745,8 @@ enum ym_status triage_engine_add(struct triage_engine *e, const struct triage_de
         e->stats.store_failures++;
         return st;
     }
-    if (!e->tuning_loaded)
-        st = tuning_refresh(e, now_ns);
+    if (!e->tuning.loaded)
+        st = triage_tuning_refresh(&e->tuning, e->cfg.db, now_ns);
     for (size_t i = 0; i < count && st == YM_OK; i++) {
         int64_t now = now_ns;
         if (e->cfg.log_clock) { /* replay: the clock is the latest log time seen */
@@ -950,9 +828,9 @@ static enum ym_status tick(struct triage_engine *e, int64_t now_ns, int all)
     }
     st = flush_events(e, now_ns, all);
     if (st == YM_OK)
-        st = flush_hits(e);
+        st = triage_tuning_flush_hits(&e->tuning, e->cfg.db);
     if (st == YM_OK)
-        st = tuning_refresh(e, now_ns);
+        st = triage_tuning_refresh(&e->tuning, e->cfg.db, now_ns);
     uint64_t marked = 0;
     if (st == YM_OK && !e->cfg.no_sla_marks)
         st = state_incidents_mark_sla(e->cfg.db, now_ns, &marked);
