@@ -178,6 +178,19 @@ static void fact_value(const struct notify_message_in *in, const struct notify_i
     }
 }
 
+/* A test message has no source, destination or status. */
+static int fact_shown(const struct notify_item *it, int f)
+{
+    return it->id > 0 || (f != F_SOURCE && f != F_DESTINATION && f != F_STATUS);
+}
+
+static const char *response_of(const struct lang *L, const struct notify_item *it)
+{
+    if (it->id <= 0)
+        return L->test_response;
+    return it->response && *it->response ? it->response : L->default_response;
+}
+
 static void heading(const struct notify_message_in *in, struct ym_buf *b)
 {
     const struct lang *L = lang_of(in->language);
@@ -248,8 +261,8 @@ void notify_template_render(const struct notify_message_in *in, struct ym_buf *s
         for (int f = 0; f < F_COUNT; f++) {
             if (f == F_TENANT && i > 0)
                 continue;
-            if (it->id <= 0 && (f == F_SOURCE || f == F_DESTINATION || f == F_STATUS))
-                continue; /* a test message has none */
+            if (!fact_shown(it, f))
+                continue;
             if (ja) {
                 ym_buf_printf(body, "%s：", L->fact[f]);
             } else {
@@ -262,9 +275,7 @@ void notify_template_render(const struct notify_message_in *in, struct ym_buf *s
         }
         if (!in->digest) {
             ym_buf_printf(body, "\n%s%s\n", L->what_to_do, ja ? "：" : ":");
-            ym_buf_adds(body, it->id <= 0                      ? L->test_response
-                              : it->response && *it->response ? it->response
-                                                              : L->default_response);
+            ym_buf_adds(body, response_of(L, it));
             ym_buf_adds(body, "\n");
         }
         if (has_url(in, it)) {
@@ -398,10 +409,12 @@ static void teams(const struct notify_message_in *in, const char *subject, struc
     for (size_t i = 0; i < in->item_count; i++) {
         const struct notify_item *it = &in->items[i];
         ym_buf_adds(j, i ? ",{\"facts\":[" : "{\"facts\":[");
-        for (int f = 0; f < F_COUNT; f++) {
+        for (int f = 0, n = 0; f < F_COUNT; f++) {
+            if (!fact_shown(it, f))
+                continue;
             ym_buf_clear(&s);
             fact_value(in, it, (enum fact)f, &s);
-            ym_buf_adds(j, f ? ",{" : "{");
+            ym_buf_adds(j, n++ ? ",{" : "{");
             json_kv(j, "name", L->fact[f], 0);
             json_kv(j, "value", s.data, 1);
             ym_buf_addc(j, '}');
@@ -409,8 +422,7 @@ static void teams(const struct notify_message_in *in, const char *subject, struc
         ym_buf_addc(j, ']');
         if (!in->digest) {
             ym_buf_clear(&s);
-            ym_buf_printf(&s, "**%s**\n\n%s", L->what_to_do,
-                          it->response && *it->response ? it->response : L->default_response);
+            ym_buf_printf(&s, "**%s**\n\n%s", L->what_to_do, response_of(L, it));
             json_kv(j, "text", s.data, 1);
         }
         ym_buf_addc(j, '}');

@@ -5,7 +5,9 @@ required after TLS. Every accepted message is saved as DIR/NNN.eml with the
 envelope in DIR/NNN.env (MAIL FROM, RCPT TO lines). Runs until killed.
 
 usage: smtp_server.py --port P --cert server.pem --key server.key
-                      --user U --password W --dir DIR
+                      --user U --password W --dir DIR [--smtps]
+
+--smtps: TLS from the first byte (SMTPS, port 465 style) instead of STARTTLS.
 """
 import argparse
 import os
@@ -18,8 +20,9 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 
 
 class Saver:
-    def __init__(self, directory):
+    def __init__(self, directory, implicit_tls):
         self.directory = directory
+        self.implicit_tls = implicit_tls  # the listener speaks TLS only
         self.count = 0
         self.lock = threading.Lock()
 
@@ -31,7 +34,7 @@ class Saver:
             f.write("MAIL FROM %s\n" % envelope.mail_from)
             for r in envelope.rcpt_tos:
                 f.write("RCPT TO %s\n" % r)
-            f.write("TLS %s\n" % ("yes" if session.ssl else "no"))
+            f.write("TLS %s\n" % ("yes" if session.ssl or self.implicit_tls else "no"))
             f.write("AUTH %s\n" % ("yes" if session.authenticated else "no"))
         with open(base + ".eml.tmp", "wb") as f:
             f.write(envelope.original_content or envelope.content)
@@ -49,6 +52,7 @@ def main():
     ap.add_argument("--user", required=True)
     ap.add_argument("--password", required=True)
     ap.add_argument("--dir", required=True)
+    ap.add_argument("--smtps", action="store_true")
     a = ap.parse_args()
     os.makedirs(a.dir, exist_ok=True)
 
@@ -60,11 +64,14 @@ def main():
 
     tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     tls.load_cert_chain(a.cert, a.key)
-    ctl = Controller(Saver(a.dir), hostname="127.0.0.1", port=a.port,
-                     tls_context=tls, require_starttls=True,
-                     auth_required=True, auth_require_tls=True,
-                     authenticator=authenticator, server_hostname="localhost",
-                     ready_timeout=10)
+    if a.smtps:
+        # auth_require_tls looks for STARTTLS; here every byte is under TLS.
+        tls_kwargs = dict(ssl_context=tls, auth_require_tls=False)
+    else:
+        tls_kwargs = dict(tls_context=tls, require_starttls=True, auth_require_tls=True)
+    ctl = Controller(Saver(a.dir, a.smtps), hostname="127.0.0.1", port=a.port,
+                     auth_required=True, authenticator=authenticator,
+                     server_hostname="localhost", ready_timeout=10, **tls_kwargs)
     ctl.start()
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())

@@ -21,17 +21,28 @@ done
 
 make_certs "$T/certs"
 SMTP_PORT=$(free_port)
+SMTPS_PORT=$(free_port)
 HOOK_PORT=$(free_port)
+CHAT_PORT=$(free_port) # Slack- and Teams-format webhooks, never failing
 DEAD_PORT=$(free_port) # nothing listens there
 "$PY" "$YM_SRC/tests/integration/smtp_server.py" --port "$SMTP_PORT" --cert "$T/certs/server.pem" \
     --key "$T/certs/server.key" --user yamori --password 's3cret pass' --dir "$T/mail" \
     >"$T/smtp.log" 2>&1 &
 YM_PIDS+=($!)
+"$PY" "$YM_SRC/tests/integration/smtp_server.py" --port "$SMTPS_PORT" --cert "$T/certs/server.pem" \
+    --key "$T/certs/server.key" --user yamori --password 's3cret pass' --dir "$T/mail-smtps" \
+    --smtps >"$T/smtps.log" 2>&1 &
+YM_PIDS+=($!)
 "$PY" "$YM_SRC/tests/integration/http_receiver.py" --port "$HOOK_PORT" --dir "$T/hooks" \
     --fail-first 2 >"$T/http.log" 2>&1 &
 YM_PIDS+=($!)
+"$PY" "$YM_SRC/tests/integration/http_receiver.py" --port "$CHAT_PORT" --dir "$T/chat" \
+    >"$T/chat.log" 2>&1 &
+YM_PIDS+=($!)
 wait_for 20 "SMTP server on $SMTP_PORT" port_listening "$SMTP_PORT"
+wait_for 20 "SMTPS server on $SMTPS_PORT" port_listening "$SMTPS_PORT"
 wait_for 20 "webhook receiver on $HOOK_PORT" port_listening "$HOOK_PORT"
+wait_for 20 "webhook receiver on $CHAT_PORT" port_listening "$CHAT_PORT"
 
 printf 's3cret pass\n' >"$T/smtp.pass"
 cat >"$T/yamori.yaml" <<YAML
@@ -65,6 +76,12 @@ tenants:
     timezone: Asia/Tokyo
     contacts:
       - email: kanri@tokyo.example
+      - webhook: http://127.0.0.1:$CHAT_PORT/slack
+        format: slack
+        severities: critical
+      - webhook: http://127.0.0.1:$CHAT_PORT/teams
+        format: teams
+        severities: critical
   - name: broken
     contacts:
       - webhook: http://127.0.0.1:$DEAD_PORT/hook
@@ -90,20 +107,28 @@ mail_subject_to() {
 }
 
 log "1. yamori notify test: a test mail in Japanese over STARTTLS with AUTH"
-"${Y[@]}" test --tenant tokyo --severity critical >"$T/test.out" || { cat "$T/test.out"; fail "notify test failed"; }
+"${Y[@]}" test --tenant tokyo --severity warning >"$T/test.out" || { cat "$T/test.out"; fail "notify test failed"; }
 grep -q "^email kanri@tokyo.example: ok 250" "$T/test.out" || fail "test answer: $(cat "$T/test.out")"
+[ "$(grep -c . "$T/test.out")" = 1 ] || fail "the chat webhooks take critical only: $(cat "$T/test.out")"
 f=$(mail_to kanri@tokyo.example)
 [ -n "$f" ] || fail "the test mail did not arrive"
 grep -q '^TLS yes' "${f%.eml}.env" || fail "the test mail came without STARTTLS"
 grep -q '^AUTH yes' "${f%.eml}.env" || fail "the test mail came without AUTH"
 s=$(subject_of "$f")
-[ "$s" = "[yamori] 【テスト】テスト通知（tokyo、重要）" ] || fail "test subject: $s"
+[ "$s" = "[yamori] 【テスト】テスト通知（tokyo、警告）" ] || fail "test subject: $s"
 rm -f "$T"/mail/*
+
+log "1b. the same over SMTPS (TLS from the first byte)"
+sed "s|url: smtp://127.0.0.1:$SMTP_PORT|url: smtps://127.0.0.1:$SMTPS_PORT|" "$T/yamori.yaml" >"$T/smtps.yaml"
+"$YAMORI" notify --config "$T/smtps.yaml" test --tenant acme --severity informational >"$T/smtps.out" ||
+    fail "notify test over smtps: $(cat "$T/smtps.out")"
+s=$(subject_of "$T/mail-smtps/001.eml")
+[ "$s" = "[yamori] Test notification (acme, Informational)" ] || fail "smtps test subject: $s"
 
 log "2. a wrong password is refused by the server and reported"
 sed 's/^s3cret pass$/wrong/' "$T/smtp.pass" >"$T/bad.pass"
 sed "s|password_file: .*|password_file: $T/bad.pass|" "$T/yamori.yaml" >"$T/bad.yaml"
-if "$YAMORI" notify --config "$T/bad.yaml" test --tenant tokyo >"$T/bad.out"; then
+if "$YAMORI" notify --config "$T/bad.yaml" test --tenant tokyo --severity warning >"$T/bad.out"; then
     fail "a refused login counted as delivered"
 fi
 grep -q '535' "$T/bad.out" || fail "the SMTP answer is not shown: $(cat "$T/bad.out")"
@@ -181,6 +206,20 @@ assert p["type"] == "incident" and p["tenant"] == "acme", p
 i = p["incidents"][0]
 assert i["id"] == 1 and i["severity"] == "critical" and i["source.ip"] == "203.0.113.5", i
 assert i["url"] == "https://soc.example.com/incidents/1", i
+PY
+
+# Slack and Teams payloads for the Japanese tenant
+"$PY" - "$T/chat" <<'PY' || fail "chat webhooks: $(ls "$T/chat")"
+import glob, json, sys
+got = [json.load(open(f)) for f in sorted(glob.glob(sys.argv[1] + "/*-200.json"))]
+slack = [p for p in got if "blocks" in p]
+teams = [p for p in got if p.get("@type") == "MessageCard"]
+assert len(slack) == 1 and len(teams) == 1 and len(got) == 2, got
+assert "【重要】" in slack[0]["text"] and "インシデント #2" in slack[0]["text"], slack
+assert slack[0]["blocks"][0]["type"] == "header", slack
+assert teams[0]["title"].startswith("[yamori] 【重要】"), teams
+facts = {f["name"]: f["value"] for f in teams[0]["sections"][0]["facts"]}
+assert facts["送信元"] == "203.0.113.9" and facts["重要度"] == "重要", facts
 PY
 
 # Every attempt recorded with its answer

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# yamori serve --demo: the tenant "demo" and its four devices exist, their
+# generated logs go through the real syslog listener into the archive, and
+# the first attack scenario opens incidents of the shipped rules; without
+# a syslog listener the demo says why and the server runs on without it.
+source "$(dirname "$0")/lib.sh"
+
+data=$T/data
+syslog=$(free_port)
+args=(--syslog "127.0.0.1:$syslog" --relp off --http off --rules "$YM_SRC/rules" --demo)
+start_yamori "$data" "$T/serve.log" "${args[@]}"
+wait_for 60 "banner" grep -q "running; Ctrl-C" "$T/serve.log"
+grep -q "demo: sending ~100 logs/s for tenant 'demo'" "$T/serve.log" || fail "no demo start line"
+
+device_logs() { # DEVICE: archived logs of the demo tenant from it
+    "$YAMORI" search --data "$data" --tenant demo --count "device:$1" 2>/dev/null
+}
+for d in demo-asa demo-pa demo-nx; do
+    wait_for 60 "logs from $d" test "$(device_logs "$d")" -gt 0
+done
+
+incident() { "$YAMORI" incidents list --data "$data" 2>/dev/null | grep -q "demo .*$1"; }
+log "waiting for the first attack scenario (20 s after start)"
+wait_for 120 "an incident 'NSP high-severity attack not blocked'" incident "NSP high-severity attack not blocked"
+wait_for 60 "an incident 'FireEye malware callback'" incident "FireEye malware callback"
+grep -q "demo: attack scenario 1:" "$T/serve.log" || fail "the scenario was not logged"
+if "$YAMORI" incidents list --data "$data" 2>/dev/null | awk 'NR > 1 && $2 != "demo"' | grep -q .; then
+    fail "incidents outside tenant demo: $("$YAMORI" incidents list --data "$data")"
+fi
+stop_yamori "$YM_PID"
+grep -q "serve: stopped" "$T/serve.log" || fail "serve did not stop cleanly with the demo running"
+
+log "--demo without a syslog listener: said, and the server runs on"
+start_yamori "$T/data2" "$T/serve2.log" --syslog off --relp off --http off --rules "$YM_SRC/rules" --demo
+wait_for 60 "banner" grep -q "running; Ctrl-C" "$T/serve2.log"
+grep -q "demo: --demo sends its logs to the syslog listener, which is off" "$T/serve2.log" ||
+    fail "no clear message: $(tail -3 "$T/serve2.log")"
+stop_yamori "$YM_PID"
+log "ok"
