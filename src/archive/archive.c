@@ -708,8 +708,11 @@ enum ym_status archive_append_batches(struct archive *a, struct ym_batch *const 
         g->in_group = 0;
         if (!g->pending_since_ns)
             g->pending_since_ns = now_ns;
-        if (g->enc.count >= a->opt.block_logs && (st = seal_start(a, g)) != YM_OK)
-            return st;
+        /* A failed seal sets the error state, which the next call reports;
+         * this commit stands (its logs are durable in staging, and an
+         * error here would make the caller store them a second time). */
+        if (g->enc.count >= a->opt.block_logs && !a->failed)
+            (void)seal_start(a, g);
     }
     return YM_OK;
 }
