@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "core/ym_alloc.h"
 #include "core/ym_buf.h"
 #include "core/ym_log.h"
@@ -91,6 +93,8 @@ struct triage_engine {
     struct triage_tuning tuning;
     unsigned notes_txn, notes_ready;
     int64_t log_now_ns;     /* cfg.log_clock: the latest log time seen */
+    int restored;           /* restore() ran */
+    int64_t restore_ns;
     struct triage_engine_stats stats;
 };
 
@@ -102,6 +106,16 @@ static uint64_t fnv(const char *s)
     for (; *s; s++)
         h = (h ^ (unsigned char)*s) * 1099511628211ull;
     return h;
+}
+
+/* The hash key of an event: tenant, stored key text, and the mute. */
+static void make_key(char out[KEY_MAX], const char *tenant, const char *agg, int muted,
+                     int64_t suppression_id)
+{
+    if (muted)
+        snprintf(out, KEY_MAX, "%s\x1f%s\x1fmuted:%lld", tenant, agg, (long long)suppression_id);
+    else
+        snprintf(out, KEY_MAX, "%s\x1f%s", tenant, agg);
 }
 
 static char *dup_or_empty(const char *s) { return ym_xstrdup(s ? s : ""); }
@@ -507,6 +521,131 @@ static enum ym_status settle(struct triage_engine *e, struct tev *ev, int64_t re
     return create_incident(e, ev, received_ns, now_ns);
 }
 
+/* ---- after a restart ---- */
+
+/* Distinct values and samples back from the stored JSON. */
+static void restore_values(struct triage_engine *e, struct tev *ev, const struct state_event *se)
+{
+    const struct triage_policy *p = e->policy;
+    json_t *dj = json_loads(se->distinct_json, 0, NULL);
+    for (unsigned i = 0; dj && i < p->distinct_count && i < TRIAGE_DISTINCT_MAX_FIELDS; i++) {
+        json_t *arr = json_object_get(dj, p->distinct[i]);
+        struct distinct *dv = &ev->distinct[i];
+        size_t k;
+        json_t *v;
+        json_array_foreach(arr, k, v) {
+            if (!json_is_string(v))
+                continue;
+            if (dv->count >= p->distinct_values) {
+                dv->more = 1;
+                break;
+            }
+            if (!dv->vals)
+                dv->vals = ym_xcalloc(p->distinct_values ? p->distinct_values : 1,
+                                      sizeof *dv->vals);
+            dv->vals[dv->count++] = ym_xstrdup(json_string_value(v));
+        }
+        char more[160];
+        snprintf(more, sizeof more, "%s.more", p->distinct[i]);
+        if (json_is_true(json_object_get(dj, more)))
+            dv->more = 1;
+    }
+    json_decref(dj);
+    json_t *sj = json_loads(se->samples_json, 0, NULL);
+    size_t k;
+    json_t *v;
+    json_array_foreach(sj, k, v) {
+        if (ev->sample_count >= p->samples)
+            break;
+        struct sample *smp = &ev->samples[ev->sample_count++];
+        smp->archive_ref = (uint64_t)json_integer_value(json_object_get(v, "archive_ref"));
+        const char *t = json_string_value(json_object_get(v, "time"));
+        if (!t || ym_time_parse_arg(t, 0, &smp->time_ns) != YM_OK)
+            smp->time_ns = se->first_ns;
+        smp->device = dup_or_empty(json_string_value(json_object_get(v, "device")));
+        smp->text = dup_or_empty(json_string_value(json_object_get(v, "text")));
+    }
+    json_decref(sj);
+}
+
+static int restore_event(void *arg, const struct state_event *se)
+{
+    struct triage_engine *e = arg;
+    char key[KEY_MAX];
+    make_key(key, se->tenant, se->agg_key, se->suppressed, se->suppression_id);
+    uint64_t h = fnv(key);
+    if (lookup(e, key, h))
+        return 0;
+    struct tev *ev = ym_xcalloc(1, sizeof *ev);
+    ev->hash = h;
+    ev->key = ym_xstrdup(key);
+    ev->tenant = ym_xstrdup(se->tenant);
+    ev->rule_id = ym_xstrdup(se->rule_id);
+    ev->title = ym_xstrdup(se->title);
+    ev->level = ym_xstrdup(se->level);
+    ev->response = ym_xstrdup("");
+    ev->device = ym_xstrdup(se->device);
+    ev->src = ym_xstrdup(se->source_ip);
+    ev->dst = ym_xstrdup(se->destination_ip);
+    ev->agg_text = ym_xstrdup(se->agg_key);
+    ev->sev = ev->initial_sev = ev->incident_sev = se->severity;
+    snprintf(ev->reason, sizeof ev->reason, "%s", se->reason);
+    ev->count = se->count;
+    ev->threshold = 1;
+    ev->suppressed = se->suppressed;
+    ev->suppression_id = se->suppression_id;
+    ev->first_ns = se->first_ns;
+    ev->last_ns = se->last_ns;
+    ev->window_end_ns = se->window_end_ns;
+    ev->touched_ns = ev->written_ns = e->restore_ns;
+    ev->id = se->id;
+    ev->incident_id = se->incident_id;
+    ev->samples = ym_xcalloc(e->policy->samples ? e->policy->samples : 1, sizeof *ev->samples);
+    restore_values(e, ev, se);
+    if (e->open + 1 > e->bucket_count)
+        grow(e);
+    ev->next = e->buckets[h & (e->bucket_count - 1)];
+    e->buckets[h & (e->bucket_count - 1)] = ev;
+    e->open++;
+    return 0;
+}
+
+static int restore_merge(void *arg, const struct state_event *se)
+{
+    struct triage_engine *e = arg;
+    char key[KEY_MAX];
+    if (!se->incident_id || se->suppressed)
+        return 0;
+    make_key(key, se->tenant, se->agg_key, 0, 0);
+    if (find_merge(e, key))
+        return 0;
+    if (e->merge_count == e->merge_cap) {
+        e->merge_cap = e->merge_cap ? e->merge_cap * 2 : 64;
+        e->merges = ym_xrealloc(e->merges, e->merge_cap * sizeof *e->merges);
+    }
+    e->merges[e->merge_count++] = (struct merge){.key = ym_xstrdup(key),
+                                                 .incident_id = se->incident_id,
+                                                 .created_ns = se->first_ns,
+                                                 .sev = se->severity};
+    return 0;
+}
+
+/* The events still open and the incidents later events would join, as a
+ * previous run of the engine left them in the store (invariant 3). */
+static enum ym_status restore(struct triage_engine *e, int64_t now_ns)
+{
+    e->restored = 1;
+    e->restore_ns = now_ns;
+    struct state_event_filter open = {.open_at_ns = now_ns, .suppressed = -1,
+                                      .limit = e->cfg.max_open_events};
+    enum ym_status st = state_events_each(e->cfg.db, &open, restore_event, e, NULL);
+    struct state_event_filter recent = {.from_ns = now_ns - e->policy->merge_ns,
+                                        .suppressed = 0, .limit = 10000};
+    if (st == YM_OK)
+        st = state_events_each(e->cfg.db, &recent, restore_merge, e, NULL);
+    return st;
+}
+
 /* ---- adding a detection ---- */
 
 static struct tev *open_event(struct triage_engine *e, const char *key, uint64_t h,
@@ -624,24 +763,18 @@ static enum ym_status add_one(struct triage_engine *e, const struct triage_detec
         o && !o->enabled ? NULL : triage_tuning_suppression(&e->tuning, d, now_ns);
     int muted = (o && !o->enabled) || s;
 
-    /* key: tenant, rule, the key fields' values, and the mute */
+    /* key: tenant, then the stored key text (rule and the key fields'
+     * values), then the mute: restore() rebuilds it from a stored event */
     struct triage_key_fields kf;
     triage_policy_key(p, d, &kf);
-    char key[KEY_MAX], agg[KEY_MAX];
-    int klen = snprintf(key, sizeof key, "%s\x1f%s", d->tenant, d->rule_id);
+    char agg[KEY_MAX];
     int alen = snprintf(agg, sizeof agg, "%s", d->rule_id);
-    for (unsigned i = 0; i < kf.count; i++) {
-        const char *v = field(d, kf.names[i]);
-        if (klen > 0 && (size_t)klen < sizeof key)
-            klen += snprintf(key + klen, sizeof key - (size_t)klen, "\x1f%s", v);
-        if (alen > 0 && (size_t)alen < sizeof agg)
-            alen += snprintf(agg + alen, sizeof agg - (size_t)alen, " %s=%s", kf.names[i], v);
-    }
-    char plain_key[KEY_MAX];
-    snprintf(plain_key, sizeof plain_key, "%s", key);
-    if (muted && klen > 0 && (size_t)klen < sizeof key)
-        snprintf(key + klen, sizeof key - (size_t)klen, "\x1fmuted:%lld",
-                 (long long)(s ? s->id : 0));
+    for (unsigned i = 0; i < kf.count && alen > 0 && (size_t)alen < sizeof agg; i++)
+        alen += snprintf(agg + alen, sizeof agg - (size_t)alen, " %s=%s", kf.names[i],
+                         field(d, kf.names[i]));
+    char key[KEY_MAX], plain_key[KEY_MAX];
+    make_key(plain_key, d->tenant, agg, 0, 0);
+    make_key(key, d->tenant, agg, muted, s ? s->id : 0);
     uint64_t h = fnv(key);
 
     struct tev *ev = lookup(e, key, h);
@@ -747,6 +880,8 @@ enum ym_status triage_engine_add(struct triage_engine *e, const struct triage_de
     }
     if (!e->tuning.loaded)
         st = triage_tuning_refresh(&e->tuning, e->cfg.db, now_ns);
+    if (st == YM_OK && !e->restored && !e->cfg.log_clock)
+        st = restore(e, now_ns);
     for (size_t i = 0; i < count && st == YM_OK; i++) {
         int64_t now = now_ns;
         if (e->cfg.log_clock) { /* replay: the clock is the latest log time seen */

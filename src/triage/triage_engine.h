@@ -23,6 +23,11 @@
  *  2. After a failed transaction the engine forgets what that transaction
  *     created (event and incident ids) and marks the events dirty, so the
  *     next tick writes them again (store_failures counts it).
+ *  3. The store is the truth across restarts: at its first add, an engine
+ *     (not a replay's) takes back the events whose window is still open
+ *     (count, values, samples, incident) and which incidents later events
+ *     of a key join, so a restart neither splits an event nor opens a
+ *     second incident (and notification) for the same attack.
  *
  * Memory: detections are borrowed for the call (the engine copies what it
  * keeps); the policy and the state connection are borrowed for the

@@ -535,6 +535,35 @@ static void a_later_event_of_the_same_key_joins_the_open_incident(void **state)
     assert_int_equal(incidents(f).count, 2);
 }
 
+static void a_restarted_engine_continues_the_open_event_and_its_incident(void **state)
+{
+    struct fixture *f = *state;
+    add(f, sqli(T0, "200"), T0);
+    assert_int_equal(triage_engine_flush(f->engine, T0 + SEC), YM_OK);
+    triage_engine_destroy(f->engine); /* serve stops; a new one starts */
+    struct triage_engine_config c = {.policy = f->policy, .db = f->db};
+    f->engine = triage_engine_create(&c);
+    struct triage_detection again = sqli(T0 + MIN, "200");
+    again.fields[4].value = "/item?id=9";
+    add(f, again, T0 + MIN);
+    assert_int_equal(triage_engine_flush(f->engine, T0 + MIN + SEC), YM_OK);
+    struct evs e = events(f);
+    assert_int_equal(e.count, 1);
+    assert_int_equal(e.counts[0], 2);
+    assert_non_null(strstr(e.distinct[0], "\"/item?id=1' OR '1'='1\",\"/item?id=9\""));
+    assert_non_null(strstr(e.samples[0], "\"archive_ref\":7"));
+    assert_int_equal(incidents(f).count, 1);
+    struct texts notes = {0};
+    assert_int_equal(state_notify_each(f->db, NULL, 0, keep_note, &notes), YM_OK);
+    assert_int_equal(notes.count, 1);
+    /* after the window, a new event joins the same (open) incident */
+    triage_engine_destroy(f->engine);
+    f->engine = triage_engine_create(&c);
+    add(f, sqli(T0 + 40 * MIN, "200"), T0 + 40 * MIN);
+    assert_int_equal(incidents(f).count, 1);
+    assert_int_equal(events(f).count, 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -558,6 +587,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_burst_of_detections_is_a_few_writes, setup, teardown),
         cmocka_unit_test_setup_teardown(a_later_event_of_the_same_key_joins_the_open_incident,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            a_restarted_engine_continues_the_open_event_and_its_incident, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
