@@ -17,9 +17,11 @@
  * the outbox in the store is the queue, so a restart loses nothing and a
  * CLI process can enqueue what the server sends.
  *
- * Shutdown: notify_stop sets `stopping` and wakes the thread, which
- * finishes the attempt under way (bounded by curl's timeouts) and exits;
- * what is left pending stays in the outbox for the next start.
+ * Shutdown: notify_stop sets `stopping` and `cancel` and wakes the thread;
+ * a transfer under way is abandoned within a fraction of a second (a
+ * server that does not answer cannot hold up a restart), recorded as a
+ * failed attempt, and the thread exits; what is left pending stays in the
+ * outbox and is sent after the next start.
  *
  * Invariants:
  *   1. A contact that accepted a notification is never sent it again (a
@@ -29,6 +31,7 @@
 #include "notify/notify.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +59,7 @@ struct notify {
     pthread_cond_t cond;
     int kicked, stopping;
     struct notify_stats stats;
+    atomic_int cancel; /* set by notify_stop: abandon the transfer under way */
 };
 
 /* ---- incidents as messages show them (owned copies) ---- */
@@ -109,6 +113,7 @@ static void items_free(struct item_list *l)
 
 struct round {
     unsigned tried, accepted, failed, already; /* contacts */
+    int cancelled; /* notify_stop cut the round short */
 };
 
 static const char *channel_of(const struct ym_contact_config *c)
@@ -122,16 +127,17 @@ static const char *channel_of(const struct ym_contact_config *c)
 /* Sends msg to one contact; the answer in ans. */
 static void send_one(const struct ym_notify_config *nc, const struct ym_contact_config *c,
                      const struct notify_message_in *msg, const char *subject, const char *body,
-                     const char *message_id, struct notify_answer *ans)
+                     const char *message_id, const atomic_int *cancel,
+                     struct notify_answer *ans)
 {
     struct ym_buf out = YM_BUF_INIT;
     if (c->email) {
         notify_template_email(nc->from ? nc->from : "yamori@localhost", c->email, subject, body,
                               ym_time_now_ns(), message_id, &out);
-        notify_send_email(nc, c->email, out.data, out.len, ans);
+        notify_send_email(nc, c->email, out.data, out.len, cancel, ans);
     } else {
         notify_template_webhook(msg, subject, body, c->format, &out);
-        notify_send_webhook(nc, c->webhook_url, out.data, out.len, ans);
+        notify_send_webhook(nc, c->webhook_url, out.data, out.len, cancel, ans);
     }
     ym_buf_free(&out);
 }
@@ -170,7 +176,7 @@ static enum ym_status deliver(struct notify *n, const struct ym_tenant_config *t
             continue;
         }
         struct notify_answer ans;
-        send_one(nc, c, msg, subject.data, body.data, mid, &ans);
+        send_one(nc, c, msg, subject.data, body.data, mid, &n->cancel, &ans);
         r->tried++;
         struct state_notify_attempt a = {.notification_id = nid,
                                          .time_ns = ym_time_now_ns(),
@@ -181,6 +187,9 @@ static enum ym_status deliver(struct notify *n, const struct ym_tenant_config *t
         st = state_notify_attempt_add(n->db, &a, incident_id, t->name);
         if (ans.ok) {
             r->accepted++;
+        } else if (atomic_load(&n->cancel)) {
+            r->cancelled = 1;
+            break;
         } else {
             r->failed++;
             ym_log(YM_LOG_WARN, "notify: notification %lld to %s: %s", (long long)nid, target,
@@ -212,11 +221,15 @@ static enum ym_status told(struct notify *n, const struct notify_item *it, int64
     return YM_OK;
 }
 
-/* After a round: sent, retried later, or given up. */
+/* After a round: sent, retried later, or given up. A round cut short by
+ * notify_stop does not count: it is due again at the next start. */
 static enum ym_status settle(struct notify *n, const struct state_notification *row,
                              const struct round *r, int attempt, int64_t now_ns, int *sent)
 {
     const struct ym_notify_config *nc = &n->cfg->notify;
+    *sent = 0;
+    if (r->cancelled)
+        return state_notify_set_state(n->db, row->id, "pending", row->attempts, now_ns, now_ns);
     *sent = r->failed == 0;
     if (r->failed == 0) {
         pthread_mutex_lock(&n->mu);
@@ -591,6 +604,7 @@ void notify_stop(struct notify *n)
     n->stopping = 1;
     pthread_cond_signal(&n->cond);
     pthread_mutex_unlock(&n->mu);
+    atomic_store(&n->cancel, 1);
     pthread_join(n->thread, NULL);
     n->started = 0;
 }
@@ -641,7 +655,7 @@ enum ym_status notify_test(const struct ym_config *cfg, const char *tenant, cons
         if (!notify_policy_contact_wants(c, 1u << sev))
             continue;
         struct notify_answer ans;
-        send_one(&cfg->notify, c, &msg, subject.data, body.data, mid, &ans);
+        send_one(&cfg->notify, c, &msg, subject.data, body.data, mid, NULL, &ans);
         (*contacts)++;
         fn(arg, channel_of(c), c->email ? c->email : c->webhook_url, ans.ok, ans.text);
     }

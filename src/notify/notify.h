@@ -29,7 +29,9 @@ enum ym_status notify_create(const struct ym_config *cfg, const char *data_dir,
 enum ym_status notify_start(struct notify *n);
 /* Wakes the thread: something was just enqueued. Any thread; cheap. */
 void notify_kick(void *n);
-void notify_stop(struct notify *n);   /* finishes the attempt under way */
+/* Abandons a transfer under way (recorded as a failed attempt, retried
+ * after the next start) and joins the thread. */
+void notify_stop(struct notify *n);
 void notify_destroy(struct notify *n); /* NULL is fine */
 
 struct notify_stats {

@@ -77,8 +77,22 @@ static size_t on_read(char *buf, size_t size, size_t nmemb, void *arg)
     return n;
 }
 
-static void common(CURL *c, const struct ym_notify_config *nc, char *errbuf, struct heard *h)
+/* Progress callback: a non-zero return aborts the transfer. */
+static int on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+                       curl_off_t ulnow)
 {
+    const atomic_int *cancel = arg;
+    return atomic_load(cancel) != 0;
+}
+
+static void common(CURL *c, const struct ym_notify_config *nc, const atomic_int *cancel,
+                   char *errbuf, struct heard *h)
+{
+    if (cancel) {
+        curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+        curl_easy_setopt(c, CURLOPT_XFERINFODATA, (void *)cancel);
+        curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+    }
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, (long)NOTIFY_CONNECT_TIMEOUT_MS);
     curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, (long)NOTIFY_TRANSFER_TIMEOUT_MS);
@@ -94,12 +108,16 @@ static void failed(struct notify_answer *ans, CURLcode rc, const char *errbuf,
                    const struct heard *h)
 {
     ans->ok = 0;
+    if (rc == CURLE_ABORTED_BY_CALLBACK) {
+        snprintf(ans->text, sizeof ans->text, "abandoned: yamori is stopping");
+        return;
+    }
     snprintf(ans->text, sizeof ans->text, "curl: %s%s%s", errbuf[0] ? errbuf : curl_easy_strerror(rc),
              h->last[0] ? "; server: " : "", h->last);
 }
 
 void notify_send_email(const struct ym_notify_config *nc, const char *to, const char *mail,
-                       size_t mail_len, struct notify_answer *ans)
+                       size_t mail_len, const atomic_int *cancel, struct notify_answer *ans)
 {
     memset(ans, 0, sizeof *ans);
     if (!nc->smtp_url) {
@@ -118,7 +136,7 @@ void notify_send_email(const struct ym_notify_config *nc, const char *to, const 
     snprintf(rcpt_addr, sizeof rcpt_addr, "<%s>", to);
     snprintf(from, sizeof from, "<%s>", nc->from ? nc->from : "yamori@localhost");
     struct curl_slist *rcpt = curl_slist_append(NULL, rcpt_addr);
-    common(c, nc, errbuf, &h);
+    common(c, nc, cancel, errbuf, &h);
     curl_easy_setopt(c, CURLOPT_URL, nc->smtp_url);
     if (!strncmp(nc->smtp_url, "smtp://", 7)) {
         long use = nc->starttls == YM_STARTTLS_REQUIRED   ? (long)CURLUSESSL_ALL
@@ -148,7 +166,7 @@ void notify_send_email(const struct ym_notify_config *nc, const char *to, const 
 }
 
 void notify_send_webhook(const struct ym_notify_config *nc, const char *url, const char *json,
-                         size_t json_len, struct notify_answer *ans)
+                         size_t json_len, const atomic_int *cancel, struct notify_answer *ans)
 {
     memset(ans, 0, sizeof *ans);
     CURL *c = curl_easy_init();
@@ -161,7 +179,7 @@ void notify_send_webhook(const struct ym_notify_config *nc, const char *url, con
     struct curl_slist *hdr = curl_slist_append(NULL, "Content-Type: application/json; charset=utf-8");
     hdr = curl_slist_append(hdr, "Expect:"); /* no 100-continue round trip */
     hdr = curl_slist_append(hdr, "User-Agent: yamori");
-    common(c, nc, errbuf, &h);
+    common(c, nc, cancel, errbuf, &h);
     curl_easy_setopt(c, CURLOPT_URL, url);
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);

@@ -11,6 +11,7 @@
 #ifndef NOTIFY_SEND_H
 #define NOTIFY_SEND_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 
 #include "core/ym_config.h"
@@ -26,10 +27,12 @@ struct notify_answer {
 /* curl_global_init, once per process. */
 void notify_send_global_init(void);
 
-/* mail: the whole message (notify_template_email). */
+/* mail: the whole message (notify_template_email). cancel (may be NULL):
+ * when it becomes non-zero the transfer stops within a fraction of a
+ * second and the answer says so (the server is shutting down). */
 void notify_send_email(const struct ym_notify_config *nc, const char *to, const char *mail,
-                       size_t mail_len, struct notify_answer *ans);
+                       size_t mail_len, const atomic_int *cancel, struct notify_answer *ans);
 void notify_send_webhook(const struct ym_notify_config *nc, const char *url, const char *json,
-                         size_t json_len, struct notify_answer *ans);
+                         size_t json_len, const atomic_int *cancel, struct notify_answer *ans);
 
 #endif

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """A local webhook receiver for the notification tests. Answers the first
 --fail-first POSTs with 500 and the rest with 200; saves every request body
-as DIR/NNN-STATUS.json (STATUS = the code it answered). Runs until killed.
+as DIR/NNN-STATUS.json (STATUS = the code it answered). A POST to a path
+starting with /hang is saved as DIR/NNN-hang.json and never answered (a
+receiver that hangs). Runs until killed.
 
 usage: http_receiver.py --port P --dir DIR [--fail-first N]
 """
@@ -31,11 +33,14 @@ def main():
             with lock:
                 seen += 1
                 number = seen
+            hang = self.path.startswith("/hang")
             code = 500 if number <= a.fail_first else 200
-            name = os.path.join(a.dir, "%03d-%d" % (number, code))
+            name = os.path.join(a.dir, "%03d-%s" % (number, "hang" if hang else code))
             with open(name + ".tmp", "wb") as f:
                 f.write(body)
             os.rename(name + ".tmp", name + ".json")
+            if hang:
+                threading.Event().wait()
             reply = b'{"ok":%s}' % (b"false" if code != 200 else b"true")
             self.send_response(code)
             self.send_header("Content-Type", "application/json")

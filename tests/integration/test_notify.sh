@@ -82,6 +82,9 @@ tenants:
       - webhook: http://127.0.0.1:$CHAT_PORT/teams
         format: teams
         severities: critical
+  - name: slow
+    contacts:
+      - webhook: http://127.0.0.1:$CHAT_PORT/hang
   - name: broken
     contacts:
       - webhook: http://127.0.0.1:$DEAD_PORT/hook
@@ -292,5 +295,29 @@ wait_for 30 "yamori serve on $SYSLOG_PORT" port_listening "$SYSLOG_PORT"
     fail "yamori incidents notify 3"
 has_port_scan_mail() { [ -n "$(mail_subject_to alice@acme.example "[yamori] Informational: Port scan blocked")" ]; }
 wait_for 20 "the mail of incident 3 sent by yamori serve" has_port_scan_mail
-stop_yamori "$YM_PID"
+
+log "7. stopping serve abandons a transfer to a receiver that hangs, and keeps it pending"
+"$PY" - "$T/data/state.db" "$(date +%s%N)" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1]); now = int(sys.argv[2])
+db.execute("INSERT INTO incidents (id, tenant, title, severity, status, rule_id, created_ns,"
+           " updated_ns, first_detection_ns) VALUES (7, 'slow', 'Exploit', 'critical', 'new',"
+           " 'r', ?, ?, ?)", (now, now, now))
+db.execute("INSERT INTO notifications (tenant, incident_id, reason, created_ns, next_ns)"
+           " VALUES ('slow', 7, 'new', ?, ?)", (now, now))
+db.commit()
+PY
+hang_seen() { ls "$T"/chat/*-hang.json >/dev/null 2>&1; }
+wait_for 20 "serve to reach the hanging receiver" hang_seen
+kill -TERM "$YM_PID"
+serve_gone() { ! kill -0 "$YM_PID" 2>/dev/null; }
+# curl's own limit is 30 s per transfer; the stop must not wait for it
+wait_for 15 "yamori serve to stop while a transfer hangs" serve_gone
+"${Y[@]}" list --json --tenant slow >"$T/list.json"
+check <<'PY' || fail "the abandoned notification: $(cat "$T/list.json")"
+import json, sys
+r = [json.loads(l) for l in open(sys.argv[1])][0]
+assert r["state"] == "pending" and r["rounds"] == 0, r
+assert [a["answer"] for a in r["attempts"]] == ["abandoned: yamori is stopping"], r
+PY
 log "PASS"
