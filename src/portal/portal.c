@@ -35,6 +35,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -369,19 +370,23 @@ static void dispatch(struct portal *p, struct portal_req *req, struct request_ct
         struct ym_buf key = YM_BUF_INIT;
         ym_buf_printf(&key, "%s %s|%s|", req->method, req->path, req->tenant ? req->tenant : "*");
         MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, cache_key_arg, &key);
-        resp->body = portal_cache_get(p->cache, key.data, &resp->body_len);
+        uint64_t generation;
+        resp->body = portal_cache_get(p->cache, key.data, &resp->body_len, &generation);
         if (resp->body) {
             resp->status = 200;
             resp->content_type = "application/json; charset=utf-8";
         } else {
             route->handler(req, resp);
             if (resp->status == 200 && resp->body)
-                portal_cache_put(p->cache, key.data, resp->body, resp->body_len, route->cache_ms);
+                portal_cache_put(p->cache, key.data, resp->body, resp->body_len, route->cache_ms,
+                                 generation);
         }
         ym_buf_free(&key);
     }
     if (resp->status == 0)
         portal_reply_internal(resp, route->pattern);
+    if (strcmp(req->method, "GET") != 0 && resp->status >= 200 && resp->status < 300)
+        portal_cache_bump(p->cache);
 }
 
 /* ---- libmicrohttpd glue ---- */

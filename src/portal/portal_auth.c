@@ -202,6 +202,8 @@ void portal_api_login(struct portal_req *req, struct portal_resp *resp)
         return;
     }
     clear_account(t, user);
+    /* Expired sessions of everyone go now (nobody else sweeps them). */
+    state_users_sessions_prune(req->db, ym_time_now_ns(), &req->portal->limits);
     struct state_principal who = {.user = u};
     req->who = &who;
     portal_audit(req, u.tenant, "login", object, "");

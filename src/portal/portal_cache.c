@@ -9,10 +9,17 @@
  * served an answer computed for its own tenant. Access checks run before
  * the cache is consulted, for every request.
  *
- * No stampede: when an answer goes stale, the first caller computes the
- * new one while the others are served the stale one (for at most
- * CACHE_COMPUTE_NS), so a busy dashboard never computes one answer many
- * times at once.
+ * Never older than a change: the cache has a generation, bumped whenever
+ * the state changes (portal_cache_bump: by the dispatcher after every
+ * successful write, and by the event-stream hub before it announces
+ * changes it read from the change feed). An answer computed under an older
+ * generation is never served, so a page that re-reads after a write or
+ * after a stream message sees the change.
+ *
+ * No stampede: when an answer only aged (same generation), the first
+ * caller computes the new one while the others are served the aged one
+ * (for at most CACHE_COMPUTE_NS), so a busy dashboard never computes one
+ * answer many times at once.
  *
  * Bounded: CACHE_SLOTS entries of at most CACHE_MAX_BODY bytes, replaced
  * by hash slot. Lock: cache->lock, any pool thread, held only to copy. */
@@ -35,10 +42,12 @@ struct cache_entry {
     size_t len;
     int64_t expires_mono_ns;
     int64_t computing_since_ns; /* 0 = nobody is computing a fresh answer */
+    uint64_t generation;        /* of the state the answer was computed from */
 };
 
 struct portal_cache {
     pthread_mutex_t lock;
+    uint64_t generation; /* under lock */
     struct cache_entry v[CACHE_SLOTS];
 };
 
@@ -69,13 +78,21 @@ static size_t slot_of(const char *key)
     return (size_t)(h % CACHE_SLOTS);
 }
 
-char *portal_cache_get(struct portal_cache *c, const char *key, size_t *len)
+void portal_cache_bump(struct portal_cache *c)
+{
+    pthread_mutex_lock(&c->lock);
+    c->generation++;
+    pthread_mutex_unlock(&c->lock);
+}
+
+char *portal_cache_get(struct portal_cache *c, const char *key, size_t *len, uint64_t *generation)
 {
     int64_t now = ym_time_mono_ns();
     char *copy = NULL;
     pthread_mutex_lock(&c->lock);
+    *generation = c->generation;
     struct cache_entry *e = &c->v[slot_of(key)];
-    if (e->key && strcmp(e->key, key) == 0 && e->body) {
+    if (e->key && strcmp(e->key, key) == 0 && e->body && e->generation == c->generation) {
         int fresh = now < e->expires_mono_ns;
         int other_computes = e->computing_since_ns && now - e->computing_since_ns < CACHE_COMPUTE_NS;
         if (fresh || other_computes) {
@@ -91,7 +108,7 @@ char *portal_cache_get(struct portal_cache *c, const char *key, size_t *len)
 }
 
 void portal_cache_put(struct portal_cache *c, const char *key, const char *body, size_t len,
-                      int ttl_ms)
+                      int ttl_ms, uint64_t generation)
 {
     if (len > CACHE_MAX_BODY || ttl_ms <= 0)
         return;
@@ -107,6 +124,7 @@ void portal_cache_put(struct portal_cache *c, const char *key, const char *body,
     e->len = len;
     e->expires_mono_ns = ym_time_mono_ns() + (int64_t)ttl_ms * 1000000;
     e->computing_since_ns = 0;
+    e->generation = generation;
     pthread_mutex_unlock(&c->lock);
     free(old_key);
     free(old_body);

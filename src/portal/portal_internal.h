@@ -55,11 +55,14 @@ void portal_throttle_destroy(struct portal_throttle *t);
 
 struct portal_cache *portal_cache_create(void);
 void portal_cache_destroy(struct portal_cache *c);
-/* A copy of the answer stored under key (owned: free()) if fresh, or stale
- * while another caller computes the new one; NULL = compute it and put it. */
-char *portal_cache_get(struct portal_cache *c, const char *key, size_t *len);
+/* The state changed: answers computed before are not served again. */
+void portal_cache_bump(struct portal_cache *c);
+/* A copy of the answer stored under key (owned: free()) if fresh, or aged
+ * (same generation) while another caller computes the new one; NULL =
+ * compute it and put it with the *generation returned here. */
+char *portal_cache_get(struct portal_cache *c, const char *key, size_t *len, uint64_t *generation);
 void portal_cache_put(struct portal_cache *c, const char *key, const char *body, size_t len,
-                      int ttl_ms);
+                      int ttl_ms, uint64_t generation);
 
 /* ---- portal_tls.c ---- */
 

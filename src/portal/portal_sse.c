@@ -223,6 +223,10 @@ static void follow_feed(struct feed *f)
         f->count = 0;
         if (state_changes_each(f->db, f->last_seq, 256, collect_change, f) != YM_OK)
             return;
+        /* Before the pages hear of it: a page re-reading after a message
+         * must not get an answer cached from before the change. */
+        if (f->count)
+            portal_cache_bump(f->hub->p->cache);
         for (size_t i = 0; i < f->count; i++) {
             const struct state_change *c = &f->v[i];
             f->last_seq = c->seq;

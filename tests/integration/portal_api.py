@@ -325,9 +325,21 @@ def main():
     # Status: customers only acknowledge; refused moves are 409.
     st, _, _, _ = cust.req("POST", "/api/v1/incidents/%d/status" % acme_inc, {"status": "resolved"})
     check(st == 403, "customer resolving: %d (want 403)" % st)
+    def open_ids():
+        _, js, _, _ = analyst.req("GET", "/api/v1/incidents?status=open")
+        return {i["id"] for i in js["incidents"]}
+
+    def closed_count():
+        return analyst.req("GET", "/api/v1/stats/summary")[1]["by_status"]["closed"]
+
+    check(acme_inc in open_ids(), "the acme incident is not listed as open")
+    closed_before = closed_count()
     st, js, raw, _ = analyst.req("POST", "/api/v1/incidents/%d/status" % acme_inc,
                                  {"status": "closed", "resolution": "false_positive"})
     check(st == 200 and js["status"] == "closed", "analyst closing: %d %s" % (st, raw[:200]))
+    # Shared dashboard answers never outlive a change.
+    check(acme_inc not in open_ids(), "the open list still shows the closed incident")
+    check(closed_count() == closed_before + 1, "the summary does not count the closed incident")
     st, js, raw, _ = analyst.req("POST", "/api/v1/incidents/%d/status" % acme_inc,
                                  {"status": "responding"})
     check(st == 409 and js["error"], "closed -> responding: %d (want 409)" % st)
