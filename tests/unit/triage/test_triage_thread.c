@@ -132,6 +132,7 @@ static void every_submitted_detection_reaches_the_store(void **state)
     struct triage *t = NULL;
     struct ym_error err = {0};
     assert_int_equal(triage_create(NULL, NULL, dir, &t, &err), YM_OK);
+    assert_int_equal(triage_reload_policy(t, &err), YM_OK); /* built-in: reloads too */
     triage_set_notify_hook(t, hook, NULL);
     assert_int_equal(triage_start(t), YM_OK);
     struct submitter s = {.t = t, .batches = 300, .per_batch = 50};
@@ -174,11 +175,45 @@ static void every_submitted_detection_reaches_the_store(void **state)
     rmdir(dir);
 }
 
+static void a_broken_policy_reload_keeps_the_running_one(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/ym-triage-reload-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[128];
+    snprintf(path, sizeof path, "%s/triage.yaml", dir);
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    fputs("events:\n  window: 5m\n", fp);
+    fclose(fp);
+    struct triage *t = NULL;
+    struct ym_error err = {0};
+    assert_int_equal(triage_create(NULL, path, dir, &t, &err), YM_OK);
+    assert_int_equal(triage_start(t), YM_OK);
+    fp = fopen(path, "w");
+    fputs("events:\n  window: later\n", fp);
+    fclose(fp);
+    assert_int_equal(triage_reload_policy(t, &err), YM_EINVAL);
+    assert_int_equal(err.line, 2);
+    fp = fopen(path, "w");
+    fputs("events:\n  window: 20m\n", fp);
+    fclose(fp);
+    assert_int_equal(triage_reload_policy(t, &err), YM_OK);
+    triage_destroy(t);
+    const char *names[] = {"triage.yaml", "state.db", "state.db-wal", "state.db-shm"};
+    for (size_t i = 0; i < 4; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        unlink(path);
+    }
+    rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(worker_copy_keeps_rule_key_evidence_and_sample),
         cmocka_unit_test(every_submitted_detection_reaches_the_store),
+        cmocka_unit_test(a_broken_policy_reload_keeps_the_running_one),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
