@@ -139,8 +139,9 @@ static void *run(void *arg)
         }
         int64_t now = ym_time_now_ns();
         if (dets && triage_engine_add(t->engine, all, dets, now) != YM_OK)
-            ym_log(YM_LOG_ERROR, "triage: %zu detections not stored yet (state store); "
-                                 "their events are written again at the next tick", dets);
+            YM_LOG_RATELIMITED(YM_LOG_ERROR, "triage: %zu detections not stored yet (state "
+                                             "store); their events are written again at the "
+                                             "next tick", dets);
         for (size_t i = 0; i < n; i++)
             triage_batch_free(taken[i]);
         int64_t mono = ym_time_mono_ns();
