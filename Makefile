@@ -1,5 +1,6 @@
 # yamori: the two commands of the README, and the longer tiers.
 #   make run     install what is missing, build, start the server on its defaults
+#                (with the portal's demo traffic; DEMO=0 without)
 #   make test    install what the tests need, build with ASan+UBSan, run every test
 #   make fuzz    run every libFuzzer target for FUZZ_SECONDS each (default 600)
 #   make bench   run the benchmarks in bench/ (prints figures; not pass/fail)
@@ -10,6 +11,7 @@ FUZZ_BUILD ?= build-fuzz
 JOBS       ?= $(shell nproc)
 FUZZ_SECONDS ?= 600
 DATA       ?= var
+DEMO       ?= 1
 
 .PHONY: all build run test test-quick fuzz bench deps clean
 
@@ -24,7 +26,7 @@ build: deps
 	@cmake --build $(BUILD) -j $(JOBS)
 
 run: build
-	@scripts/run.sh $(BUILD)/yamori $(DATA)
+	@DEMO=$(DEMO) scripts/run.sh $(BUILD)/yamori $(DATA)
 
 test:
 	@scripts/install-deps.sh test

@@ -8,6 +8,8 @@ data=${2:-var}
 mkdir -p "$data"
 args=(serve --data "$data")
 [ -f yamori.yaml ] && args+=(--config yamori.yaml)
+# DEMO=0 leaves out the demo traffic generator (docs/portal.md, "Demo").
+[ "${DEMO:-1}" = 0 ] || args+=(--demo)
 echo "make run: starting $bin ${args[*]}"
 echo "make run: find logs with: $bin search --data $data 'QUERY'   (see docs/search.md)"
 exec "$bin" "${args[@]}"

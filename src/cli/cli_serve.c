@@ -398,6 +398,8 @@ static void reload_config(const struct serve_args *a, const struct ym_config *ru
                           struct serve_stages *stages)
 {
     struct ym_config *cur = load(a);
+    if (cur && a->demo)
+        serve_demo_configure(cur); /* the demo tenant stays across reloads */
     if (!cur) {
         ym_log(YM_LOG_ERROR, "SIGHUP: config not reloaded (error above); the running config "
                              "stays; reloading the rules it names");

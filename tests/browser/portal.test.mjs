@@ -158,6 +158,7 @@ try {
     });
 
     await step('an incident appears live on the open dashboard after attack logs are sent', async () => {
+        const logsBefore = await analyst.locator('#logs-24h').innerText();
         const before = await analyst.locator('#open-incidents').innerText();
         expect(!before.includes(TITLE), 'the incident is there before the logs were sent');
         await analyst.evaluate(() => { window.__sameDocument = true; });
@@ -173,6 +174,8 @@ try {
         incidentId = decodeURIComponent(href.split('/').pop());
         expect(incidentId, 'no incident id in the row link');
         await analyst.locator('#recent-detections tr', { hasText: TITLE }).first().waitFor({ timeout: 20_000 });
+        // the per-minute counters of the stream move the log count too
+        await analyst.waitForFunction((b) => document.getElementById('logs-24h').textContent !== b, logsBefore, { timeout: 30_000 });
         await shot(analyst, '03-dashboard-live-incident');
     });
 

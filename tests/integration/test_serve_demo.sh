@@ -22,7 +22,10 @@ done
 incident() { "$YAMORI" incidents list --data "$data" 2>/dev/null | grep -q "demo .*$1"; }
 log "waiting for the first attack scenario (20 s after start)"
 wait_for 120 "an incident 'NSP high-severity attack not blocked'" incident "NSP high-severity attack not blocked"
-wait_for 60 "an incident 'FireEye malware callback'" incident "FireEye malware callback"
+# the callback's detections join the incident of the same hosts (triage)
+event() { "$YAMORI" incidents events --data "$data" --tenant demo --all 2>/dev/null | grep -q "$1"; }
+wait_for 60 "an event 'FireEye malware callback'" event "FireEye malware callback"
+wait_for 30 "an event 'Network sweep'" event "Network sweep"
 grep -q "demo: attack scenario 1:" "$T/serve.log" || fail "the scenario was not logged"
 if "$YAMORI" incidents list --data "$data" 2>/dev/null | awk 'NR > 1 && $2 != "demo"' | grep -q .; then
     fail "incidents outside tenant demo: $("$YAMORI" incidents list --data "$data")"
