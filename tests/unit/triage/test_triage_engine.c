@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "core/ym_time.h"
 #include "state/state_audit.h"
@@ -564,6 +565,42 @@ static void a_restarted_engine_continues_the_open_event_and_its_incident(void **
     assert_int_equal(events(f).count, 2);
 }
 
+/* Runs SQL on the store from the side, as another process could. */
+static void side_sql(struct fixture *f, const char *sql)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/state.db", f->dir);
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+}
+
+static void a_failed_transaction_is_written_again_at_the_next_tick(void **state)
+{
+    struct fixture *f = *state;
+    side_sql(f, "CREATE TRIGGER no_incidents BEFORE INSERT ON incidents "
+                "BEGIN SELECT RAISE(ABORT, 'disk says no'); END;");
+    struct triage_detection d = sqli(T0, "200");
+    assert_int_equal(triage_engine_add(f->engine, &d, 1, T0), YM_EDB);
+    assert_int_equal(events(f).count, 0); /* rolled back as a whole */
+    assert_int_equal(incidents(f).count, 0);
+    struct triage_engine_stats st;
+    triage_engine_stats(f->engine, &st);
+    assert_int_equal(st.store_failures, 1);
+    assert_int_equal(triage_engine_take_notifications(f->engine), 0);
+
+    side_sql(f, "DROP TRIGGER no_incidents;");
+    assert_int_equal(triage_engine_tick(f->engine, T0 + 2 * SEC), YM_OK);
+    struct evs e = events(f);
+    assert_int_equal(e.count, 1);
+    assert_int_equal(e.counts[0], 1);
+    struct incs s = incidents(f);
+    assert_int_equal(s.count, 1);
+    assert_int_equal(e.incident[0], s.id[0]);
+    assert_int_equal(triage_engine_take_notifications(f->engine), 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -589,6 +626,8 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(
             a_restarted_engine_continues_the_open_event_and_its_incident, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_failed_transaction_is_written_again_at_the_next_tick,
+                                        setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
