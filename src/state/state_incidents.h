@@ -31,7 +31,9 @@
  * that want one transaction around several calls use state_db_begin /
  * state_db_commit; each call alone is atomic.
  *
- * No SQL in this interface: a PostgreSQL backend can implement it.
+ * No SQL in this interface: a PostgreSQL backend can implement it. The
+ * SQLite backend: state_incidents.c (schema, events, incidents, timeline)
+ * and state_tuning.c (suppressions, rule overrides).
  * distinct_json and samples_json are JSON text, produced and read by
  * triage and shown as they are by the portal and the CLI.
  *
