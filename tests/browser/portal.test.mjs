@@ -118,13 +118,13 @@ async function goto(page, hash, pageName) {
     await page.waitForFunction(() => document.getElementById('main').getAttribute('aria-busy') === 'false');
 }
 
-async function login(page, user, password) {
+async function login(page, user, password, landing = 'dashboard') {
     await page.goto(URL_BASE);
     await page.waitForSelector('#login-user');
     await page.fill('#login-user', user);
     await page.fill('#login-password', password);
     await page.click('#login-submit');
-    await page.waitForSelector('body[data-page="dashboard"]', { timeout: 15_000 });
+    await page.waitForSelector(`body[data-page="${landing}"]`, { timeout: 15_000 });
 }
 
 let incidentId = null;
@@ -218,13 +218,28 @@ try {
         await shot(analyst, '10-account');
     });
 
-    await step('admin sees users and tenants', async () => {
+    await step('admin with a one-time password is sent to change it, then sees users and tenants', async () => {
         const admin = await newPage('admin');
-        await login(admin, ADMIN, ADMIN_PW);
+        await login(admin, ADMIN, ADMIN_PW, 'account');
+        await admin.locator('#must-change:not([hidden])').waitFor();
+        await shot(admin, '11-account-must-change');
+        const newPw = 'admin-chose-this-1';
+        await admin.fill('#pw-current', ADMIN_PW);
+        await admin.fill('#pw-new', newPw);
+        await admin.fill('#pw-confirm', newPw);
+        await admin.click('#password-form button[type=submit]');
+        await admin.locator('#must-change[hidden]').waitFor({ state: 'attached', timeout: 10_000 });
+        // the new session's CSRF token works for the next change
         await goto(admin, '#/admin', 'admin');
         await admin.locator('#users tr', { hasText: CUSTOMER }).waitFor();
         await admin.locator('#tenants tr', { hasText: 'globex' }).waitFor();
-        await shot(admin, '11-admin');
+        await admin.fill('#new-user', 'gina');
+        await admin.selectOption('#new-role', 'customer');
+        await admin.selectOption('#new-tenant', 'globex');
+        await admin.fill('#new-password', 'globex-password-1');
+        await admin.click('#user-form button[type=submit]');
+        await admin.locator('#users tr', { hasText: 'gina' }).waitFor({ timeout: 10_000 });
+        await shot(admin, '12-admin');
         await admin.context().close();
     });
 
@@ -234,13 +249,13 @@ try {
         await customer.waitForSelector('#summary-cards .stat');
         expect(await customer.locator('#tenant-select').count() === 0, 'a customer must not get the tenant picker');
         expect(await customer.locator('a[href="#/rules"]').count() === 0, 'a customer must not get the rules page');
-        await shot(customer, '12-dashboard-customer');
+        await shot(customer, '13-dashboard-customer');
         await goto(customer, `#/incidents/${encodeURIComponent(incidentId)}`, 'incident');
         await customer.locator('#timeline li', { hasText: COMMENT }).waitFor();
         const tl = await customer.locator('#timeline').innerText();
         expect(!tl.includes(NOTE), 'the customer sees the internal note');
         expect(await customer.locator('#vis-internal').count() === 0, 'a customer must not be offered internal notes');
-        await shot(customer, '13-incident-customer');
+        await shot(customer, '14-incident-customer');
         await goto(customer, '#/incidents', 'incidents');
         const list = await customer.locator('#incident-rows').innerText();
         expect(list.includes(TITLE), 'own incident missing from the list');
@@ -265,17 +280,17 @@ try {
         await customer.waitForFunction(() => document.documentElement.lang === 'ja');
         await customer.locator('nav.main-nav a', { hasText: 'ダッシュボード' }).waitFor();
         await customer.locator('#timeline li', { hasText: COMMENT }).waitFor();
-        await shot(customer, '14-incident-customer-ja');
+        await shot(customer, '15-incident-customer-ja');
         await customer.reload();
         await customer.waitForSelector('body[data-page="incident"]');
         expect(await customer.evaluate(() => document.documentElement.lang) === 'ja', 'Japanese lost after reload');
         await goto(customer, '#/', 'dashboard');
         await customer.locator('h1', { hasText: 'ダッシュボード' }).waitFor();
-        await shot(customer, '15-dashboard-customer-ja');
+        await shot(customer, '16-dashboard-customer-ja');
         await goto(customer, '#/devices', 'devices');
-        await shot(customer, '16-devices-ja');
+        await shot(customer, '17-devices-ja');
         await goto(customer, '#/search?q=THREAT&from=-1h', 'search');
-        await shot(customer, '17-search-ja');
+        await shot(customer, '18-search-ja');
     });
 
     await step('the language choice is saved on the server (a new browser gets Japanese)', async () => {

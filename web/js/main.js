@@ -91,7 +91,7 @@ export async function loggedIn(me) {
     await loadTenants();
     stream.connect();
     drawHeader();
-    navigate('#/');
+    navigate(me.must_change ? '#/account' : '#/');
 }
 
 async function logout() {
@@ -148,7 +148,7 @@ function drawHeader() {
     });
     let tenantPicker = null;
     if (isStaff(me)) {
-        tenantPicker = h('label.tenant', h('span', t('header.tenant')),
+        tenantPicker = h('label.tenant', h('span.sr-only', t('header.tenant')),
             select({ id: 'tenant-select', onchange: (e) => {
                 app.tenant = e.target.value;
                 localStorage.setItem(TENANT_KEY, app.tenant);
