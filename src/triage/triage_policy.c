@@ -491,6 +491,8 @@ static void load_assets(struct loader *l, struct triage_policy *p, const struct 
         struct triage_asset *as = &p->assets[p->asset_count++];
         const char *name = detect_yaml_get_str(a, "name");
         as->name = ym_xstrdup(name ? name : "");
+        const char *tenant = detect_yaml_get_str(a, "tenant");
+        as->tenant = ym_xstrdup(tenant ? tenant : "");
         const char *crit = detect_yaml_get_str(a, "criticality");
         as->critical = crit && strcasecmp(crit, "critical") == 0;
         const char *vul = detect_yaml_get_str(a, "vulnerable");
@@ -633,6 +635,7 @@ void triage_policy_free(struct triage_policy *p)
     free_list(p->callback_tags, p->callback_tag_count);
     for (size_t i = 0; i < p->asset_count; i++) {
         free(p->assets[i].name);
+        free(p->assets[i].tenant);
         free(p->assets[i].nets);
     }
     free(p->assets);
@@ -706,14 +709,16 @@ int triage_tags_any(const char *rule_tags, char *const *tags, size_t count)
     return 0;
 }
 
-const struct triage_asset *triage_policy_asset(const struct triage_policy *p, const char *addr)
+const struct triage_asset *triage_policy_asset(const struct triage_policy *p, const char *tenant,
+                                               const char *addr)
 {
     if (!addr || !*addr)
         return NULL;
     for (size_t i = 0; i < p->asset_count; i++)
-        for (size_t k = 0; k < p->assets[i].net_count; k++)
-            if (triage_cidr_contains(&p->assets[i].nets[k], addr))
-                return &p->assets[i];
+        if (!*p->assets[i].tenant || (tenant && strcmp(p->assets[i].tenant, tenant) == 0))
+            for (size_t k = 0; k < p->assets[i].net_count; k++)
+                if (triage_cidr_contains(&p->assets[i].nets[k], addr))
+                    return &p->assets[i];
     return NULL;
 }
 
@@ -802,7 +807,7 @@ void triage_policy_judge(const struct triage_policy *p, const struct triage_dete
             sev = to;
     }
     const char *target = j->callback ? src : dst;
-    const struct triage_asset *a = triage_policy_asset(p, target);
+    const struct triage_asset *a = triage_policy_asset(p, d->tenant, target);
     if (a && sev >= STATE_SEV_WARNING) {
         if (a->vulnerable && sev < STATE_SEV_CRITICAL) {
             sev = STATE_SEV_CRITICAL;

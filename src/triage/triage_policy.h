@@ -58,6 +58,7 @@ int triage_cidr_contains(const struct triage_cond *c, const char *addr);
 
 struct triage_asset {
     char *name;
+    char *tenant;             /* "" = every tenant (addresses overlap between customers) */
     struct triage_cond *nets; /* CIDR terms */
     size_t net_count;
     int critical;             /* criticality: critical -> one step up */
@@ -153,8 +154,9 @@ void triage_policy_judge(const struct triage_policy *p, const struct triage_dete
                          struct triage_judgement *out);
 /* 1 when the rule's tags (comma-separated) hold one of tags. */
 int triage_tags_any(const char *rule_tags, char *const *tags, size_t count);
-/* The asset holding addr, or NULL. */
-const struct triage_asset *triage_policy_asset(const struct triage_policy *p, const char *addr);
+/* The tenant's asset holding addr, or NULL. */
+const struct triage_asset *triage_policy_asset(const struct triage_policy *p, const char *tenant,
+                                               const char *addr);
 
 /* "10m", "90s", "2h", "1d", or plain seconds. 0 on success. */
 int triage_parse_duration(const char *s, int64_t *out_ns);

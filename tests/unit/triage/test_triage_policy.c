@@ -166,6 +166,7 @@ static const char assets_policy[] =
     "    networks: [192.0.2.0/28]\n"
     "    criticality: critical\n"
     "  - name: legacy-erp\n"
+    "    tenant: acme\n"
     "    networks: [10.20.0.15]\n"
     "    vulnerable: true\n"
     "tenants:\n"
@@ -193,6 +194,9 @@ static void asset_criticality_and_vulnerability_raise_the_severity(void **state)
     triage_policy_judge(p, &erp, &j);
     assert_int_equal(j.severity, STATE_SEV_CRITICAL);
     assert_non_null(strstr(j.reason, "(legacy-erp) is known vulnerable"));
+    erp.tenant = "kumo"; /* the same address at another customer is not that asset */
+    triage_policy_judge(p, &erp, &j);
+    assert_int_equal(j.severity, STATE_SEV_WARNING);
     struct triage_detection elsewhere = web;
     elsewhere.fields[1].value = "10.0.0.9";
     triage_policy_judge(p, &elsewhere, &j);
