@@ -425,12 +425,29 @@ enum ym_status state_notify_incident_notified(struct state_db *sdb, int64_t inci
 
 enum ym_status state_notify_release_held(struct state_db *sdb, int64_t now_ns, unsigned *released)
 {
+    /* Asked every second: look first (a read), write only when there is
+     * something to release, so that an idle notify thread does not take
+     * the store's write lock each time. */
+#define ACKED_HELD                                                                          \
+    " WHERE state = 'held' AND EXISTS (SELECT 1 FROM incidents i"                           \
+    "  WHERE i.id = notifications.incident_id AND i.status <> 'new')"
+    if (released)
+        *released = 0;
     sqlite3_stmt *st;
-    enum ym_status s = prepare(sdb, 1,
-                               "UPDATE notifications SET state = 'pending', next_ns = ?1"
-                               " WHERE state = 'held' AND incident_id IN"
-                               " (SELECT id FROM incidents WHERE status <> 'new')",
-                               &st, "release held notifications");
+    enum ym_status s = prepare(sdb, 0, "SELECT EXISTS (SELECT 1 FROM notifications" ACKED_HELD ")",
+                               &st, "read held notifications");
+    if (s != YM_OK)
+        return s;
+    int rc = sqlite3_step(st);
+    int any = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW)
+        return fail(state_db_sqlite(sdb), "read held notifications");
+    if (!any)
+        return YM_OK;
+    s = prepare(sdb, 1, "UPDATE notifications SET state = 'pending', next_ns = ?1" ACKED_HELD, &st,
+                "release held notifications");
+#undef ACKED_HELD
     if (s != YM_OK)
         return s;
     sqlite3_bind_int64(st, 1, now_ns);
