@@ -1,5 +1,5 @@
-/* serve_stages: the rule set and threat-intel lists of `yamori serve` and
- * their reload (DESIGN comment in serve_stages.h). */
+/* serve_stages: the rule set, threat-intel lists, triage and notify threads
+ * of `yamori serve` and their reload (DESIGN comment in serve_stages.h). */
 #include "cli/serve_stages.h"
 
 #include <stdio.h>
@@ -21,7 +21,7 @@
 struct serve_stages {
     struct cli_rules_source src; /* what the running set was compiled from */
     struct detect_live *rules;   /* NULL = detection off (no rule directory) */
-    struct enrich_ti_live *ti;   /* NULL = no lists configured at start */
+    struct enrich_ti_live *ti;   /* empty when no lists are configured; NULL with detection off */
     struct triage *triage;       /* NULL with detection off */
     struct notify *notify;       /* sends what triage (or an analyst) puts in the outbox */
     int triage_started, notify_started;
@@ -213,8 +213,9 @@ void serve_stages_banner(const struct serve_stages *s_, FILE *out)
     for (size_t i = 1; i < s->src.path_count; i++)
         fprintf(out, "yamori serve: rules also from %s\n", s->src.paths[i]);
     if (s->ti_lists)
-        fprintf(out, "yamori serve: threat intel: %zu list%s, %zu indicators (%zu lines skipped)\n",
-                s->ti_lists, s->ti_lists == 1 ? "" : "s", s->ti_indicators, s->ti_skipped);
+        fprintf(out, "yamori serve: threat intel: %zu list%s, %zu indicator%s (%zu lines skipped)\n",
+                s->ti_lists, s->ti_lists == 1 ? "" : "s", s->ti_indicators,
+                s->ti_indicators == 1 ? "" : "s", s->ti_skipped);
     fprintf(out, "yamori serve: triage policy %s\n",
             s->src.triage_policy ? s->src.triage_policy : "built-in (no triage.yaml beside the rules)");
 }

@@ -4,14 +4,20 @@
 # `yamori rules test` says they do; `yamori stats` shows the detections and
 # the rule set; a broken rule file at startup is reported with file, line
 # and reason while the other rules keep running; with triage in the build,
-# the detections become incidents (`yamori incidents list --json`).
+# the detections become incidents (`yamori incidents list --json`); a
+# threat-intel list makes a connection to a listed address a detection, and
+# SIGHUP reloads the list.
 source "$(dirname "$0")/lib.sh"
 
 data=$T/data
 syslog=$(free_port)
 args=(--syslog 127.0.0.1:$syslog --relp off)
 
+printf '# bad hosts\n198.51.100.66\n' >"$T/ti.txt"
 cat >"$T/yamori.yaml" <<EOF
+rules:
+  threat_intel:
+    - {name: test-feed, path: $T/ti.txt, confidence: 90}
 tenants:
   - name: acme
 devices:
@@ -76,6 +82,25 @@ sys.exit(0 if any(r.get("tenant") == "acme" and r.get("source.ip") == "203.0.113
     }
     wait_for 30 "an incident of tenant acme from 203.0.113.7" has_incident
 fi
+
+log "threat intel: a connection to a listed address is a detection; SIGHUP reloads the list"
+callback() { # DESTINATION: an inside host connects out to it
+    send_line "<166>Nov 22 2026 10:01:00 asa1 : %ASA-6-302013: Built outbound TCP connection 77 for outside:$1/443 ($1/443) to inside:10.1.1.20/51000 (10.1.1.20/51000)"
+}
+send_line() { printf '%s\n' "$1" >"/dev/tcp/127.0.0.1/$syslog"; }
+grep -q "threat intel: 1 list, 1 indicator " "$T/serve.log" || fail "banner does not show the list: $(grep -i threat "$T/serve.log")"
+callback 198.51.100.66
+wait_for 30 "a threat-intel detection" counter_is detect.detections $((expected + 1))
+counter_is detect.ti_logs 1 || fail "detect.ti_logs is not 1"
+callback 198.51.100.77
+wait_for 30 "6 logs parsed" counter_is parse.parsed 6
+counter_is detect.detections $((expected + 1)) || fail "an unlisted address was detected"
+echo 198.51.100.77 >>"$T/ti.txt"
+kill -HUP "$YM_PID"
+wait_for 30 "reload handled" counter_is detect.reloads 1
+counter_is detect.ti_indicators 2 || fail "the list was not reloaded: $(counter detect.ti_indicators) indicators"
+callback 198.51.100.77
+wait_for 30 "the newly listed address detected" counter_is detect.detections $((expected + 2))
 
 log "orderly stop removes serve.pid"
 stop_yamori "$YM_PID"
