@@ -6,67 +6,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-
 #include "core/ym_alloc.h"
 #include "core/ym_buf.h"
 #include "core/ym_log.h"
 #include "core/ym_time.h"
 #include "state/state_incidents.h"
 #include "state/state_notify.h"
+#include "triage/triage_event.h"
 #include "triage/triage_tuning.h"
 
 #define WATCH_MAX 4096
-#define KEY_MAX 1024
-
-struct distinct {
-    char **vals;
-    unsigned count;
-    int more;            /* values beyond the policy's limit were seen */
-};
-
-struct sample {
-    uint64_t archive_ref;
-    int64_t time_ns;
-    char *device;
-    char *text;
-};
-
-/* An open event. */
-struct tev {
-    struct tev *next;    /* hash chain */
-    uint64_t hash;
-    char *key;
-    char *tenant, *rule_id, *title, *level, *response, *device, *src, *dst, *agg_text;
-    enum state_severity sev;
-    enum state_severity initial_sev; /* what its first detection earned */
-    char reason[512];
-    uint64_t count, threshold;
-    int suppressed;
-    int64_t suppression_id;
-    int64_t first_ns, last_ns, window_end_ns, touched_ns, written_ns;
-    int64_t watched_ns;  /* last time its exploit was put on the watch list; 0 = never */
-    int dirty;
-    int64_t id, incident_id;
-    enum state_severity incident_sev;
-    char link_key[KEY_MAX]; /* a callback: the exploit event whose incident it joins; "" */
-    struct distinct distinct[TRIAGE_DISTINCT_MAX_FIELDS];
-    struct sample *samples;
-    unsigned sample_count;
-    /* transaction snapshot (invariant 2) */
-    int in_txn;
-    int64_t snap_id, snap_incident;
-    enum state_severity snap_isev;
-    struct tev *txn_next;
-    int closed;          /* window closed: out of the hash, on the closed list */
-};
 
 /* An exploit that went through: watched for a callback. */
 struct watch {
     char tenant[64];
     char target[64], attacker[64];
     int64_t time_ns;
-    char key[KEY_MAX];
+    char key[TRIAGE_KEY_MAX];
     char title[128];
 };
 
@@ -82,10 +38,10 @@ struct merge {
 struct triage_engine {
     struct triage_engine_config cfg;
     const struct triage_policy *policy;
-    struct tev **buckets;
+    struct triage_event **buckets;
     size_t bucket_count, open;
-    struct tev *txn_list;
-    struct tev *closed;     /* closed events waiting for their last write to commit */
+    struct triage_event *txn_list;
+    struct triage_event *closed;     /* closed events waiting for their last write to commit */
     struct watch *watches;  /* ring */
     size_t watch_head, watch_count;
     struct merge *merges;
@@ -109,13 +65,13 @@ static uint64_t fnv(const char *s)
 }
 
 /* The hash key of an event: tenant, stored key text, and the mute. */
-static void make_key(char out[KEY_MAX], const char *tenant, const char *agg, int muted,
+static void make_key(char out[TRIAGE_KEY_MAX], const char *tenant, const char *agg, int muted,
                      int64_t suppression_id)
 {
     if (muted)
-        snprintf(out, KEY_MAX, "%s\x1f%s\x1fmuted:%lld", tenant, agg, (long long)suppression_id);
+        snprintf(out, TRIAGE_KEY_MAX, "%s\x1f%s\x1fmuted:%lld", tenant, agg, (long long)suppression_id);
     else
-        snprintf(out, KEY_MAX, "%s\x1f%s", tenant, agg);
+        snprintf(out, TRIAGE_KEY_MAX, "%s\x1f%s", tenant, agg);
 }
 
 static char *dup_or_empty(const char *s) { return ym_xstrdup(s ? s : ""); }
@@ -126,43 +82,23 @@ static const char *field(const struct triage_detection *d, const char *name)
     return v ? v : "";
 }
 
-static void tev_free(struct triage_engine *e, struct tev *ev)
+static void tev_free(struct triage_engine *e, struct triage_event *ev)
 {
-    free(ev->key);
-    free(ev->tenant);
-    free(ev->rule_id);
-    free(ev->title);
-    free(ev->level);
-    free(ev->response);
-    free(ev->device);
-    free(ev->src);
-    free(ev->dst);
-    free(ev->agg_text);
-    for (unsigned i = 0; i < TRIAGE_DISTINCT_MAX_FIELDS; i++) {
-        for (unsigned k = 0; k < ev->distinct[i].count; k++)
-            free(ev->distinct[i].vals[k]);
-        free(ev->distinct[i].vals);
-    }
-    for (unsigned i = 0; i < ev->sample_count; i++) {
-        free(ev->samples[i].device);
-        free(ev->samples[i].text);
-    }
-    free(ev->samples);
-    free(ev);
+    triage_event_free(ev);
     e->open--;
 }
 
-static struct tev *lookup(struct triage_engine *e, const char *key, uint64_t h)
+static struct triage_event *lookup(struct triage_engine *e, const char *key, uint64_t h)
 {
-    for (struct tev *ev = e->buckets[h & (e->bucket_count - 1)]; ev; ev = ev->next)
+    for (struct triage_event *ev = e->buckets[h & (e->bucket_count - 1)]; ev; ev = ev->next)
         if (ev->hash == h && strcmp(ev->key, key) == 0)
             return ev;
     return NULL;
 }
 
-static void unlink_event(struct triage_engine *e, struct tev *ev)
+static void unlink_event(struct triage_engine *e, struct triage_event *ev)
 {
-    struct tev **pp = &e->buckets[ev->hash & (e->bucket_count - 1)];
+    struct triage_event **pp = &e->buckets[ev->hash & (e->bucket_count - 1)];
     while (*pp && *pp != ev)
         pp = &(*pp)->next;
     if (*pp)
@@ -172,9 +108,9 @@ static void unlink_event(struct triage_engine *e, struct tev *ev)
 static void grow(struct triage_engine *e)
 {
     size_t n = e->bucket_count * 2;
-    struct tev **b = ym_xcalloc(n, sizeof *b);
+    struct triage_event **b = ym_xcalloc(n, sizeof *b);
     for (size_t i = 0; i < e->bucket_count; i++)
-        for (struct tev *ev = e->buckets[i], *next; ev; ev = next) {
+        for (struct triage_event *ev = e->buckets[i], *next; ev; ev = next) {
             next = ev->next;
             ev->next = b[ev->hash & (n - 1)];
             b[ev->hash & (n - 1)] = ev;
@@ -206,11 +142,11 @@ void triage_engine_destroy(struct triage_engine *e)
     if (!e)
         return;
     for (size_t i = 0; i < e->bucket_count; i++)
-        for (struct tev *ev = e->buckets[i], *next; ev; ev = next) {
+        for (struct triage_event *ev = e->buckets[i], *next; ev; ev = next) {
             next = ev->next;
             tev_free(e, ev);
         }
-    for (struct tev *ev = e->closed, *next; ev; ev = next) {
+    for (struct triage_event *ev = e->closed, *next; ev; ev = next) {
         next = ev->next;
         tev_free(e, ev);
     }
@@ -243,7 +179,7 @@ void triage_engine_stats(const struct triage_engine *e, struct triage_engine_sta
 
 /* ---- transactions (invariant 2) ---- */
 
-static void touch_txn(struct triage_engine *e, struct tev *ev)
+static void touch_txn(struct triage_engine *e, struct triage_event *ev)
 {
     if (ev->in_txn)
         return;
@@ -270,7 +206,7 @@ static enum ym_status txn_end(struct triage_engine *e, enum ym_status st)
         state_db_rollback(e->cfg.db);
         e->stats.store_failures++;
     }
-    for (struct tev *ev = e->txn_list; ev; ev = ev->txn_next) {
+    for (struct triage_event *ev = e->txn_list; ev; ev = ev->txn_next) {
         ev->in_txn = 0;
         if (st != YM_OK) {
             ev->id = ev->snap_id;
@@ -280,8 +216,8 @@ static enum ym_status txn_end(struct triage_engine *e, enum ym_status st)
         }
     }
     e->txn_list = NULL;
-    for (struct tev **pp = &e->closed; *pp;) {
-        struct tev *ev = *pp;
+    for (struct triage_event **pp = &e->closed; *pp;) {
+        struct triage_event *ev = *pp;
         if (!ev->dirty) {
             *pp = ev->next;
             tev_free(e, ev);
@@ -305,56 +241,11 @@ static enum ym_status txn_end(struct triage_engine *e, enum ym_status st)
 
 /* ---- writing an event ---- */
 
-static void json_distinct(const struct triage_engine *e, const struct tev *ev, struct ym_buf *b)
-{
-    ym_buf_addc(b, '{');
-    for (unsigned i = 0; i < e->policy->distinct_count && i < TRIAGE_DISTINCT_MAX_FIELDS; i++) {
-        if (!ev->distinct[i].count)
-            continue;
-        if (b->len > 1)
-            ym_buf_addc(b, ',');
-        ym_buf_json_qstr(b, e->policy->distinct[i], strlen(e->policy->distinct[i]));
-        ym_buf_adds(b, ":[");
-        for (unsigned k = 0; k < ev->distinct[i].count; k++) {
-            if (k)
-                ym_buf_addc(b, ',');
-            ym_buf_json_qstr(b, ev->distinct[i].vals[k], strlen(ev->distinct[i].vals[k]));
-        }
-        ym_buf_addc(b, ']');
-        if (ev->distinct[i].more) {
-            ym_buf_adds(b, ",");
-            char name[160];
-            snprintf(name, sizeof name, "%s.more", e->policy->distinct[i]);
-            ym_buf_json_qstr(b, name, strlen(name));
-            ym_buf_adds(b, ":true");
-        }
-    }
-    ym_buf_addc(b, '}');
-}
-
-static void json_samples(const struct tev *ev, struct ym_buf *b)
-{
-    ym_buf_addc(b, '[');
-    for (unsigned i = 0; i < ev->sample_count; i++) {
-        const struct sample *s = &ev->samples[i];
-        char t[40];
-        ym_time_format_rfc3339(s->time_ns, t, sizeof t);
-        ym_buf_printf(b, "%s{\"archive_ref\":%llu,\"time\":\"%s\",\"device\":", i ? "," : "",
-                      (unsigned long long)s->archive_ref, t);
-        ym_buf_json_qstr(b, s->device, strlen(s->device));
-        ym_buf_adds(b, ",\"text\":");
-        ym_buf_json_qstr(b, s->text, strlen(s->text));
-        ym_buf_addc(b, '}');
-    }
-    ym_buf_addc(b, ']');
-}
-
-static enum ym_status write_event(struct triage_engine *e, struct tev *ev, int64_t now_ns)
+static enum ym_status write_event(struct triage_engine *e, struct triage_event *ev, int64_t now_ns)
 {
     touch_txn(e, ev);
     struct ym_buf dj = YM_BUF_INIT, sj = YM_BUF_INIT;
-    json_distinct(e, ev, &dj);
-    json_samples(ev, &sj);
+    triage_event_json(e->policy, ev, &dj, &sj);
     struct state_event se = {
         .id = ev->id, .tenant = ev->tenant, .rule_id = ev->rule_id, .title = ev->title,
         .level = ev->level, .severity = ev->sev, .reason = ev->reason, .agg_key = ev->agg_text,
@@ -396,7 +287,7 @@ static int64_t sla_due(const struct triage_tenant_policy *tp, enum state_severit
     return tp->sla_ns[sev] ? first_ns + tp->sla_ns[sev] : 0;
 }
 
-static enum ym_status promote(struct triage_engine *e, struct tev *ev, int64_t now_ns)
+static enum ym_status promote(struct triage_engine *e, struct triage_event *ev, int64_t now_ns)
 {
     const struct triage_tenant_policy *tp = triage_policy_tenant(e->policy, ev->tenant);
     enum ym_status st = state_incident_set_severity(e->cfg.db, ev->incident_id, ev->sev,
@@ -416,7 +307,7 @@ static enum ym_status promote(struct triage_engine *e, struct tev *ev, int64_t n
 
 /* Joins ev to an existing incident (an open one of the same key, or the
  * exploit's incident for a callback). */
-static enum ym_status join(struct triage_engine *e, struct tev *ev, int64_t incident_id,
+static enum ym_status join(struct triage_engine *e, struct triage_event *ev, int64_t incident_id,
                            enum state_severity isev, int64_t now_ns)
 {
     touch_txn(e, ev);
@@ -435,7 +326,7 @@ static enum ym_status join(struct triage_engine *e, struct tev *ev, int64_t inci
     return st;
 }
 
-static enum ym_status create_incident(struct triage_engine *e, struct tev *ev,
+static enum ym_status create_incident(struct triage_engine *e, struct triage_event *ev,
                                       int64_t received_ns, int64_t now_ns)
 {
     const struct triage_tenant_policy *tp = triage_policy_tenant(e->policy, ev->tenant);
@@ -487,7 +378,7 @@ static enum ym_status create_incident(struct triage_engine *e, struct tev *ev,
 
 /* Makes the store agree with what the event now is: an incident when it
  * earns one, a promotion when it rose. */
-static enum ym_status settle(struct triage_engine *e, struct tev *ev, int64_t received_ns,
+static enum ym_status settle(struct triage_engine *e, struct triage_event *ev, int64_t received_ns,
                              int64_t now_ns)
 {
     if (ev->suppressed)
@@ -496,7 +387,7 @@ static enum ym_status settle(struct triage_engine *e, struct tev *ev, int64_t re
         return ev->sev > ev->incident_sev ? promote(e, ev, now_ns) : YM_OK;
     const struct triage_tenant_policy *tp = triage_policy_tenant(e->policy, ev->tenant);
     if (ev->link_key[0]) {
-        struct tev *x = lookup(e, ev->link_key, fnv(ev->link_key));
+        struct triage_event *x = lookup(e, ev->link_key, fnv(ev->link_key));
         struct merge *m = x ? NULL : find_merge(e, ev->link_key);
         if (x && x->incident_id)
             return join(e, ev, x->incident_id, x->incident_sev, now_ns);
@@ -523,60 +414,15 @@ static enum ym_status settle(struct triage_engine *e, struct tev *ev, int64_t re
 
 /* ---- after a restart ---- */
 
-/* Distinct values and samples back from the stored JSON. */
-static void restore_values(struct triage_engine *e, struct tev *ev, const struct state_event *se)
-{
-    const struct triage_policy *p = e->policy;
-    json_t *dj = json_loads(se->distinct_json, 0, NULL);
-    for (unsigned i = 0; dj && i < p->distinct_count && i < TRIAGE_DISTINCT_MAX_FIELDS; i++) {
-        json_t *arr = json_object_get(dj, p->distinct[i]);
-        struct distinct *dv = &ev->distinct[i];
-        size_t k;
-        json_t *v;
-        json_array_foreach(arr, k, v) {
-            if (!json_is_string(v))
-                continue;
-            if (dv->count >= p->distinct_values) {
-                dv->more = 1;
-                break;
-            }
-            if (!dv->vals)
-                dv->vals = ym_xcalloc(p->distinct_values ? p->distinct_values : 1,
-                                      sizeof *dv->vals);
-            dv->vals[dv->count++] = ym_xstrdup(json_string_value(v));
-        }
-        char more[160];
-        snprintf(more, sizeof more, "%s.more", p->distinct[i]);
-        if (json_is_true(json_object_get(dj, more)))
-            dv->more = 1;
-    }
-    json_decref(dj);
-    json_t *sj = json_loads(se->samples_json, 0, NULL);
-    size_t k;
-    json_t *v;
-    json_array_foreach(sj, k, v) {
-        if (ev->sample_count >= p->samples)
-            break;
-        struct sample *smp = &ev->samples[ev->sample_count++];
-        smp->archive_ref = (uint64_t)json_integer_value(json_object_get(v, "archive_ref"));
-        const char *t = json_string_value(json_object_get(v, "time"));
-        if (!t || ym_time_parse_arg(t, 0, &smp->time_ns) != YM_OK)
-            smp->time_ns = se->first_ns;
-        smp->device = dup_or_empty(json_string_value(json_object_get(v, "device")));
-        smp->text = dup_or_empty(json_string_value(json_object_get(v, "text")));
-    }
-    json_decref(sj);
-}
-
 static int restore_event(void *arg, const struct state_event *se)
 {
     struct triage_engine *e = arg;
-    char key[KEY_MAX];
+    char key[TRIAGE_KEY_MAX];
     make_key(key, se->tenant, se->agg_key, se->suppressed, se->suppression_id);
     uint64_t h = fnv(key);
     if (lookup(e, key, h))
         return 0;
-    struct tev *ev = ym_xcalloc(1, sizeof *ev);
+    struct triage_event *ev = ym_xcalloc(1, sizeof *ev);
     ev->hash = h;
     ev->key = ym_xstrdup(key);
     ev->tenant = ym_xstrdup(se->tenant);
@@ -601,7 +447,7 @@ static int restore_event(void *arg, const struct state_event *se)
     ev->id = se->id;
     ev->incident_id = se->incident_id;
     ev->samples = ym_xcalloc(e->policy->samples ? e->policy->samples : 1, sizeof *ev->samples);
-    restore_values(e, ev, se);
+    triage_event_load(e->policy, ev, se->distinct_json, se->samples_json);
     if (e->open + 1 > e->bucket_count)
         grow(e);
     ev->next = e->buckets[h & (e->bucket_count - 1)];
@@ -613,7 +459,7 @@ static int restore_event(void *arg, const struct state_event *se)
 static int restore_merge(void *arg, const struct state_event *se)
 {
     struct triage_engine *e = arg;
-    char key[KEY_MAX];
+    char key[TRIAGE_KEY_MAX];
     if (!se->incident_id || se->suppressed)
         return 0;
     make_key(key, se->tenant, se->agg_key, 0, 0);
@@ -648,10 +494,10 @@ static enum ym_status restore(struct triage_engine *e, int64_t now_ns)
 
 /* ---- adding a detection ---- */
 
-static struct tev *open_event(struct triage_engine *e, const char *key, uint64_t h,
+static struct triage_event *open_event(struct triage_engine *e, const char *key, uint64_t h,
                               const struct triage_detection *d, const char *agg_text)
 {
-    struct tev *ev = ym_xcalloc(1, sizeof *ev);
+    struct triage_event *ev = ym_xcalloc(1, sizeof *ev);
     ev->hash = h;
     ev->key = ym_xstrdup(key);
     ev->tenant = dup_or_empty(d->tenant);
@@ -674,36 +520,6 @@ static struct tev *open_event(struct triage_engine *e, const char *key, uint64_t
     e->open++;
     e->stats.events_opened++;
     return ev;
-}
-
-static void keep_values(struct triage_engine *e, struct tev *ev, const struct triage_detection *d)
-{
-    const struct triage_policy *p = e->policy;
-    for (unsigned i = 0; i < p->distinct_count && i < TRIAGE_DISTINCT_MAX_FIELDS; i++) {
-        const char *v = triage_detection_field(d, p->distinct[i]);
-        struct distinct *dv = &ev->distinct[i];
-        if (!v || !*v)
-            continue;
-        unsigned k = 0;
-        while (k < dv->count && strcmp(dv->vals[k], v) != 0)
-            k++;
-        if (k < dv->count)
-            continue;
-        if (dv->count >= p->distinct_values) {
-            dv->more = 1;
-            continue;
-        }
-        if (!dv->vals)
-            dv->vals = ym_xcalloc(p->distinct_values ? p->distinct_values : 1, sizeof *dv->vals);
-        dv->vals[dv->count++] = ym_xstrdup(v);
-    }
-    if (ev->sample_count < p->samples) {
-        struct sample *s = &ev->samples[ev->sample_count++];
-        s->archive_ref = d->archive_ref;
-        s->time_ns = d->time_ns;
-        s->device = dup_or_empty(d->device);
-        s->text = dup_or_empty(d->sample);
-    }
 }
 
 static void watch_add(struct triage_engine *e, const struct triage_detection *d, const char *key)
@@ -744,7 +560,7 @@ static const struct watch *callback_of(struct triage_engine *e, const struct tri
     return NULL;
 }
 
-static void raise_sev(struct tev *ev, enum state_severity sev, const char *reason)
+static void raise_sev(struct triage_event *ev, enum state_severity sev, const char *reason)
 {
     if (sev <= ev->sev)
         return;
@@ -767,17 +583,17 @@ static enum ym_status add_one(struct triage_engine *e, const struct triage_detec
      * values), then the mute: restore() rebuilds it from a stored event */
     struct triage_key_fields kf;
     triage_policy_key(p, d, &kf);
-    char agg[KEY_MAX];
+    char agg[TRIAGE_KEY_MAX];
     int alen = snprintf(agg, sizeof agg, "%s", d->rule_id);
     for (unsigned i = 0; i < kf.count && alen > 0 && (size_t)alen < sizeof agg; i++)
         alen += snprintf(agg + alen, sizeof agg - (size_t)alen, " %s=%s", kf.names[i],
                          field(d, kf.names[i]));
-    char key[KEY_MAX], plain_key[KEY_MAX];
+    char key[TRIAGE_KEY_MAX], plain_key[TRIAGE_KEY_MAX];
     make_key(plain_key, d->tenant, agg, 0, 0);
     make_key(key, d->tenant, agg, muted, s ? s->id : 0);
     uint64_t h = fnv(key);
 
-    struct tev *ev = lookup(e, key, h);
+    struct triage_event *ev = lookup(e, key, h);
     if (ev && (d->time_ns >= ev->window_end_ns || d->time_ns - ev->first_ns >= p->window_max_ns)) {
         /* the window closed: this detection starts the next event; the old
          * one is freed once its last write is committed */
@@ -811,7 +627,7 @@ static enum ym_status add_one(struct triage_engine *e, const struct triage_detec
         ev->window_end_ns = d->time_ns + p->window_ns;
     ev->touched_ns = now_ns;
     ev->dirty = 1;
-    keep_values(e, ev, d);
+    triage_event_keep(e->policy, ev, d);
 
     struct triage_judgement j;
     triage_policy_judge(p, d, &j);
@@ -850,7 +666,7 @@ static enum ym_status add_one(struct triage_engine *e, const struct triage_detec
                  "likely worked",
                  w->target, *field(d, "destination.ip") ? field(d, "destination.ip") : "?", mins,
                  w->title, d->rule_title);
-        struct tev *x = lookup(e, w->key, fnv(w->key));
+        struct triage_event *x = lookup(e, w->key, fnv(w->key));
         if (x) {
             touch_txn(e, x);
             enum state_severity to = p->success_severity > x->sev ? p->success_severity : x->sev;
@@ -898,14 +714,14 @@ enum ym_status triage_engine_add(struct triage_engine *e, const struct triage_de
 
 static enum ym_status flush_events(struct triage_engine *e, int64_t now_ns, int all)
 {
-    for (struct tev *ev = e->closed; ev; ev = ev->next)
+    for (struct triage_event *ev = e->closed; ev; ev = ev->next)
         if (ev->dirty) {
             enum ym_status st = write_event(e, ev, now_ns);
             if (st != YM_OK)
                 return st;
         }
     for (size_t i = 0; i < e->bucket_count; i++)
-        for (struct tev *ev = e->buckets[i]; ev; ev = ev->next) {
+        for (struct triage_event *ev = e->buckets[i]; ev; ev = ev->next) {
             if (!ev->dirty || (!all && now_ns - ev->written_ns < e->cfg.flush_interval_ns))
                 continue;
             enum ym_status st = settle(e, ev, 0, now_ns);
@@ -924,8 +740,8 @@ static void close_idle(struct triage_engine *e, int64_t now_ns)
     int64_t idle = e->policy->window_ns;
     for (int pass = 0; pass < 2; pass++) {
         for (size_t i = 0; i < e->bucket_count; i++)
-            for (struct tev **pp = &e->buckets[i]; *pp;) {
-                struct tev *ev = *pp;
+            for (struct triage_event **pp = &e->buckets[i]; *pp;) {
+                struct triage_event *ev = *pp;
                 if (!ev->dirty && now_ns - ev->touched_ns >= idle) {
                     *pp = ev->next;
                     tev_free(e, ev);

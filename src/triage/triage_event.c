@@ -1,0 +1,167 @@
+/* triage_event: an event's own data, and its stored JSON form (see
+ * triage_event.h). */
+#include "triage/triage_event.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "core/ym_alloc.h"
+#include "core/ym_time.h"
+
+static char *dup_or_empty(const char *s) { return ym_xstrdup(s ? s : ""); }
+
+void triage_event_free(struct triage_event *ev)
+{
+    if (!ev)
+        return;
+    free(ev->key);
+    free(ev->tenant);
+    free(ev->rule_id);
+    free(ev->title);
+    free(ev->level);
+    free(ev->response);
+    free(ev->device);
+    free(ev->src);
+    free(ev->dst);
+    free(ev->agg_text);
+    for (unsigned i = 0; i < TRIAGE_DISTINCT_MAX_FIELDS; i++) {
+        for (unsigned k = 0; k < ev->distinct[i].count; k++)
+            free(ev->distinct[i].vals[k]);
+        free(ev->distinct[i].vals);
+    }
+    for (unsigned i = 0; i < ev->sample_count; i++) {
+        free(ev->samples[i].device);
+        free(ev->samples[i].text);
+    }
+    free(ev->samples);
+    free(ev);
+}
+
+void triage_event_keep(const struct triage_policy *p, struct triage_event *ev,
+                       const struct triage_detection *d)
+{
+    for (unsigned i = 0; i < p->distinct_count && i < TRIAGE_DISTINCT_MAX_FIELDS; i++) {
+        const char *v = triage_detection_field(d, p->distinct[i]);
+        struct triage_distinct *dv = &ev->distinct[i];
+        if (!v || !*v)
+            continue;
+        unsigned k = 0;
+        while (k < dv->count && strcmp(dv->vals[k], v) != 0)
+            k++;
+        if (k < dv->count)
+            continue;
+        if (dv->count >= p->distinct_values) {
+            dv->more = 1;
+            continue;
+        }
+        if (!dv->vals)
+            dv->vals = ym_xcalloc(p->distinct_values ? p->distinct_values : 1, sizeof *dv->vals);
+        dv->vals[dv->count++] = ym_xstrdup(v);
+    }
+    if (ev->sample_count < p->samples) {
+        struct triage_sample *s = &ev->samples[ev->sample_count++];
+        s->archive_ref = d->archive_ref;
+        s->time_ns = d->time_ns;
+        s->device = dup_or_empty(d->device);
+        s->text = dup_or_empty(d->sample);
+    }
+}
+
+static void json_distinct(const struct triage_policy *p, const struct triage_event *ev,
+                          struct ym_buf *b)
+{
+    ym_buf_addc(b, '{');
+    for (unsigned i = 0; i < p->distinct_count && i < TRIAGE_DISTINCT_MAX_FIELDS; i++) {
+        if (!ev->distinct[i].count)
+            continue;
+        if (b->len > 1)
+            ym_buf_addc(b, ',');
+        ym_buf_json_qstr(b, p->distinct[i], strlen(p->distinct[i]));
+        ym_buf_adds(b, ":[");
+        for (unsigned k = 0; k < ev->distinct[i].count; k++) {
+            if (k)
+                ym_buf_addc(b, ',');
+            ym_buf_json_qstr(b, ev->distinct[i].vals[k], strlen(ev->distinct[i].vals[k]));
+        }
+        ym_buf_addc(b, ']');
+        if (ev->distinct[i].more) {
+            ym_buf_adds(b, ",");
+            char name[160];
+            snprintf(name, sizeof name, "%s.more", p->distinct[i]);
+            ym_buf_json_qstr(b, name, strlen(name));
+            ym_buf_adds(b, ":true");
+        }
+    }
+    ym_buf_addc(b, '}');
+}
+
+static void json_samples(const struct triage_event *ev, struct ym_buf *b)
+{
+    ym_buf_addc(b, '[');
+    for (unsigned i = 0; i < ev->sample_count; i++) {
+        const struct triage_sample *s = &ev->samples[i];
+        char t[40];
+        ym_time_format_rfc3339(s->time_ns, t, sizeof t);
+        ym_buf_printf(b, "%s{\"archive_ref\":%llu,\"time\":\"%s\",\"device\":", i ? "," : "",
+                      (unsigned long long)s->archive_ref, t);
+        ym_buf_json_qstr(b, s->device, strlen(s->device));
+        ym_buf_adds(b, ",\"text\":");
+        ym_buf_json_qstr(b, s->text, strlen(s->text));
+        ym_buf_addc(b, '}');
+    }
+    ym_buf_addc(b, ']');
+}
+
+void triage_event_json(const struct triage_policy *p, const struct triage_event *ev,
+                       struct ym_buf *distinct, struct ym_buf *samples)
+{
+    json_distinct(p, ev, distinct);
+    json_samples(ev, samples);
+}
+
+void triage_event_load(const struct triage_policy *p, struct triage_event *ev,
+                       const char *distinct_json, const char *samples_json)
+{
+    json_t *dj = json_loads(distinct_json ? distinct_json : "{}", 0, NULL);
+    for (unsigned i = 0; dj && i < p->distinct_count && i < TRIAGE_DISTINCT_MAX_FIELDS; i++) {
+        json_t *arr = json_object_get(dj, p->distinct[i]);
+        struct triage_distinct *dv = &ev->distinct[i];
+        size_t k;
+        json_t *v;
+        json_array_foreach(arr, k, v) {
+            if (!json_is_string(v))
+                continue;
+            if (dv->count >= p->distinct_values) {
+                dv->more = 1;
+                break;
+            }
+            if (!dv->vals)
+                dv->vals = ym_xcalloc(p->distinct_values ? p->distinct_values : 1,
+                                      sizeof *dv->vals);
+            dv->vals[dv->count++] = ym_xstrdup(json_string_value(v));
+        }
+        char more[160];
+        snprintf(more, sizeof more, "%s.more", p->distinct[i]);
+        if (json_is_true(json_object_get(dj, more)))
+            dv->more = 1;
+    }
+    json_decref(dj);
+    json_t *sj = json_loads(samples_json ? samples_json : "[]", 0, NULL);
+    size_t k;
+    json_t *v;
+    json_array_foreach(sj, k, v) {
+        if (ev->sample_count >= p->samples)
+            break;
+        struct triage_sample *smp = &ev->samples[ev->sample_count++];
+        smp->archive_ref = (uint64_t)json_integer_value(json_object_get(v, "archive_ref"));
+        const char *t = json_string_value(json_object_get(v, "time"));
+        if (!t || ym_time_parse_arg(t, 0, &smp->time_ns) != YM_OK)
+            smp->time_ns = ev->first_ns;
+        smp->device = dup_or_empty(json_string_value(json_object_get(v, "device")));
+        smp->text = dup_or_empty(json_string_value(json_object_get(v, "text")));
+    }
+    json_decref(sj);
+}

@@ -1,0 +1,76 @@
+/* triage_event: an open event as the triage engine keeps it in memory
+ * (types shared by triage_engine.c and triage_event.c, nobody else), and
+ * what belongs to the event alone: keeping a detection's distinct values
+ * and sample, and the stored JSON form of both (written at each event
+ * write, read back after a restart).
+ *
+ * Memory: an event owns its strings (malloc'ed; triage_event_free). JSON
+ * buffers are the caller's. Threads: the triage thread only. */
+#ifndef TRIAGE_EVENT_H
+#define TRIAGE_EVENT_H
+
+#include <stdint.h>
+
+#include "core/ym_buf.h"
+#include "state/state_incidents.h"
+#include "triage/triage.h"
+#include "triage/triage_policy.h"
+
+#define TRIAGE_KEY_MAX 1024
+
+struct triage_distinct {
+    char **vals;
+    unsigned count;
+    int more;            /* values beyond the policy's limit were seen */
+};
+
+struct triage_sample {
+    uint64_t archive_ref;
+    int64_t time_ns;
+    char *device;
+    char *text;
+};
+
+struct triage_event {
+    struct triage_event *next;  /* hash chain, or the closed list */
+    uint64_t hash;
+    char *key;
+    char *tenant, *rule_id, *title, *level, *response, *device, *src, *dst, *agg_text;
+    enum state_severity sev;
+    enum state_severity initial_sev; /* what its first detection earned */
+    char reason[512];
+    uint64_t count, threshold;
+    int suppressed;
+    int64_t suppression_id;
+    int64_t first_ns, last_ns, window_end_ns, touched_ns, written_ns;
+    int64_t watched_ns;  /* last time its exploit was put on the watch list; 0 = never */
+    int dirty;
+    int64_t id, incident_id;
+    enum state_severity incident_sev;
+    char link_key[TRIAGE_KEY_MAX]; /* a callback: the exploit event whose incident it joins */
+    struct triage_distinct distinct[TRIAGE_DISTINCT_MAX_FIELDS];
+    struct triage_sample *samples;  /* policy->samples slots */
+    unsigned sample_count;
+    /* transaction snapshot (triage_engine.h, invariant 2) */
+    int in_txn;
+    int64_t snap_id, snap_incident;
+    enum state_severity snap_isev;
+    struct triage_event *txn_next;
+    int closed;          /* window closed: out of the hash, on the closed list */
+};
+
+void triage_event_free(struct triage_event *ev); /* NULL is fine */
+/* Adds d's values of the policy's distinct fields (up to distinct_values
+ * each) and d as a sample (up to samples). */
+void triage_event_keep(const struct triage_policy *p, struct triage_event *ev,
+                       const struct triage_detection *d);
+/* {"field": ["value", ...], "field.more": true} and
+ * [{"archive_ref": N, "time": "...", "device": "...", "text": "..."}]. */
+void triage_event_json(const struct triage_policy *p, const struct triage_event *ev,
+                       struct ym_buf *distinct, struct ym_buf *samples);
+/* The reverse of triage_event_json (bad JSON leaves the event without
+ * values; never fails). */
+void triage_event_load(const struct triage_policy *p, struct triage_event *ev,
+                       const char *distinct_json, const char *samples_json);
+
+#endif
