@@ -101,7 +101,7 @@ export async function render(view) {
 
     let flashId = null;
     async function loadIncidents() {
-        const r = await get('/incidents', { ...q, limit: 200 });
+        const r = await get('/incidents', { ...q, status: 'open', limit: 200 });
         if (!view.alive()) return;
         const open = (r.incidents || []).filter((i) => OPEN_STATUSES.includes(i.status))
             .sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) || String(b.created).localeCompare(String(a.created)))
@@ -172,19 +172,25 @@ export async function render(view) {
         if (minuteChart && view.alive()) minuteChart.plot.setData([mx, mlogs, mevents]);
     }, 250);
 
+    let dayChart = null;
     async function loadDays() {
         const r = await get('/stats/days', { ...q, days: 30 });
         if (!view.alive()) return;
         const pts = (r.days || []).map((p) => [Math.floor(Date.parse(p.t) / 1000), p.logs || 0, p.events || 0, p.incidents || 0])
             .sort((a, b) => a[0] - b[0]);
+        const data = [pts.map((p) => p[0]), pts.map((p) => p[1]), pts.map((p) => p[2]), pts.map((p) => p[3])];
+        if (dayChart) {
+            dayChart.plot.setData(data);
+            return;
+        }
         replace(dayBox);
-        const c = timeChart(dayBox, {
+        const c = dayChart = timeChart(dayBox, {
             label: t('dashboard.last_30d'),
             unit: 'day',
             series: [{ label: t('chart.logs'), key: 'logs', bars: true },
                 { label: t('chart.events'), key: 'events', scale: 'right' },
                 { label: t('chart.incidents'), key: 'incidents', scale: 'right' }],
-            data: [pts.map((p) => p[0]), pts.map((p) => p[1]), pts.map((p) => p[2]), pts.map((p) => p[3])],
+            data,
         });
         if (c) view.cleanup(c.destroy);
     }
@@ -197,19 +203,27 @@ export async function render(view) {
 
     // ---- live ----
     const refreshIncidents = debounce(() => { loadSummary().catch(() => {}); loadIncidents().catch(() => {}); }, 300);
-    const refreshSlow = debounce(() => { loadSummary().catch(() => {}); loadDevices().catch(() => {}); }, 5000);
+    const refreshSlow = debounce(() => {
+        loadSummary().catch(() => {});
+        loadDevices().catch(() => {});
+        loadDays().catch(() => {});
+    }, 5000);
+    const counted = new Set(detections.map((d) => String(d.id))); // events already in the charts
 
     view.cleanup(stream.on('incident', (inc) => {
         if (!matches(inc)) return;
         flashId = inc.id;
         refreshIncidents();
+        refreshSlow();
     }));
     view.cleanup(stream.on('detection', (ev) => {
         if (!matches(ev)) return;
         detections = [ev, ...detections.filter((d) => d.id !== ev.id)].slice(0, 10);
         drawDetections();
         if (detBody.firstChild) detBody.firstChild.classList.add('flash');
-        if (mx.length) {
+        // a detection message comes again when its event changes: count it once
+        if (mx.length && !counted.has(String(ev.id))) {
+            counted.add(String(ev.id));
             const m = minuteOf(Date.now());
             rollTo(m);
             const i = minuteIndex(m);
