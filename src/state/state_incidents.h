@@ -32,8 +32,8 @@
  * state_db_commit; each call alone is atomic.
  *
  * No SQL in this interface: a PostgreSQL backend can implement it. The
- * SQLite backend: state_incidents.c (schema, events, incidents, timeline)
- * and state_tuning.c (suppressions, rule overrides).
+ * SQLite backend: state_incidents.c (schema, incidents, timeline),
+ * state_events.c (events) and state_tuning.c (suppressions, overrides).
  * distinct_json and samples_json are JSON text, produced and read by
  * triage and shown as they are by the portal and the CLI.
  *
