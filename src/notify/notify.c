@@ -364,8 +364,10 @@ static enum ym_status handle_digest(struct notify *n, const struct ym_tenant_con
     if (st != YM_OK)
         return st;
     if (l.count == 0) {
+        /* Everything waiting was told otherwise already. */
         items_free(&l);
-        return skip(n, row, now_ns, "");
+        st = state_notify_digest_done(n->db, t->name, row->created_ns, now_ns);
+        return st == YM_OK ? skip(n, row, now_ns, "") : st;
     }
     unsigned mask = 0;
     for (size_t i = 0; i < l.count; i++) {

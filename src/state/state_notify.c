@@ -250,6 +250,7 @@ enum ym_status state_notify_digest_incidents(struct state_db *sdb, const char *t
                                "SELECT " INCIDENT_COLS " FROM incidents i WHERE i.id IN"
                                " (SELECT incident_id FROM notifications WHERE tenant = ?1"
                                "  AND state = 'digest' AND created_ns <= ?2)"
+                               " AND i.notified_ns IS NULL"
                                " ORDER BY i.first_detection_ns, i.id",
                                &st, "read digest incidents");
     if (s != YM_OK)

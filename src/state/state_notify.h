@@ -97,7 +97,9 @@ typedef int (*state_notify_incident_fn)(void *arg, const struct state_notify_inc
 enum ym_status state_notify_incident_get(struct state_db *db, int64_t incident_id,
                                          state_notify_incident_fn fn, void *arg);
 /* Incidents of tenant whose notifications wait for a digest (state
- * 'digest', created_ns <= up_to_ns), oldest first, each once. */
+ * 'digest', created_ns <= up_to_ns) and that the customer has not heard
+ * about otherwise (a promotion may have told them at once), oldest first,
+ * each once. */
 enum ym_status state_notify_digest_incidents(struct state_db *db, const char *tenant,
                                              int64_t up_to_ns, state_notify_incident_fn fn,
                                              void *arg);

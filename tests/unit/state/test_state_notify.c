@@ -241,6 +241,12 @@ static void digest_carries_what_waited_before_its_period(void **state)
     assert_int_equal(
         state_notify_digest_incidents(db, "acme", T0 + 75 * MIN, count_incident, &count), YM_OK);
     assert_int_equal(count, 2);
+    /* told otherwise meanwhile (a promotion sent at once): not repeated */
+    assert_int_equal(state_notify_incident_notified(db, i2, T0 + 74 * MIN, NULL, NULL), YM_OK);
+    count = 0;
+    assert_int_equal(
+        state_notify_digest_incidents(db, "acme", T0 + 75 * MIN, count_incident, &count), YM_OK);
+    assert_int_equal(count, 1);
     assert_int_equal(state_notify_digest_done(db, "acme", T0 + 75 * MIN, T0 + 76 * MIN), YM_OK);
     count = 0;
     assert_int_equal(
