@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "core/ym_log.h"
+#include "state/state_audit.h"
 #include "state/state_db_internal.h"
 
 static enum ym_status fail(sqlite3 *db, const char *what)
