@@ -4,7 +4,7 @@
 
 import { get, post, del } from '../api.js';
 import { h, select } from '../dom.js';
-import { t, fmtTime } from '../i18n.js';
+import { t, fmtTime, fmtNumber } from '../i18n.js';
 import { table, errorBox, toast, section } from '../common.js';
 
 export async function render(view) {
@@ -22,10 +22,12 @@ export async function render(view) {
         const cols = [
             { label: t('col.tenant'), cell: (s) => s.tenant || t('header.all_tenants') },
             { label: t('col.rule'), cell: (s) => (rules.find((x) => x.id === s.rule_id) || {}).title || s.rule_id },
-            { label: t('suppressions.conditions'), cell: (s) => h('code.small', typeof s.conditions === 'string' ? s.conditions : JSON.stringify(s.conditions || {})) },
-            { label: t('suppressions.reason'), cell: (s) => s.reason || '' },
+            { label: t('suppressions.conditions'), cell: (s) => h('code.small', s.conditions || '*') },
+            { label: t('suppressions.reason'), cell: (s) => h('div', s.reason || '', h('div.muted.small', s.author || '', ' · ', fmtTime(s.created))) },
             { label: t('suppressions.expires'), cell: (s) => s.expires ? fmtTime(s.expires) : t('common.never') },
-            { label: '', cell: (s) => h('button.link.danger', { type: 'button', onclick: async () => {
+            { label: t('suppressions.hits'), class: 'num', cell: (s) => fmtNumber(s.hits || 0) },
+            { label: t('col.status'), cell: (s) => s.active ? h('span.badge.dev-up', t('suppressions.active')) : h('span.badge.dev-never', t('suppressions.inactive')) },
+            { label: '', cell: (s) => s.deleted ? '' : h('button.link.danger', { type: 'button', onclick: async () => {
                 if (!confirm(t('suppressions.confirm_delete'))) return;
                 try {
                     await del('/suppressions/' + encodeURIComponent(s.id));
@@ -39,19 +41,14 @@ export async function render(view) {
         box.replaceChildren(table(cols, r.suppressions || [], { label: t('suppressions.title'), empty: t('suppressions.none') }));
     }
     const tenant = select({ id: 'sup-tenant', required: true }, view.tenants.map((x) => [x.name, x.display_name || x.name]), view.tenant);
-    const rule = select({ id: 'sup-rule', required: true }, rules.map((r) => [r.id, r.title]), '');
-    const cond = h('input', { id: 'sup-conditions', placeholder: 'source.ip: 10.1.1.5' });
+    const rule = select({ id: 'sup-rule' }, [['', t('suppressions.any_rule')], ...rules.map((r) => [r.id, r.title])], '');
+    const cond = h('input', { id: 'sup-conditions', placeholder: 'source.ip=10.9.0.0/16 url.original=*wp-login*', spellcheck: 'false' });
     const reason = h('input', { id: 'sup-reason', required: true });
     const expires = h('input', { id: 'sup-expires', type: 'date' });
     const form = h('form.stack', { id: 'sup-form', onsubmit: async (e) => {
         e.preventDefault();
-        const conditions = {};
-        for (const part of cond.value.split(',')) {
-            const i = part.indexOf(':');
-            if (i > 0) conditions[part.slice(0, i).trim()] = part.slice(i + 1).trim();
-        }
         try {
-            await post('/suppressions', { tenant: tenant.value, rule_id: rule.value, conditions, reason: reason.value,
+            await post('/suppressions', { tenant: tenant.value, rule_id: rule.value, conditions: cond.value.trim(), reason: reason.value,
                 ...(expires.value ? { expires: new Date(expires.value + 'T23:59:59').toISOString() } : {}) });
             toast(t('common.saved'));
             form.reset();
