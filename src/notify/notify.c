@@ -60,6 +60,7 @@ struct notify {
     int kicked, stopping;
     struct notify_stats stats;
     atomic_int cancel; /* set by notify_stop: abandon the transfer under way */
+    struct notify_sender *sender; /* connections of the thread (or the CLI) */
 };
 
 /* ---- incidents as messages show them (owned copies) ---- */
@@ -125,19 +126,19 @@ static const char *channel_of(const struct ym_contact_config *c)
 }
 
 /* Sends msg to one contact; the answer in ans. */
-static void send_one(const struct ym_notify_config *nc, const struct ym_contact_config *c,
-                     const struct notify_message_in *msg, const char *subject, const char *body,
-                     const char *message_id, const atomic_int *cancel,
+static void send_one(struct notify_sender *s, const struct ym_notify_config *nc,
+                     const struct ym_contact_config *c, const struct notify_message_in *msg,
+                     const char *subject, const char *body, const char *message_id,
                      struct notify_answer *ans)
 {
     struct ym_buf out = YM_BUF_INIT;
     if (c->email) {
         notify_template_email(nc->from ? nc->from : "yamori@localhost", c->email, subject, body,
                               ym_time_now_ns(), message_id, &out);
-        notify_send_email(nc, c->email, out.data, out.len, cancel, ans);
+        notify_send_email(s, nc, c->email, out.data, out.len, ans);
     } else {
         notify_template_webhook(msg, subject, body, c->format, &out);
-        notify_send_webhook(nc, c->webhook_url, out.data, out.len, cancel, ans);
+        notify_send_webhook(s, nc, c->webhook_url, out.data, out.len, ans);
     }
     ym_buf_free(&out);
 }
@@ -176,7 +177,7 @@ static enum ym_status deliver(struct notify *n, const struct ym_tenant_config *t
             continue;
         }
         struct notify_answer ans;
-        send_one(nc, c, msg, subject.data, body.data, mid, &n->cancel, &ans);
+        send_one(n->sender, nc, c, msg, subject.data, body.data, mid, &ans);
         r->tried++;
         struct state_notify_attempt a = {.notification_id = nid,
                                          .time_ns = ym_time_now_ns(),
@@ -566,6 +567,7 @@ enum ym_status notify_create(const struct ym_config *cfg, const char *data_dir,
     }
     pthread_mutex_init(&n->mu, NULL);
     pthread_cond_init(&n->cond, NULL);
+    n->sender = notify_sender_create(&n->cancel);
     for (size_t i = 0; i < cfg->tenant_count; i++)
         for (size_t c = 0; c < cfg->tenants[i].contact_count; c++)
             if (cfg->tenants[i].contacts[c].email && !cfg->notify.smtp_url) {
@@ -617,6 +619,7 @@ void notify_destroy(struct notify *n)
         return;
     notify_stop(n);
     state_db_close(n->db);
+    notify_sender_destroy(n->sender);
     pthread_cond_destroy(&n->cond);
     pthread_mutex_destroy(&n->mu);
     free(n);
@@ -652,15 +655,17 @@ enum ym_status notify_test(const struct ym_config *cfg, const char *tenant, cons
     notify_template_render(&msg, &subject, &body);
     char mid[256];
     message_id(mid, sizeof mid, &cfg->notify, 0, 1);
+    struct notify_sender *sender = notify_sender_create(NULL);
     for (size_t i = 0; i < t->contact_count; i++) {
         const struct ym_contact_config *c = &t->contacts[i];
         if (!notify_policy_contact_wants(c, 1u << sev))
             continue;
         struct notify_answer ans;
-        send_one(&cfg->notify, c, &msg, subject.data, body.data, mid, NULL, &ans);
+        send_one(sender, &cfg->notify, c, &msg, subject.data, body.data, mid, &ans);
         (*contacts)++;
         fn(arg, channel_of(c), c->email ? c->email : c->webhook_url, ans.ok, ans.text);
     }
+    notify_sender_destroy(sender);
     ym_buf_free(&subject);
     ym_buf_free(&body);
     return YM_OK;

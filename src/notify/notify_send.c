@@ -5,7 +5,44 @@
 #include <curl/curl.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "core/ym_alloc.h"
+
+struct notify_sender {
+    CURL *smtp, *http; /* NULL until first used; reset, not re-created, between uses */
+    const atomic_int *cancel;
+};
+
+struct notify_sender *notify_sender_create(const atomic_int *cancel)
+{
+    struct notify_sender *s = ym_xcalloc(1, sizeof *s);
+    s->cancel = cancel;
+    return s;
+}
+
+void notify_sender_destroy(struct notify_sender *s)
+{
+    if (!s)
+        return;
+    if (s->smtp)
+        curl_easy_cleanup(s->smtp);
+    if (s->http)
+        curl_easy_cleanup(s->http);
+    free(s);
+}
+
+/* The handle for the next transfer: the same one each time (curl keeps its
+ * connection cache across curl_easy_reset). */
+static CURL *handle(CURL **h)
+{
+    if (*h)
+        curl_easy_reset(*h);
+    else
+        *h = curl_easy_init();
+    return *h;
+}
 
 static pthread_once_t global_once = PTHREAD_ONCE_INIT;
 
@@ -116,15 +153,15 @@ static void failed(struct notify_answer *ans, CURLcode rc, const char *errbuf,
              h->last[0] ? "; server: " : "", h->last);
 }
 
-void notify_send_email(const struct ym_notify_config *nc, const char *to, const char *mail,
-                       size_t mail_len, const atomic_int *cancel, struct notify_answer *ans)
+void notify_send_email(struct notify_sender *s, const struct ym_notify_config *nc, const char *to,
+                       const char *mail, size_t mail_len, struct notify_answer *ans)
 {
     memset(ans, 0, sizeof *ans);
     if (!nc->smtp_url) {
         snprintf(ans->text, sizeof ans->text, "no SMTP server configured (notify.smtp.url)");
         return;
     }
-    CURL *c = curl_easy_init();
+    CURL *c = handle(&s->smtp);
     if (!c) {
         snprintf(ans->text, sizeof ans->text, "curl: cannot start a transfer");
         return;
@@ -136,7 +173,7 @@ void notify_send_email(const struct ym_notify_config *nc, const char *to, const 
     snprintf(rcpt_addr, sizeof rcpt_addr, "<%s>", to);
     snprintf(from, sizeof from, "<%s>", nc->from ? nc->from : "yamori@localhost");
     struct curl_slist *rcpt = curl_slist_append(NULL, rcpt_addr);
-    common(c, nc, cancel, errbuf, &h);
+    common(c, nc, s->cancel, errbuf, &h);
     curl_easy_setopt(c, CURLOPT_URL, nc->smtp_url);
     if (!strncmp(nc->smtp_url, "smtp://", 7)) {
         long use = nc->starttls == YM_STARTTLS_REQUIRED   ? (long)CURLUSESSL_ALL
@@ -162,14 +199,14 @@ void notify_send_email(const struct ym_notify_config *nc, const char *to, const 
         failed(ans, rc, errbuf, &h);
     }
     curl_slist_free_all(rcpt);
-    curl_easy_cleanup(c);
 }
 
-void notify_send_webhook(const struct ym_notify_config *nc, const char *url, const char *json,
-                         size_t json_len, const atomic_int *cancel, struct notify_answer *ans)
+void notify_send_webhook(struct notify_sender *s, const struct ym_notify_config *nc,
+                         const char *url, const char *json, size_t json_len,
+                         struct notify_answer *ans)
 {
     memset(ans, 0, sizeof *ans);
-    CURL *c = curl_easy_init();
+    CURL *c = handle(&s->http);
     if (!c) {
         snprintf(ans->text, sizeof ans->text, "curl: cannot start a transfer");
         return;
@@ -179,7 +216,7 @@ void notify_send_webhook(const struct ym_notify_config *nc, const char *url, con
     struct curl_slist *hdr = curl_slist_append(NULL, "Content-Type: application/json; charset=utf-8");
     hdr = curl_slist_append(hdr, "Expect:"); /* no 100-continue round trip */
     hdr = curl_slist_append(hdr, "User-Agent: yamori");
-    common(c, nc, cancel, errbuf, &h);
+    common(c, nc, s->cancel, errbuf, &h);
     curl_easy_setopt(c, CURLOPT_URL, url);
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
@@ -201,5 +238,4 @@ void notify_send_webhook(const struct ym_notify_config *nc, const char *url, con
         failed(ans, rc, errbuf, &h);
     }
     curl_slist_free_all(hdr);
-    curl_easy_cleanup(c);
 }
