@@ -127,6 +127,19 @@ function langSelect() {
             [['en', 'English'], ['ja', '日本語']], currentLang()));
 }
 
+// The header is redrawn on every route: one stream-state listener updates
+// whichever badge is current.
+let streamState = 'closed';
+function showStreamState(el, s) {
+    el.className = 'live live-' + s;
+    el.textContent = t('stream.' + s);
+}
+stream.onState((s) => {
+    streamState = s;
+    const el = document.getElementById('live-state');
+    if (el) showStreamState(el, s);
+});
+
 function drawHeader() {
     const top = document.getElementById('top');
     const me = app.me;
@@ -141,11 +154,8 @@ function drawHeader() {
     const links = nav
         .filter(([, , , need]) => !need || (need === 'staff' ? isStaff(me) : me.role === 'admin'))
         .map(([href, key, page]) => h('a', { href, 'aria-current': page === current || (page === 'incidents' && current === 'incident') ? 'page' : null }, t(key)));
-    const live = h('span.live', { id: 'live-state', title: '' });
-    stream.onState((s) => {
-        live.className = 'live live-' + s;
-        live.textContent = t('stream.' + s);
-    });
+    const live = h('span.live', { id: 'live-state', role: 'status' });
+    showStreamState(live, streamState);
     let tenantPicker = null;
     if (isStaff(me)) {
         tenantPicker = h('label.tenant', h('span.sr-only', t('header.tenant')),

@@ -21,7 +21,7 @@ export async function render(view) {
         if (!view.alive()) return;
         const cols = [
             { label: t('col.tenant'), cell: (s) => s.tenant || t('header.all_tenants') },
-            { label: t('col.rule'), cell: (s) => (rules.find((x) => x.id === s.rule_id) || {}).title || s.rule_id },
+            { label: t('col.rule'), cell: (s) => !s.rule_id ? t('suppressions.any_rule') : (rules.find((x) => x.id === s.rule_id) || {}).title || s.rule_id },
             { label: t('suppressions.conditions'), cell: (s) => h('code.small', s.conditions || '*') },
             { label: t('suppressions.reason'), cell: (s) => h('div', s.reason || '', h('div.muted.small', s.author || '', ' · ', fmtTime(s.created))) },
             { label: t('suppressions.expires'), cell: (s) => s.expires ? fmtTime(s.expires) : t('common.never') },
@@ -61,7 +61,7 @@ export async function render(view) {
     h('label', t('suppressions.conditions'), cond, h('span.muted.small', t('suppressions.conditions_hint'))),
     h('label', t('suppressions.reason'), reason), h('label', t('suppressions.expires'), expires),
     h('button.primary', { type: 'submit' }, t('suppressions.add')));
-    view.el.append(box, section(t('suppressions.add'), form));
+    view.el.append(section(t('suppressions.title'), box), section(t('suppressions.add'), form));
     try {
         await load();
     } catch (e) {
