@@ -260,6 +260,7 @@ try {
         await admin.fill('#new-password', 'globex-password-1');
         await admin.click('#user-form button[type=submit]');
         await admin.locator('#users tr', { hasText: 'gina' }).waitFor({ timeout: 10_000 });
+        await admin.locator('#audit tr', { hasText: 'user.add' }).first().waitFor({ timeout: 10_000 });
         await shot(admin, '12-admin');
         await admin.context().close();
     });

@@ -1,9 +1,10 @@
 // Users and tenants (admins): who may log in, with which role and, for
-// customers, which tenant; the tenants the server knows (from the config).
+// customers, which tenant; the tenants the server knows (from the config);
+// the latest entries of the audit trail (every change, by whom, from where).
 
 import { get, post, del } from '../api.js';
 import { h, select } from '../dom.js';
-import { t } from '../i18n.js';
+import { t, fmtTime } from '../i18n.js';
 import { table, errorBox, toast, section } from '../common.js';
 
 export async function render(view) {
@@ -40,7 +41,7 @@ export async function render(view) {
             await post('/users', { user: name.value, role: role.value, tenant: role.value === 'customer' ? tenant.value : '', password: pass.value });
             toast(t('common.saved'));
             form.reset();
-            await loadUsers();
+            await Promise.all([loadUsers(), loadAudit()]);
         } catch (ex) {
             toast(t('common.error', { msg: ex.message }), 'error');
         }
@@ -53,12 +54,27 @@ export async function render(view) {
         { label: t('admin.tenant_name'), cell: (x) => h('code', x.name) },
         { label: t('admin.display_name'), cell: (x) => x.display_name || x.name },
     ], view.tenants, { label: t('admin.tenants') }));
+    const auditBox = h('div', { id: 'audit' });
+    async function loadAudit() {
+        const r = await get('/audit', { tenant: view.tenant, limit: 50 });
+        if (!view.alive()) return;
+        auditBox.replaceChildren(table([
+            { label: t('col.time'), cell: (e) => fmtTime(e.time) },
+            { label: t('admin.actor'), cell: (e) => [e.actor, ' ', h('span.muted.small', e.role ? t('role.' + e.role) : '')] },
+            { label: t('admin.action'), cell: (e) => h('code.small', e.action) },
+            { label: t('admin.object'), cell: (e) => e.object || '' },
+            { label: t('admin.detail'), cell: (e) => e.detail || '' },
+            { label: t('col.tenant'), cell: (e) => e.tenant || '—' },
+            { label: t('admin.address'), cell: (e) => e.address || '' },
+        ], r.audit || [], { label: t('admin.audit') }));
+    }
     view.el.append(h('div.grid-2',
         section(t('admin.users'), usersBox),
         section(t('admin.add_user'), form)),
-    section(t('admin.tenants'), h('p.muted.small', t('admin.tenants_hint')), tenantsBox));
+    section(t('admin.tenants'), h('p.muted.small', t('admin.tenants_hint')), tenantsBox),
+    section(t('admin.audit'), auditBox));
     try {
-        await loadUsers();
+        await Promise.all([loadUsers(), loadAudit()]);
     } catch (e) {
         view.el.append(errorBox(e));
     }
