@@ -101,9 +101,10 @@ static inline int64_t unzigzag(uint64_t v)
     return (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
 }
 
-static void buf_varint(struct ym_buf *b, uint64_t v)
+static inline void buf_varint(struct ym_buf *b, uint64_t v)
 {
-    ym_buf_reserve(b, 10);
+    if (b->len + 11 > b->cap) /* ym_buf keeps a byte for a terminator */
+        ym_buf_reserve(b, 10);
     b->len += put_varint((unsigned char *)b->data + b->len, v);
 }
 
