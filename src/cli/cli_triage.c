@@ -7,6 +7,7 @@
  *
  *   yamori triage replay LOGFILE [--kind K] [--tenant T] [--device NAME]
  *          [--tz ZONE] [--rules DIR] [--policy FILE] [--data DIR] [--config FILE]
+ *   yamori triage check [POLICY_FILE]     load a policy, say what is wrong
  *
  * Main thread only. Exit: 0 ok, 1 failure (store, rules, policy, file),
  * 2 usage. */
@@ -36,6 +37,10 @@ static void usage(FILE *out)
     fprintf(out,
             "Usage: yamori triage replay LOGFILE [--kind K] [--tenant T] [--device NAME] [--tz ZONE]\n"
             "                            [--rules DIR] [--policy FILE] [--data DIR] [--config FILE]\n"
+            "       yamori triage check [POLICY_FILE]\n"
+            "\n"
+            "check loads a triage policy (default: rules/triage.yaml as serve finds it) and\n"
+            "says what is wrong with it (file:line: reason), or prints its main settings.\n"
             "\n"
             "Runs LOGFILE (one log per line, '-' = stdin) through parsing, threat intel, the\n"
             "rules and triage, and stores the events and incidents in DATA/state.db as\n"
@@ -232,7 +237,7 @@ static int cmd_replay(int argc, char **argv)
         }
     }
     if (optind >= argc || strcmp(argv[optind], "replay") != 0)
-        return cli_usage_error(CMD, "which command? replay (see --help)");
+        return cli_usage_error(CMD, "which command? replay or check (see --help)");
     if (argc - optind != 2)
         return cli_usage_error(CMD, "replay needs one LOGFILE (see --help)");
     const char *path = argv[optind + 1];
@@ -319,7 +324,53 @@ out:
     return rc;
 }
 
+static int cmd_check(int argc, char **argv)
+{
+    const char *path = NULL;
+    struct cli_rules_source src = {0};
+    for (int i = 2; i < argc; i++) {
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            usage(stdout);
+            return CLI_OK;
+        }
+        if (argv[i][0] == '-' || path)
+            return cli_usage_error(CMD, "check takes one POLICY_FILE (see --help)");
+        path = argv[i];
+    }
+    char why[512];
+    struct ym_config *cfg = NULL;
+    if (!path) {
+        cfg = cli_load_config(NULL, NULL);
+        if (!cfg)
+            return CLI_FAIL;
+        if (cli_rules_source_resolve(NULL, cfg, &src, why, sizeof why) == CLI_OK)
+            path = src.triage_policy;
+    }
+    struct triage_policy *p = NULL;
+    struct ym_error err = {0};
+    int rc = CLI_OK;
+    if (triage_policy_load(path, &p, &err) != YM_OK) {
+        rc = err.line ? cli_error(CMD, "%s:%d: %s", err.file, err.line, err.reason)
+                      : cli_error(CMD, "%s: %s", err.file[0] ? err.file : path, err.reason);
+    } else {
+        const struct triage_tenant_policy *d = &p->defaults;
+        printf("%s: ok; window %lld s, incidents from %s, SLA critical %lld min, %zu asset%s, "
+               "%zu tenant override%s, %zu rule setting%s\n",
+               path ? path : "built-in policy", (long long)(p->window_ns / YM_NS_PER_S),
+               state_severity_name(d->incident_min),
+               (long long)(d->sla_ns[STATE_SEV_CRITICAL] / (60 * YM_NS_PER_S)), p->asset_count,
+               p->asset_count == 1 ? "" : "s", p->tenant_count, p->tenant_count == 1 ? "" : "s",
+               p->rule_count, p->rule_count == 1 ? "" : "s");
+    }
+    triage_policy_free(p);
+    cli_rules_source_free(&src);
+    ym_config_free(cfg);
+    return rc;
+}
+
 int cli_triage_main(int argc, char **argv)
 {
+    if (argc >= 2 && strcmp(argv[1], "check") == 0)
+        return cmd_check(argc, argv);
     return cmd_replay(argc, argv);
 }

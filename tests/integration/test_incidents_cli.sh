@@ -115,6 +115,12 @@ run suppress del 1 --as carol >/dev/null || fail "suppress del"
 run suppress list >"$T/sups.txt" || fail "suppress list text"
 grep -q "No active suppressions" "$T/sups.txt" || fail "deleted suppression still active"
 
+log "triage check: the shipped policy loads, a broken one is named with its line"
+"$YAMORI" triage check "$rules/triage.yaml" | grep -q "triage.yaml: ok" || fail "triage check on the shipped policy"
+printf 'incidents:\n  incident_min: urgent\n' >"$T/bad-policy.yaml"
+out=$("$YAMORI" triage check "$T/bad-policy.yaml" 2>&1) && fail "a broken policy passed the check"
+echo "$out" | grep -q "bad-policy.yaml:2: urgent: emergency, critical, warning or informational" || fail "check: $out"
+
 log "usage errors exit 2, --help exits 0"
 for cmd in "incidents frob" "incidents status 1 bogus" "incidents show" "suppress add --tenant x --reason y" \
     "tune threshold r 0 --tenant x" "triage replay"; do
