@@ -126,7 +126,7 @@ static void add_url(struct ym_buf *b, const struct notify_message_in *in, int64_
     while (n > 0 && in->portal_url[n - 1] == '/')
         n--;
     ym_buf_add(b, in->portal_url, n);
-    ym_buf_printf(b, "/incidents/%lld", (long long)id);
+    ym_buf_printf(b, "/#/incidents/%lld", (long long)id);
 }
 
 static int has_url(const struct notify_message_in *in, const struct notify_item *it)

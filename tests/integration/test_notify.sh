@@ -179,7 +179,7 @@ import email, email.policy, sys
 m = email.message_from_bytes(open(sys.argv[1], "rb").read(), policy=email.policy.default)
 b = m.get_content()
 for want in ["Severity:", "Critical", "#1 SQL injection answered 200 by web01", "203.0.113.5",
-             "10.0.0.80", "Take web01 off the network", "https://soc.example.com/incidents/1",
+             "10.0.0.80", "Take web01 off the network", "https://soc.example.com/#/incidents/1",
              "ACME Corporation (acme)"]:
     assert want in b, (want, b)
 assert m.get_content_type() == "text/plain" and m.get_content_charset() == "utf-8"
@@ -208,7 +208,7 @@ p = json.load(open(sys.argv[1]))
 assert p["type"] == "incident" and p["tenant"] == "acme", p
 i = p["incidents"][0]
 assert i["id"] == 1 and i["severity"] == "critical" and i["source.ip"] == "203.0.113.5", i
-assert i["url"] == "https://soc.example.com/incidents/1", i
+assert i["url"] == "https://soc.example.com/#/incidents/1", i
 PY
 
 # Slack and Teams payloads for the Japanese tenant

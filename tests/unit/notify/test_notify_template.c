@@ -59,7 +59,7 @@ static void english_subject_names_severity_title_tenant_and_incident(void **stat
     assert_non_null(strstr(b.data, "Tenant:         ACME Corporation (acme)\n"));
     assert_non_null(strstr(b.data, "First detected: 2026-11-22 10:00:00 +00:00\n"));
     assert_non_null(strstr(b.data, "What to do:\nTake web01 off the network.\n"));
-    assert_non_null(strstr(b.data, "Details: https://soc.example.com/incidents/42\n"));
+    assert_non_null(strstr(b.data, "Details: https://soc.example.com/#/incidents/42\n"));
     ym_buf_free(&s);
     ym_buf_free(&b);
 }
@@ -284,7 +284,7 @@ static void generic_webhook_carries_the_incident_fields(void **state)
     assert_string_equal(json_string_value(json_object_get(i, "first_detection")),
                         "2026-11-22T10:00:00.000Z");
     assert_string_equal(json_string_value(json_object_get(i, "url")),
-                        "https://soc.example.com/incidents/42");
+                        "https://soc.example.com/#/incidents/42");
     json_decref(r);
 }
 
@@ -320,7 +320,7 @@ static void teams_webhook_is_a_message_card_with_facts(void **state)
     json_t *act = json_array_get(json_object_get(r, "potentialAction"), 0);
     assert_string_equal(
         json_string_value(json_object_get(json_array_get(json_object_get(act, "targets"), 0), "uri")),
-        "https://soc.example.com/incidents/42");
+        "https://soc.example.com/#/incidents/42");
     json_decref(r);
 }
 
