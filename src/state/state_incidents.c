@@ -601,9 +601,11 @@ enum ym_status state_incident_set_status(struct state_db *sdb, int64_t id, enum 
     snprintf(text, sizeof text, "status %s%s%s", detail, note && *note ? ": " : "",
              note ? note : "");
     struct incident_write w = {
+        /* an analyst who told the customer (phone, ticket) stops the SLA clock too */
         .sql = "UPDATE incidents SET status = ?3, updated_ns = ?2, resolution = CASE ?4"
                " WHEN 0 THEN resolution WHEN 1 THEN 'true_positive' WHEN 2 THEN 'false_positive'"
-               " ELSE 'benign' END WHERE id = ?1",
+               " ELSE 'benign' END, notified_ns = CASE WHEN ?3 = 'notified'"
+               " THEN coalesce(notified_ns, ?2) ELSE notified_ns END WHERE id = ?1",
         .text_value = state_status_name(to),
         .int_value = resolving ? (int64_t)keep : 0,
         .kind = STATE_TL_STATUS,

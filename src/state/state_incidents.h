@@ -21,7 +21,9 @@
  *  3. reopen (from resolved or closed only) goes back to acknowledged and
  *     clears the resolution.
  *  4. The first notification sets notified_ns once (state_incident_notified)
- *     and moves new/acknowledged to notified; the SLA clock stops there.
+ *     and moves new/acknowledged to notified; the SLA clock stops there. An
+ *     analyst moving an incident to notified (the customer was told another
+ *     way) sets it too.
  *
  * Every write appends to the change feed (state_audit.h): "event.new",
  * "event.update", "incident.new", "incident.update", "incident.comment".

@@ -374,6 +374,17 @@ static void sla_breach_is_marked_once_and_notification_stops_the_clock(void **st
     struct state_incident_summary sum;
     assert_int_equal(state_incidents_summary(db, NULL, &sum), YM_OK);
     assert_int_equal(sum.sla_breached, 1);
+
+    /* an analyst who phoned the customer moves it to notified: the clock stops */
+    int64_t phoned = new_incident(db, "acme", STATE_SEV_CRITICAL, T0, T0 + 15 * MIN);
+    struct state_actor alice = {.name = "alice"};
+    assert_int_equal(state_incident_set_status(db, phoned, STATE_STATUS_NOTIFIED, STATE_RES_NONE,
+                                               "phoned the customer", &alice, T0 + 5 * MIN, NULL),
+                     YM_OK);
+    assert_int_equal(state_incidents_mark_sla(db, T0 + 20 * MIN, &marked), YM_OK);
+    assert_int_equal(marked, 0);
+    assert_int_equal(state_incident_get(db, phoned, copy_incident, &inc), YM_OK);
+    assert_int_equal(inc.notified_ns, T0 + 5 * MIN);
     state_db_close(db);
 }
 
