@@ -64,14 +64,31 @@ static uint64_t fnv(const char *s)
     return h;
 }
 
-/* The hash key of an event: tenant, stored key text, and the mute. */
+/* Appends s to out (len bytes so far), cut at max - 1 bytes. */
+static void append(char *out, size_t *len, size_t max, const char *s)
+{
+    size_t n = strlen(s);
+    if (n > max - 1 - *len)
+        n = max - 1 - *len;
+    memcpy(out + *len, s, n);
+    *len += n;
+    out[*len] = '\0';
+}
+
+/* The hash key of an event: tenant, stored key text, and the mute (kept
+ * whole even when a huge key is cut). */
 static void make_key(char out[TRIAGE_KEY_MAX], const char *tenant, const char *agg, int muted,
                      int64_t suppression_id)
 {
+    char mute[40] = "";
     if (muted)
-        snprintf(out, TRIAGE_KEY_MAX, "%s\x1f%s\x1fmuted:%lld", tenant, agg, (long long)suppression_id);
-    else
-        snprintf(out, TRIAGE_KEY_MAX, "%s\x1f%s", tenant, agg);
+        snprintf(mute, sizeof mute, "\x1fmuted:%lld", (long long)suppression_id);
+    size_t len = 0, room = TRIAGE_KEY_MAX - strlen(mute);
+    out[0] = '\0';
+    append(out, &len, room, tenant);
+    append(out, &len, room, "\x1f");
+    append(out, &len, room, agg);
+    append(out, &len, TRIAGE_KEY_MAX, mute);
 }
 
 static char *dup_or_empty(const char *s) { return ym_xstrdup(s ? s : ""); }
