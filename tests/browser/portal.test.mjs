@@ -175,6 +175,7 @@ try {
 
     await step('an incident appears live on the open dashboard after attack logs are sent', async () => {
         const logsBefore = await analyst.locator('#logs-24h').innerText();
+        const chartLogsBefore = Number(await analyst.locator('#minute-chart').getAttribute('data-logs'));
         const before = await analyst.locator('#open-incidents').innerText();
         expect(!before.includes(TITLE), 'the incident is there before the logs were sent');
         await analyst.evaluate(() => { window.__sameDocument = true; });
@@ -190,8 +191,13 @@ try {
         incidentId = decodeURIComponent(href.split('/').pop());
         expect(incidentId, 'no incident id in the row link');
         await analyst.locator('#recent-detections tr', { hasText: TITLE }).first().waitFor({ timeout: 20_000 });
-        // the per-minute counters of the stream move the log count too
+        // the stream's per-minute counters move the minute chart (loaded
+        // once, before the logs were sent) and the totals
+        await analyst.waitForFunction((b) => Number(document.getElementById('minute-chart').dataset.logs) >= b + 22,
+            chartLogsBefore, { timeout: 30_000 });
         await analyst.waitForFunction((b) => document.getElementById('logs-24h').textContent !== b, logsBefore, { timeout: 30_000 });
+        await analyst.locator('#device-status tr', { hasText: 'acme-pa' }).locator('.dev-up').waitFor({ timeout: 30_000 });
+        await analyst.click('.zoom button[data-h="1"]');
         await shot(analyst, '03-dashboard-live-incident');
     });
 

@@ -36,7 +36,8 @@ export function timeChart(container, { series, data, height = 220, unit = 'minut
         cursor: { drag: { x: false, y: false } },
         ...(unit === 'day' && uPlot.tzDate ? { tzDate: (ts) => uPlot.tzDate(new Date(ts * 1e3), 'Etc/UTC') } : {}),
         legend: { live: true },
-        scales: { x: { time: true }, left: { auto: true, range: (u, min, max) => [0, Math.max(1, max * 1.1)] },
+        // a day's bar is centred on its day: half a day of room at both ends
+        scales: { x: unit === 'day' ? { time: true, range: (u, min, max) => [min - 43200, max + 43200] } : { time: true }, left: { auto: true, range: (u, min, max) => [0, Math.max(1, max * 1.1)] },
             right: { auto: true, range: (u, min, max) => [0, Math.max(1, max * 1.2)] } },
         series: [
             { label: t('chart.time'), value: (u, v) => (v == null ? '—' : fmtLegend(v)) },

@@ -29,7 +29,19 @@ export async function render(view) {
 
     const cards = h('div.cards', { id: 'summary-cards' });
     const statusRow = h('div.status-row', { id: 'status-row' });
-    const minuteBox = h('div');
+    const minuteBox = h('div', { id: 'minute-chart' });
+    // The minute chart shows 24 h; the buttons narrow the view to the last
+    // hours (the data stays the full day).
+    let zoomHours = 24;
+    const zoomButtons = [1, 6, 24].map((n) => h('button', {
+        type: 'button', 'aria-pressed': String(n === zoomHours),
+        onclick: () => {
+            zoomHours = n;
+            for (const b of zoomButtons) b.setAttribute('aria-pressed', String(b.dataset.h === String(n)));
+            applyZoom();
+        }, dataset: { h: String(n) },
+    }, t('dashboard.zoom', { n })));
+    const zoomBar = h('div.zoom', { role: 'group', 'aria-label': t('dashboard.zoom_label') }, zoomButtons);
     const dayBox = h('div');
     const incBody = h('tbody');
     const detBody = h('tbody');
@@ -70,7 +82,7 @@ export async function render(view) {
         h('div.grid-2',
             section(t('dashboard.open_incidents'), statusRow, wrapTable(incCols, incBody, t('dashboard.open_incidents'))),
             section(t('dashboard.recent_detections'), wrapTable(detCols, detBody, t('dashboard.recent_detections')))),
-        section(t('dashboard.last_24h'), minuteBox),
+        section(t('dashboard.last_24h'), zoomBar, minuteBox),
         section(t('dashboard.last_30d'), dayBox),
         section(t('dashboard.devices'), wrapTable(devCols, devBody, t('dashboard.devices'))),
     );
@@ -167,9 +179,24 @@ export async function render(view) {
             series: [{ label: t('chart.logs'), key: 'logs' }, { label: t('chart.events'), key: 'events', scale: 'right' }],
             data: [mx, mlogs, mevents],
         });
+        markTotals();
+        if (zoomHours !== 24) applyZoom();
+    }
+    function applyZoom() {
+        if (!minuteChart || !mx.length) return;
+        const max = mx[mx.length - 1];
+        minuteChart.plot.setScale('x', { min: max - zoomHours * 3600 + MIN, max });
+    }
+    // data-logs / data-events: what the minute chart holds, for tests and tools
+    function markTotals() {
+        minuteBox.dataset.logs = String(mlogs.reduce((a, b) => a + b, 0));
+        minuteBox.dataset.events = String(mevents.reduce((a, b) => a + b, 0));
     }
     const redrawMinutes = debounce(() => {
-        if (minuteChart && view.alive()) minuteChart.plot.setData([mx, mlogs, mevents]);
+        if (!minuteChart || !view.alive()) return;
+        markTotals();
+        minuteChart.plot.setData([mx, mlogs, mevents], zoomHours === 24);
+        if (zoomHours !== 24) applyZoom();
     }, 250);
 
     let dayChart = null;

@@ -11,9 +11,23 @@ import { t, fmtTime, fmtNumber } from '../i18n.js';
 import * as stream from '../stream.js';
 import { STATUSES, sevBadge, statusBadge, levelBadge, slaClock, errorBox, section, isStaff, ip, toast } from '../common.js';
 
+// Rule titles by id, for analysts (customers may not list rules).
+let ruleTitles = null;
+async function loadRuleTitles() {
+    if (ruleTitles) return ruleTitles;
+    try {
+        ruleTitles = new Map(((await get('/rules')).rules || []).map((r) => [r.id, r.title]));
+    } catch {
+        return new Map();
+    }
+    return ruleTitles;
+}
+
 export async function render(view) {
     const id = view.params.id;
     const staff = isStaff(view.me);
+    const titles = staff ? await loadRuleTitles() : new Map();
+    const ruleText = (rid) => (titles.get(rid) ? [titles.get(rid), ' ', h('code.small.muted', rid)] : rid);
     const root = h('div', { id: 'incident' });
     view.el.append(h('p.back', h('a', { href: '#/incidents' }, '← ' + t('incidents.title'))), root);
 
@@ -42,7 +56,7 @@ export async function render(view) {
             kv(t('col.assignee'), inc.assignee),
             kv(t('col.source'), ip(inc, 'source')),
             kv(t('col.destination'), ip(inc, 'destination')),
-            kv(t('col.rule'), inc.rule_id),
+            kv(t('col.rule'), ruleText(inc.rule_id)),
             kv(t('incident.first_detection'), fmtTime(inc.first_detection)),
             kv(t('col.created'), fmtTime(inc.created)),
             kv(t('col.updated'), fmtTime(inc.updated)),
@@ -157,7 +171,7 @@ export async function render(view) {
                 fmtTime(ev.first_seen), ' – ', fmtTime(ev.last_seen)),
             h('dl.facts',
                 kv(t('col.device'), ev.device), kv(t('col.source'), ip(ev, 'source')), kv(t('col.destination'), ip(ev, 'destination')),
-                kv(t('incident.reason'), ev.reason), kv(t('col.rule'), ev.rule_id)),
+                kv(t('incident.reason'), ev.reason), kv(t('col.rule'), ruleText(ev.rule_id))),
             samples);
             return det;
         }));
