@@ -35,8 +35,8 @@ raw_bytes=$(stat -c %s "$input")
 now() { date +%s.%N; }
 cpu_s() { awk -v hz="$HZ" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$1/stat"; }
 peak_rss_mib() { awk '/VmHWM/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
-listening() { ss -Htln "sport = :$port" | grep -q .; }
-wait_listen() { for _ in $(seq 1 300); do listening && return 0; sleep 0.1; done; return 1; }
+listening() { ss -Htln "sport = :${1:-$port}" | grep -q .; }
+wait_listen() { for _ in $(seq 1 300); do listening "${1:-$port}" && return 0; sleep 0.1; done; return 1; }
 
 # run_yamori: sets ym_rate ym_cpu ym_rss ym_disk
 run_yamori() {
@@ -51,6 +51,9 @@ run_yamori() {
     local ym=$!
     pids+=($ym)
     wait_listen || { cat "$T/ym.log"; echo "yamori did not listen"; exit 1; }
+    # the portal starts last (it may make a certificate first): let it
+    # finish before the clock starts, unless it is off
+    case " $SERVE_ARGS " in *" --http off "*) ;; *) wait_listen "$http_port" || true ;; esac
     local t0 t1 sender
     t0=$(now)
     nc -q 1 127.0.0.1 "$port" <"$input" &
