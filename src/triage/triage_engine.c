@@ -16,9 +16,14 @@
 #include "triage/triage_tuning.h"
 
 #define WATCH_MAX 4096
+#define WATCH_BUCKETS 1024
 
-/* An exploit that went through: watched for a callback. */
+/* An exploit that went through: watched for a callback. The ring of
+ * watches is also chained by target (newest first, through seq numbers:
+ * a chain ends at the first entry the ring has overwritten or dropped). */
 struct watch {
+    uint64_t seq;        /* 0 = empty slot */
+    uint64_t prev;       /* the previous watch of the same target bucket, 0 = none */
     char tenant[64];
     char target[64], attacker[64];
     int64_t time_ns;
@@ -42,8 +47,9 @@ struct triage_engine {
     size_t bucket_count, open;
     struct triage_event *txn_list;
     struct triage_event *closed;     /* closed events waiting for their last write to commit */
-    struct watch *watches;  /* ring */
-    size_t watch_head, watch_count;
+    struct watch *watches;  /* ring: slot = seq % WATCH_MAX */
+    uint64_t watch_first, watch_next; /* live seqs: first <= seq < next */
+    uint64_t watch_head[WATCH_BUCKETS]; /* newest seq per target bucket */
     struct merge *merges;
     size_t merge_count, merge_cap;
     struct triage_tuning tuning;
@@ -151,6 +157,7 @@ struct triage_engine *triage_engine_create(const struct triage_engine_config *cf
     e->bucket_count = 1024;
     e->buckets = ym_xcalloc(e->bucket_count, sizeof *e->buckets);
     e->watches = ym_xcalloc(WATCH_MAX, sizeof *e->watches);
+    e->watch_first = e->watch_next = 1;
     return e;
 }
 
@@ -541,13 +548,17 @@ static struct triage_event *open_event(struct triage_engine *e, const char *key,
 
 static void watch_add(struct triage_engine *e, const struct triage_detection *d, const char *key)
 {
-    struct watch *w = &e->watches[(e->watch_head + e->watch_count) % WATCH_MAX];
-    if (e->watch_count < WATCH_MAX)
-        e->watch_count++;
-    else
-        e->watch_head = (e->watch_head + 1) % WATCH_MAX;
+    if (e->watch_next - e->watch_first == WATCH_MAX)
+        e->watch_first++; /* the oldest goes */
+    uint64_t seq = e->watch_next++;
+    struct watch *w = &e->watches[seq % WATCH_MAX];
+    const char *target = field(d, "destination.ip");
+    size_t b = fnv(target) & (WATCH_BUCKETS - 1);
+    w->seq = seq;
+    w->prev = e->watch_head[b];
+    e->watch_head[b] = seq;
     snprintf(w->tenant, sizeof w->tenant, "%s", d->tenant);
-    snprintf(w->target, sizeof w->target, "%s", field(d, "destination.ip"));
+    snprintf(w->target, sizeof w->target, "%s", target);
     snprintf(w->attacker, sizeof w->attacker, "%s", field(d, "source.ip"));
     snprintf(w->key, sizeof w->key, "%s", key);
     snprintf(w->title, sizeof w->title, "%s", d->rule_title ? d->rule_title : "");
@@ -564,8 +575,12 @@ static const struct watch *callback_of(struct triage_engine *e, const struct tri
     int ti = *field(d, "threat.indicator.type") != '\0';
     if (!*src)
         return NULL;
-    for (size_t i = e->watch_count; i-- > 0;) {
-        const struct watch *w = &e->watches[(e->watch_head + i) % WATCH_MAX];
+    uint64_t seq = e->watch_head[fnv(src) & (WATCH_BUCKETS - 1)];
+    while (seq >= e->watch_first && seq < e->watch_next) {
+        const struct watch *w = &e->watches[seq % WATCH_MAX];
+        if (w->seq != seq)
+            break;
+        seq = w->prev;
         if (strcmp(w->target, src) != 0 || strcmp(w->tenant, d->tenant) != 0 ||
             strcmp(w->key, key) == 0)
             continue;
@@ -770,12 +785,11 @@ static void close_idle(struct triage_engine *e, int64_t now_ns)
             break;
         idle = 0; /* over the bound: every written event may go */
     }
-    while (e->watch_count) {
-        const struct watch *w = &e->watches[e->watch_head];
+    while (e->watch_first < e->watch_next) {
+        const struct watch *w = &e->watches[e->watch_first % WATCH_MAX];
         if (now_ns - w->time_ns <= e->policy->callback_window_ns)
             break;
-        e->watch_head = (e->watch_head + 1) % WATCH_MAX;
-        e->watch_count--;
+        e->watch_first++;
     }
     for (size_t i = 0; i < e->merge_count;) {
         if (now_ns - e->merges[i].created_ns >= e->policy->merge_ns) {
