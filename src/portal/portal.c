@@ -48,6 +48,7 @@
 #include "state/state_audit.h"
 
 #define MAX_BODY_BYTES (1 << 20)
+#define SLOW_REQUEST_NS (1000 * 1000000LL) /* logged (rate-limited) */
 
 /* Per-connection request state between libmicrohttpd's calls. */
 struct request_ctx {
@@ -371,15 +372,16 @@ static void dispatch(struct portal *p, struct portal_req *req, struct request_ct
         ym_buf_printf(&key, "%s %s|%s|", req->method, req->path, req->tenant ? req->tenant : "*");
         MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, cache_key_arg, &key);
         uint64_t generation;
-        resp->body = portal_cache_get(p->cache, key.data, &resp->body_len, &generation);
+        resp->body = portal_cache_get(p->cache, key.data, route->cache_loose, &resp->body_len,
+                                      &generation);
         if (resp->body) {
             resp->status = 200;
             resp->content_type = "application/json; charset=utf-8";
         } else {
             route->handler(req, resp);
-            if (resp->status == 200 && resp->body)
-                portal_cache_put(p->cache, key.data, resp->body, resp->body_len, route->cache_ms,
-                                 generation);
+            int ok = resp->status == 200 && resp->body;
+            portal_cache_put(p->cache, key.data, ok ? resp->body : NULL, ok ? resp->body_len : 0,
+                             route->cache_ms, generation);
         }
         ym_buf_free(&key);
     }
@@ -457,7 +459,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             .portal = p, .cfg = p->cfg, .data_dir = p->data_dir, .conn = conn,
             .method = method, .path = url, .address = address, .tls = p->tls,
         };
+        int64_t t0 = ym_time_mono_ns();
         dispatch(p, &req, ctx, &resp);
+        int64_t dt = ym_time_mono_ns() - t0;
+        if (dt > SLOW_REQUEST_NS)
+            YM_LOG_RATELIMITED(YM_LOG_WARN, "portal: slow request: %s %s took %lld ms", method, url,
+                               (long long)(dt / 1000000));
         json_decref(req.body);
     } else if (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0) {
         int status = 500;

@@ -13,6 +13,7 @@
 #include "core/ym_alloc.h"
 #include "core/ym_time.h"
 #include "portal/portal_http.h"
+#include "portal/portal_internal.h"
 #include "state/state_incidents.h"
 
 #define MINUTE_NS (60 * YM_NS_PER_S)
@@ -278,6 +279,31 @@ static int count_breach(void *arg, const struct state_incident *inc)
     return 0;
 }
 
+/* Events of the last 24 hours: counting them reads every such event, so
+ * the count is shared for EVENTS_24H_MS (it only ages: a count, not a
+ * state a page acts on), while the rest of the summary follows changes. */
+#define EVENTS_24H_MS 5000
+static enum ym_status events_24h(struct portal_req *req, const struct state_event_filter *ef,
+                                 uint64_t *events)
+{
+    char key[128];
+    snprintf(key, sizeof key, "events_24h|%s", req->tenant ? req->tenant : "*");
+    size_t len;
+    uint64_t gen;
+    char *text = portal_cache_get(req->portal->cache, key, 1, &len, &gen);
+    if (text) {
+        *events = strtoull(text, NULL, 10);
+        free(text);
+        return YM_OK;
+    }
+    enum ym_status st = state_events_each(req->db, ef, count_nothing, NULL, events);
+    char num[32];
+    int n = snprintf(num, sizeof num, "%llu", (unsigned long long)*events);
+    portal_cache_put(req->portal->cache, key, st == YM_OK ? num : NULL, (size_t)n, EVENTS_24H_MS,
+                     gen);
+    return st;
+}
+
 void portal_api_stats_summary(struct portal_req *req, struct portal_resp *resp)
 {
     int64_t now = ym_time_now_ns();
@@ -290,7 +316,7 @@ void portal_api_stats_summary(struct portal_req *req, struct portal_resp *resp)
     if (state_incidents_summary(req->db, req->tenant, &s) != YM_OK ||
         state_db_minutes_each(req->db, req->tenant, now - YM_NS_PER_DAY, 0, sum_logs, &logs) !=
             YM_OK ||
-        state_events_each(req->db, &ef, count_nothing, NULL, &events) != YM_OK ||
+        events_24h(req, &ef, &events) != YM_OK ||
         state_incidents_each(req->db, &inf, count_breach, &breaches, NULL) != YM_OK) {
         portal_reply_internal(resp, "summary");
         return;

@@ -58,9 +58,12 @@ void portal_cache_destroy(struct portal_cache *c);
 /* The state changed: answers computed before are not served again. */
 void portal_cache_bump(struct portal_cache *c);
 /* A copy of the answer stored under key (owned: free()) if fresh, or aged
- * (same generation) while another caller computes the new one; NULL =
- * compute it and put it with the *generation returned here. */
-char *portal_cache_get(struct portal_cache *c, const char *key, size_t *len, uint64_t *generation);
+ * (same generation) while another caller computes the new one; after a
+ * change, waits (bounded) for a caller already computing. NULL = compute
+ * it and put it with the *generation returned here (body NULL = gave up).
+ * loose = 1: the answer only ages (changes do not make it stale). */
+char *portal_cache_get(struct portal_cache *c, const char *key, int loose, size_t *len,
+                       uint64_t *generation);
 void portal_cache_put(struct portal_cache *c, const char *key, const char *body, size_t len,
                       int ttl_ms, uint64_t generation);
 

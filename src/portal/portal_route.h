@@ -56,6 +56,8 @@ struct portal_route {
     int cache_ms;             /* > 0: a 200 answer is shared for this long by callers
                                * with the same tenant filter and query (dashboard
                                * aggregates); 0 = computed per request */
+    int cache_loose;          /* 1 = a shared answer ages only by cache_ms (counts per
+                               * minute and day); 0 = also stale after any change */
 };
 
 /* The API's table (portal_routes.c), terminated by a zero entry. */

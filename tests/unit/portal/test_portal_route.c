@@ -19,13 +19,13 @@ static void h(struct portal_req *req, struct portal_resp *resp) {}
 
 static const struct portal_route table[] = {
     {"GET", "/api/v1/things", STATE_ROLE_CUSTOMER, PORTAL_SCOPE_TENANT, h, "list", "tenant,limit",
-     NULL, 0, 0},
+     NULL, 0, 0, 0},
     {"GET", "/api/v1/things/{id}", STATE_ROLE_CUSTOMER, PORTAL_SCOPE_INCIDENT, h, "one", NULL,
-     NULL, 0, 0},
+     NULL, 0, 0, 0},
     {"POST", "/api/v1/things/{id}/notes", STATE_ROLE_ANALYST, PORTAL_SCOPE_INCIDENT, h, "note",
-     NULL, "{\"text\":\"x\"}", 0, 0},
-    {"POST", "/api/v1/open", STATE_ROLE_NONE, PORTAL_SCOPE_NONE, h, "public", NULL, NULL, 0, 0},
-    {NULL, NULL, STATE_ROLE_NONE, PORTAL_SCOPE_NONE, NULL, NULL, NULL, NULL, 0, 0},
+     NULL, "{\"text\":\"x\"}", 0, 0, 0},
+    {"POST", "/api/v1/open", STATE_ROLE_NONE, PORTAL_SCOPE_NONE, h, "public", NULL, NULL, 0, 0, 0},
+    {NULL, NULL, STATE_ROLE_NONE, PORTAL_SCOPE_NONE, NULL, NULL, NULL, NULL, 0, 0, 0},
 };
 
 static void path_segments_are_captured(void **state)
