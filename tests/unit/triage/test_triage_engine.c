@@ -601,6 +601,33 @@ static void a_failed_transaction_is_written_again_at_the_next_tick(void **state)
     assert_int_equal(triage_engine_take_notifications(f->engine), 1);
 }
 
+static void among_many_exploits_the_callback_promotes_its_own(void **state)
+{
+    struct fixture *f = *state;
+    static char att[200][32], tgt[200][32];
+    for (int i = 0; i < 200; i++) {
+        snprintf(att[i], sizeof att[i], "198.51.100.%d", i);
+        snprintf(tgt[i], sizeof tgt[i], "10.0.%d.%d", i / 100, i % 100);
+        struct triage_detection x = sqli(T0 + i * SEC, "500");
+        x.fields[0].value = att[i];
+        x.fields[1].value = tgt[i];
+        add(f, x, T0 + i * SEC);
+    }
+    struct triage_detection back = det("r-outbound", DETECT_LEVEL_LOW, "", T0 + 5 * MIN,
+                                       "source.ip", tgt[137], "destination.ip", att[137], NULL);
+    add(f, back, T0 + 5 * MIN);
+    struct incs s = incidents(f);
+    assert_int_equal(s.count, 1);
+    assert_string_equal(s.title[0], "r-sqli: 198.51.100.137 -> 10.0.1.37");
+    /* a connection from that target to an address it was not attacked by, no callback */
+    struct triage_detection other = back;
+    other.fields[0].value = tgt[12];
+    other.fields[1].value = "192.0.2.1";
+    other.rule_id = "r-other";
+    add(f, other, T0 + 6 * MIN);
+    assert_int_equal(incidents(f).count, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -628,6 +655,8 @@ int main(void)
             a_restarted_engine_continues_the_open_event_and_its_incident, setup, teardown),
         cmocka_unit_test_setup_teardown(a_failed_transaction_is_written_again_at_the_next_tick,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(among_many_exploits_the_callback_promotes_its_own, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
