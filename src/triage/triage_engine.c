@@ -470,7 +470,6 @@ static int restore_event(void *arg, const struct state_event *se)
     ev->touched_ns = ev->written_ns = e->restore_ns;
     ev->id = se->id;
     ev->incident_id = se->incident_id;
-    ev->samples = ym_xcalloc(e->policy->samples ? e->policy->samples : 1, sizeof *ev->samples);
     triage_event_load(e->policy, ev, se->distinct_json, se->samples_json);
     if (e->open + 1 > e->bucket_count)
         grow(e);
@@ -535,7 +534,6 @@ static struct triage_event *open_event(struct triage_engine *e, const char *key,
     ev->agg_text = ym_xstrdup(agg_text);
     ev->first_ns = ev->last_ns = d->time_ns;
     ev->threshold = 1;
-    ev->samples = ym_xcalloc(e->policy->samples ? e->policy->samples : 1, sizeof *ev->samples);
     if (e->open + 1 > e->bucket_count)
         grow(e);
     size_t b = h & (e->bucket_count - 1);

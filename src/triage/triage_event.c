@@ -13,6 +13,24 @@
 
 static char *dup_or_empty(const char *s) { return ym_xstrdup(s ? s : ""); }
 
+static void add_value(struct triage_distinct *dv, const char *v)
+{
+    if (dv->count == dv->cap) {
+        dv->cap = dv->cap ? dv->cap * 2 : 4;
+        dv->vals = ym_xrealloc(dv->vals, dv->cap * sizeof *dv->vals);
+    }
+    dv->vals[dv->count++] = ym_xstrdup(v);
+}
+
+static struct triage_sample *add_sample(struct triage_event *ev)
+{
+    if (ev->sample_count == ev->sample_cap) {
+        ev->sample_cap = ev->sample_cap ? ev->sample_cap * 2 : 2;
+        ev->samples = ym_xrealloc(ev->samples, ev->sample_cap * sizeof *ev->samples);
+    }
+    return &ev->samples[ev->sample_count++];
+}
+
 void triage_event_free(struct triage_event *ev)
 {
     if (!ev)
@@ -57,12 +75,10 @@ void triage_event_keep(const struct triage_policy *p, struct triage_event *ev,
             dv->more = 1;
             continue;
         }
-        if (!dv->vals)
-            dv->vals = ym_xcalloc(p->distinct_values ? p->distinct_values : 1, sizeof *dv->vals);
-        dv->vals[dv->count++] = ym_xstrdup(v);
+        add_value(dv, v);
     }
     if (ev->sample_count < p->samples) {
-        struct triage_sample *s = &ev->samples[ev->sample_count++];
+        struct triage_sample *s = add_sample(ev);
         s->archive_ref = d->archive_ref;
         s->time_ns = d->time_ns;
         s->device = dup_or_empty(d->device);
@@ -138,10 +154,7 @@ void triage_event_load(const struct triage_policy *p, struct triage_event *ev,
                 dv->more = 1;
                 break;
             }
-            if (!dv->vals)
-                dv->vals = ym_xcalloc(p->distinct_values ? p->distinct_values : 1,
-                                      sizeof *dv->vals);
-            dv->vals[dv->count++] = ym_xstrdup(json_string_value(v));
+            add_value(dv, json_string_value(v));
         }
         char more[160];
         snprintf(more, sizeof more, "%s.more", p->distinct[i]);
@@ -155,7 +168,7 @@ void triage_event_load(const struct triage_policy *p, struct triage_event *ev,
     json_array_foreach(sj, k, v) {
         if (ev->sample_count >= p->samples)
             break;
-        struct triage_sample *smp = &ev->samples[ev->sample_count++];
+        struct triage_sample *smp = add_sample(ev);
         smp->archive_ref = (uint64_t)json_integer_value(json_object_get(v, "archive_ref"));
         const char *t = json_string_value(json_object_get(v, "time"));
         if (!t || ym_time_parse_arg(t, 0, &smp->time_ns) != YM_OK)

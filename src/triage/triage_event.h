@@ -20,7 +20,7 @@
 
 struct triage_distinct {
     char **vals;
-    unsigned count;
+    unsigned count, cap; /* grown on demand: a policy reload may change the limits */
     int more;            /* values beyond the policy's limit were seen */
 };
 
@@ -49,8 +49,8 @@ struct triage_event {
     enum state_severity incident_sev;
     char link_key[TRIAGE_KEY_MAX]; /* a callback: the exploit event whose incident it joins */
     struct triage_distinct distinct[TRIAGE_DISTINCT_MAX_FIELDS];
-    struct triage_sample *samples;  /* policy->samples slots */
-    unsigned sample_count;
+    struct triage_sample *samples;  /* grown on demand, up to the policy's samples */
+    unsigned sample_count, sample_cap;
     /* transaction snapshot (triage_engine.h, invariant 2) */
     int in_txn;
     int64_t snap_id, snap_incident;

@@ -628,6 +628,34 @@ static void among_many_exploits_the_callback_promotes_its_own(void **state)
     assert_int_equal(incidents(f).count, 1);
 }
 
+static void a_reloaded_policy_with_larger_limits_applies_to_open_events(void **state)
+{
+    struct fixture *f = *state;
+    for (int i = 0; i < 6; i++)
+        add(f, scan(T0 + i * SEC, ATTACKER, SERVER, "22"), T0 + i * SEC);
+    /* the thread swaps the policy between batches: same open event, more room */
+    struct fixture *g = setup_with("events:\n  samples: 8\n  distinct_values: 30\n");
+    triage_engine_set_policy(f->engine, g->policy);
+    static char ports[30][8];
+    for (int i = 0; i < 30; i++) {
+        snprintf(ports[i], sizeof ports[i], "%d", 1000 + i);
+        add(f, scan(T0 + (10 + i) * SEC, ATTACKER, SERVER, ports[i]), T0 + (10 + i) * SEC);
+    }
+    assert_int_equal(triage_engine_flush(f->engine, T0 + MIN), YM_OK);
+    struct evs e = events(f);
+    assert_int_equal(e.count, 1);
+    assert_int_equal(e.counts[0], 36);
+    int samples = 0;
+    for (const char *p = e.samples[0]; (p = strstr(p, "\"archive_ref\"")); p++)
+        samples++;
+    assert_int_equal(samples, 8);
+    assert_non_null(strstr(e.distinct[0], "\"1028\""));
+    assert_null(strstr(e.distinct[0], "\"1029\"")); /* 22 + 29 values = 30 */
+    triage_engine_set_policy(f->engine, f->policy);
+    void *gs = g;
+    teardown(&gs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -657,6 +685,8 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(among_many_exploits_the_callback_promotes_its_own, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(
+            a_reloaded_policy_with_larger_limits_applies_to_open_events, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
