@@ -3,6 +3,7 @@
  * DESIGN (threads, order, shutdown):
  *  - One hub thread, with its own state.db reader connection, wakes every
  *    HUB_TICK_MS: it reads the change feed after the last sequence it saw
+ *    (always, so that shared answers go stale on changes: portal_cache.c)
  *    (state_changes_each; works whatever process wrote the change), turns
  *    each change into an SSE message (incident / detection), reads the
  *    current minute's log counts every COUNTERS_EVERY_NS (counters), and
@@ -197,6 +198,7 @@ struct feed {
     struct portal_sse *hub;
     struct state_db *db;
     int64_t last_seq;
+    int announce; /* 0 = no stream open: only follow (and make answers stale) */
     /* Changes are collected first: the visitor must not run other
      * statements on the connection while the feed's is open. */
     struct state_change v[256];
@@ -230,6 +232,8 @@ static void follow_feed(struct feed *f)
         for (size_t i = 0; i < f->count; i++) {
             const struct state_change *c = &f->v[i];
             f->last_seq = c->seq;
+            if (!f->announce)
+                continue;
             json_t *data = NULL;
             if (strncmp(c->kind, "event.", 6) == 0) {
                 state_event_get(f->db, c->ref, got_event, &data);
@@ -318,12 +322,19 @@ static void *hub_main(void *arg)
         until.tv_sec += until.tv_nsec / 1000000000L;
         until.tv_nsec %= 1000000000L;
         pthread_cond_timedwait(&hub->wake, &hub->lock, &until);
-        if (hub->stop || hub->count == 0)
+        if (hub->stop)
             continue;
+        /* The feed is followed even with no stream open: shared answers
+         * must go stale on changes, and a stream opened later must not
+         * get a backlog of old changes. */
+        int streams = hub->count > 0;
         pthread_mutex_unlock(&hub->lock);
         int64_t mono = ym_time_mono_ns();
         if (f->db) {
+            f->announce = streams;
             follow_feed(f);
+        }
+        if (f->db && streams) {
             if (mono - last_counters >= COUNTERS_EVERY_NS) {
                 int force = mono - last_forced >= COUNTERS_IDLE_NS;
                 send_counters(hub, f->db, last, force);
@@ -332,7 +343,7 @@ static void *hub_main(void *arg)
                     last_forced = mono;
             }
         }
-        if (mono - last_keepalive >= KEEPALIVE_NS) {
+        if (streams && mono - last_keepalive >= KEEPALIVE_NS) {
             static const char ka[] = ": keep-alive\n\n";
             broadcast(hub, NULL, ka, sizeof ka - 1);
             last_keepalive = mono;
