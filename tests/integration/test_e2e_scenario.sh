@@ -8,7 +8,8 @@
 #   3. callback: a FireEye NX sees 10.1.1.5 call 198.51.100.9 back (C2)
 # It must produce ONE incident, critical or higher, promoted with its reason
 # in the timeline, and the customer's mail must arrive at a real SMTP
-# server (python3-aiosmtpd) speaking to yamori's notify thread.
+# server (python3-aiosmtpd, tests/integration/smtp_server.py: STARTTLS and
+# AUTH required, as a provider's relay would) through the notify thread.
 source "$(dirname "$0")/lib.sh"
 
 data=$T/data
@@ -21,13 +22,22 @@ for p in python3 /usr/bin/python3; do
     if "$p" -c 'import aiosmtpd' 2>/dev/null; then PY=$p; break; fi
 done
 [ -n "$PY" ] || fail "python3-aiosmtpd is not installed (scripts/install-deps.sh test)"
-"$PY" "$YM_SRC/bench/e2e/smtp_sink.py" "$smtp" "$T/mail.jsonl" >"$T/smtp.log" 2>&1 &
+make_certs "$T/certs"
+"$PY" "$YM_SRC/tests/integration/smtp_server.py" --port "$smtp" --cert "$T/certs/server.pem" \
+    --key "$T/certs/server.key" --user yamori --password 'e2e pass' --dir "$T/mail" >"$T/smtp.log" 2>&1 &
 YM_PIDS+=($!)
-wait_for 20 "SMTP server" grep -q ready "$T/smtp.log"
+wait_for 20 "SMTP server on $smtp" port_listening "$smtp"
 
+printf 'e2e pass\n' >"$T/smtp.pass"
 cat >"$T/yamori.yaml" <<EOF
 notify:
-  smtp: {url: "smtp://127.0.0.1:$smtp", starttls: off, from: soc@yamori.example}
+  smtp:
+    url: smtp://127.0.0.1:$smtp
+    starttls: required
+    username: yamori
+    password_file: $T/smtp.pass
+    from: soc@yamori.example
+  ca_file: $T/certs/ca.pem
   retry: {first_delay_ms: 200}
 tenants:
   - name: acme
@@ -102,18 +112,17 @@ print("promotion:", promos[0]["text"])
 PY
 
 log "the customer's mail arrives at the SMTP server"
-mail_for_incident() {
-    [ -s "$T/mail.jsonl" ] && python3 - "$T/mail.jsonl" <<'PY'
-import json, sys
-for line in open(sys.argv[1]):
-    m = json.loads(line)
-    if "security@acme.example" in m["rcpt"] and "10.1.1.5" in m["data"]:
-        sys.exit(0)
-sys.exit(1)
-PY
+mail_for_incident() { # an .eml to the contact, sent over TLS with AUTH, naming the target
+    local env
+    for env in "$T"/mail/*.env; do
+        [ -f "$env" ] || continue
+        grep -q "RCPT TO security@acme.example" "$env" && grep -q "TLS yes" "$env" &&
+            grep -q "AUTH yes" "$env" && grep -q "10.1.1.5" "${env%.env}.eml" && return 0
+    done
+    return 1
 }
 wait_for 60 "a mail to security@acme.example about 10.1.1.5" mail_for_incident
 "$YAMORI" incidents show "$id" --data "$data" --json >"$T/show.json"
 grep -q '"kind":"notification"' "$T/show.json" || fail "the notification is not on the incident's timeline"
 stop_yamori "$YM_PID"
-log "ok: incident $id ($sev), $(grep -c . "$T/mail.jsonl") mail(s) accepted"
+log "ok: incident $id ($sev), $(ls "$T"/mail/*.eml | wc -l) mail(s) accepted"
