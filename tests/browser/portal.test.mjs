@@ -328,6 +328,15 @@ try {
         await fresh.context().close();
     });
 
+    await step('log out ends the session: the pages go back to the login', async () => {
+        await analyst.click('#logout');
+        await analyst.waitForSelector('body[data-page="login"]');
+        await analyst.evaluate(() => { location.hash = '#/incidents'; });
+        await analyst.waitForSelector('#login-user');
+        const status = await analyst.evaluate(async () => (await fetch('/api/v1/me')).status);
+        expect(status === 401, `GET /me after logout: ${status}`);
+    });
+
     await step('no page error, no CSP violation, no accessibility problem on any page', async () => {
         expect(problems.length === 0, problems.join(' | '));
     });

@@ -135,6 +135,9 @@ function showStreamState(el, s) {
     el.textContent = t('stream.' + s);
 }
 stream.onState((s) => {
+    // refused stream: if the session has expired, /me answers 401 and the
+    // viewer goes to the login page (setUnauthorizedHandler)
+    if (s === 'closed' && streamState !== 'closed' && app.me) get('/me').catch(() => {});
     streamState = s;
     const el = document.getElementById('live-state');
     if (el) showStreamState(el, s);
