@@ -35,8 +35,9 @@ function slaText(el) {
     const due = Date.parse(el.dataset.due);
     const status = el.dataset.status;
     if (el.dataset.notified) {
-        el.className = 'sla sla-met';
-        return t('sla.notified', { time: fmtTime(el.dataset.notified) });
+        const late = el.dataset.breached === 'true';
+        el.className = 'sla ' + (late ? 'sla-breached' : 'sla-met');
+        return t(late ? 'sla.notified_late' : 'sla.notified', { time: fmtTime(el.dataset.notified) });
     }
     if (!OPEN_STATUSES.includes(status)) {
         el.className = 'sla sla-done';
@@ -62,6 +63,7 @@ export function slaClock(inc) {
             due: inc.sla_due || '',
             status: inc.status || '',
             notified: inc.notified || '',
+            breached: inc.sla_breached ? 'true' : 'false',
         },
     });
     el.textContent = slaText(el);
