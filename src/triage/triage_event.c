@@ -22,6 +22,19 @@ static void add_value(struct triage_distinct *dv, const char *v)
     dv->vals[dv->count++] = ym_xstrdup(v);
 }
 
+/* The slot of field (a free one the first time), or NULL when full. */
+static struct triage_distinct *slot(struct triage_event *ev, const char *field)
+{
+    for (unsigned i = 0; i < TRIAGE_DISTINCT_MAX_FIELDS; i++) {
+        struct triage_distinct *dv = &ev->distinct[i];
+        if (!dv->field)
+            dv->field = ym_xstrdup(field);
+        if (strcmp(dv->field, field) == 0)
+            return dv;
+    }
+    return NULL;
+}
+
 static struct triage_sample *add_sample(struct triage_event *ev)
 {
     if (ev->sample_count == ev->sample_cap) {
@@ -49,6 +62,7 @@ void triage_event_free(struct triage_event *ev)
         for (unsigned k = 0; k < ev->distinct[i].count; k++)
             free(ev->distinct[i].vals[k]);
         free(ev->distinct[i].vals);
+        free(ev->distinct[i].field);
     }
     for (unsigned i = 0; i < ev->sample_count; i++) {
         free(ev->samples[i].device);
@@ -63,8 +77,10 @@ void triage_event_keep(const struct triage_policy *p, struct triage_event *ev,
 {
     for (unsigned i = 0; i < p->distinct_count && i < TRIAGE_DISTINCT_MAX_FIELDS; i++) {
         const char *v = triage_detection_field(d, p->distinct[i]);
-        struct triage_distinct *dv = &ev->distinct[i];
         if (!v || !*v)
+            continue;
+        struct triage_distinct *dv = slot(ev, p->distinct[i]);
+        if (!dv)
             continue;
         unsigned k = 0;
         while (k < dv->count && strcmp(dv->vals[k], v) != 0)
@@ -86,27 +102,27 @@ void triage_event_keep(const struct triage_policy *p, struct triage_event *ev,
     }
 }
 
-static void json_distinct(const struct triage_policy *p, const struct triage_event *ev,
-                          struct ym_buf *b)
+static void json_distinct(const struct triage_event *ev, struct ym_buf *b)
 {
     ym_buf_addc(b, '{');
-    for (unsigned i = 0; i < p->distinct_count && i < TRIAGE_DISTINCT_MAX_FIELDS; i++) {
-        if (!ev->distinct[i].count)
+    for (unsigned i = 0; i < TRIAGE_DISTINCT_MAX_FIELDS; i++) {
+        const struct triage_distinct *dv = &ev->distinct[i];
+        if (!dv->field || !dv->count)
             continue;
         if (b->len > 1)
             ym_buf_addc(b, ',');
-        ym_buf_json_qstr(b, p->distinct[i], strlen(p->distinct[i]));
+        ym_buf_json_qstr(b, dv->field, strlen(dv->field));
         ym_buf_adds(b, ":[");
-        for (unsigned k = 0; k < ev->distinct[i].count; k++) {
+        for (unsigned k = 0; k < dv->count; k++) {
             if (k)
                 ym_buf_addc(b, ',');
-            ym_buf_json_qstr(b, ev->distinct[i].vals[k], strlen(ev->distinct[i].vals[k]));
+            ym_buf_json_qstr(b, dv->vals[k], strlen(dv->vals[k]));
         }
         ym_buf_addc(b, ']');
-        if (ev->distinct[i].more) {
+        if (dv->more) {
             ym_buf_adds(b, ",");
             char name[160];
-            snprintf(name, sizeof name, "%s.more", p->distinct[i]);
+            snprintf(name, sizeof name, "%s.more", dv->field);
             ym_buf_json_qstr(b, name, strlen(name));
             ym_buf_adds(b, ":true");
         }
@@ -134,7 +150,8 @@ static void json_samples(const struct triage_event *ev, struct ym_buf *b)
 void triage_event_json(const struct triage_policy *p, const struct triage_event *ev,
                        struct ym_buf *distinct, struct ym_buf *samples)
 {
-    json_distinct(p, ev, distinct);
+    (void)p;
+    json_distinct(ev, distinct);
     json_samples(ev, samples);
 }
 
@@ -144,7 +161,9 @@ void triage_event_load(const struct triage_policy *p, struct triage_event *ev,
     json_t *dj = json_loads(distinct_json ? distinct_json : "{}", 0, NULL);
     for (unsigned i = 0; dj && i < p->distinct_count && i < TRIAGE_DISTINCT_MAX_FIELDS; i++) {
         json_t *arr = json_object_get(dj, p->distinct[i]);
-        struct triage_distinct *dv = &ev->distinct[i];
+        struct triage_distinct *dv = arr ? slot(ev, p->distinct[i]) : NULL;
+        if (!dv)
+            continue;
         size_t k;
         json_t *v;
         json_array_foreach(arr, k, v) {

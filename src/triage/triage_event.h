@@ -19,6 +19,7 @@
 #define TRIAGE_KEY_MAX 1024
 
 struct triage_distinct {
+    char *field;         /* NULL = slot unused; the name travels with the values (reload) */
     char **vals;
     unsigned count, cap; /* grown on demand: a policy reload may change the limits */
     int more;            /* values beyond the policy's limit were seen */

@@ -634,7 +634,8 @@ static void a_reloaded_policy_with_larger_limits_applies_to_open_events(void **s
     for (int i = 0; i < 6; i++)
         add(f, scan(T0 + i * SEC, ATTACKER, SERVER, "22"), T0 + i * SEC);
     /* the thread swaps the policy between batches: same open event, more room */
-    struct fixture *g = setup_with("events:\n  samples: 8\n  distinct_values: 30\n");
+    struct fixture *g = setup_with("events:\n  samples: 8\n  distinct_values: 30\n"
+                                   "  distinct: [destination.port]\n");
     triage_engine_set_policy(f->engine, g->policy);
     static char ports[30][8];
     for (int i = 0; i < 30; i++) {
@@ -651,6 +652,9 @@ static void a_reloaded_policy_with_larger_limits_applies_to_open_events(void **s
     assert_int_equal(samples, 8);
     assert_non_null(strstr(e.distinct[0], "\"1028\""));
     assert_null(strstr(e.distinct[0], "\"1029\"")); /* 22 + 29 values = 30 */
+    /* values keep their field's name across the reload (a new list, in another order) */
+    assert_non_null(strstr(e.distinct[0], "\"source.ip\":[\"203.0.113.9\"]"));
+    assert_non_null(strstr(e.distinct[0], "\"destination.port\":[\"22\",\"1000\""));
     triage_engine_set_policy(f->engine, f->policy);
     void *gs = g;
     teardown(&gs);
