@@ -48,11 +48,27 @@ export function select(attrs, options, current) {
         h('option', { value: v, selected: String(v) === String(current ?? '') }, label)));
 }
 
-// Runs fn at most once per ms (trailing call kept).
+// Runs fn ms after the last of a burst of calls.
 export function debounce(fn, ms) {
     let timer = null;
     return (...args) => {
         clearTimeout(timer);
         timer = setTimeout(() => fn(...args), ms);
+    };
+}
+
+// Runs fn once, ms after the first call of a burst; calls meanwhile join
+// that run. Unlike debounce, a steady stream of calls (live counters every
+// few seconds) cannot put the run off for ever.
+export function throttle(fn, ms) {
+    let timer = null;
+    let last = [];
+    return (...args) => {
+        last = args;
+        if (timer) return;
+        timer = setTimeout(() => {
+            timer = null;
+            fn(...last);
+        }, ms);
     };
 }

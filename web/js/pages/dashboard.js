@@ -4,7 +4,7 @@
 // the minute chart, new detections and incidents appear without a reload.
 
 import { get } from '../api.js';
-import { h, replace, debounce } from '../dom.js';
+import { h, replace, throttle } from '../dom.js';
 import { t, fmtNumber, fmtTime, fmtAgo } from '../i18n.js';
 import * as stream from '../stream.js';
 import { timeChart } from '../charts.js';
@@ -192,7 +192,7 @@ export async function render(view) {
         minuteBox.dataset.logs = String(mlogs.reduce((a, b) => a + b, 0));
         minuteBox.dataset.events = String(mevents.reduce((a, b) => a + b, 0));
     }
-    const redrawMinutes = debounce(() => {
+    const redrawMinutes = throttle(() => {
         if (!minuteChart || !view.alive()) return;
         markTotals();
         minuteChart.plot.setData([mx, mlogs, mevents], zoomHours === 24);
@@ -229,8 +229,8 @@ export async function render(view) {
     view.cleanup(() => minuteChart && minuteChart.destroy());
 
     // ---- live ----
-    const refreshIncidents = debounce(() => { loadSummary().catch(() => {}); loadIncidents().catch(() => {}); }, 300);
-    const refreshSlow = debounce(() => {
+    const refreshIncidents = throttle(() => { loadSummary().catch(() => {}); loadIncidents().catch(() => {}); }, 300);
+    const refreshSlow = throttle(() => {
         loadSummary().catch(() => {});
         loadDevices().catch(() => {});
         loadDays().catch(() => {});

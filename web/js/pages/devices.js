@@ -6,7 +6,7 @@ import { h } from '../dom.js';
 import { t, fmtTime, fmtAgo, fmtNumber } from '../i18n.js';
 import * as stream from '../stream.js';
 import { table, errorBox } from '../common.js';
-import { debounce } from '../dom.js';
+import { throttle } from '../dom.js';
 
 export async function render(view) {
     const showTenant = !view.tenant;
@@ -33,6 +33,6 @@ export async function render(view) {
     } catch (e) {
         view.el.append(errorBox(e));
     }
-    const refresh = debounce(() => load().catch(() => {}), 10000);
+    const refresh = throttle(() => load().catch(() => {}), 10000);
     view.cleanup(stream.on('counters', refresh));
 }

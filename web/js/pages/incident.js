@@ -6,7 +6,7 @@
 // the stream says this incident changed.
 
 import { get, post } from '../api.js';
-import { h, replace, select, debounce } from '../dom.js';
+import { h, replace, select, throttle } from '../dom.js';
 import { t, fmtTime, fmtNumber } from '../i18n.js';
 import * as stream from '../stream.js';
 import { STATUSES, sevBadge, statusBadge, levelBadge, slaClock, errorBox, section, isStaff, ip, toast } from '../common.js';
@@ -188,6 +188,6 @@ export async function render(view) {
         if (d2) d2.value = keep;
         [...root.querySelectorAll('details.event')].forEach((d, i) => { if (open[i]) d.open = true; });
     }
-    const later = debounce(() => reload().catch(() => {}), 300);
+    const later = throttle(() => reload().catch(() => {}), 300);
     view.cleanup(stream.on('incident', (x) => { if (String(x.id) === String(id)) later(); }));
 }

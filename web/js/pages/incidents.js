@@ -3,7 +3,7 @@
 // changes.
 
 import { get } from '../api.js';
-import { h, select, debounce } from '../dom.js';
+import { h, select, throttle } from '../dom.js';
 import { t, fmtTime, fmtNumber } from '../i18n.js';
 import * as stream from '../stream.js';
 import { SEVERITIES, STATUSES, sevBadge, statusBadge, slaClock, fillTable, errorBox, incidentLink, ip } from '../common.js';
@@ -67,7 +67,7 @@ export async function render(view) {
     } catch (e) {
         view.el.append(errorBox(e));
     }
-    const refresh = debounce(() => load().catch(() => {}), 300);
+    const refresh = throttle(() => load().catch(() => {}), 300);
     view.cleanup(stream.on('incident', (inc) => {
         if (!view.tenant || inc.tenant === view.tenant) refresh();
     }));
