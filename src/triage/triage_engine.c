@@ -260,6 +260,7 @@ static enum ym_status txn_end(struct triage_engine *e, enum ym_status st)
     if (st == YM_OK)
         e->notes_ready += e->notes_txn;
     e->notes_txn = 0;
+    triage_tuning_hits_done(&e->tuning, st == YM_OK);
     return st;
 }
 

@@ -62,9 +62,19 @@ enum ym_status triage_tuning_flush_hits(struct triage_tuning *t, struct state_db
                                                            t->supps[i].pending_hits);
             if (st != YM_OK)
                 return st;
+            t->supps[i].written_hits += t->supps[i].pending_hits;
             t->supps[i].pending_hits = 0;
         }
     return YM_OK;
+}
+
+void triage_tuning_hits_done(struct triage_tuning *t, int committed)
+{
+    for (size_t i = 0; i < t->supp_count; i++) {
+        if (!committed)
+            t->supps[i].pending_hits += t->supps[i].written_hits;
+        t->supps[i].written_hits = 0;
+    }
 }
 
 enum ym_status triage_tuning_refresh(struct triage_tuning *t, struct state_db *db, int64_t now_ns)

@@ -25,6 +25,7 @@ struct triage_supp {
     struct triage_conds conds;
     int64_t expires_ns;       /* 0 = never */
     uint64_t pending_hits;    /* muted since the last write */
+    uint64_t written_hits;    /* written in the open transaction */
 };
 
 struct triage_override {
@@ -46,8 +47,11 @@ void triage_tuning_fini(struct triage_tuning *t);
 /* Re-reads the store when its generation moved (writes pending hits
  * first). Inside the caller's transaction. */
 enum ym_status triage_tuning_refresh(struct triage_tuning *t, struct state_db *db, int64_t now_ns);
-/* Writes the pending hit counts. */
+/* Writes the pending hit counts (inside the caller's transaction); then
+ * triage_tuning_hits_done says whether that transaction committed (else the
+ * counts are pending again). */
 enum ym_status triage_tuning_flush_hits(struct triage_tuning *t, struct state_db *db);
+void triage_tuning_hits_done(struct triage_tuning *t, int committed);
 /* The override of (tenant, rule) of d, or NULL. */
 const struct triage_override *triage_tuning_override(const struct triage_tuning *t,
                                                      const struct triage_detection *d);
