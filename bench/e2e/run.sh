@@ -108,11 +108,12 @@ def q(v, p):
     v = sorted(v)
     return v[min(len(v) - 1, max(0, -(-len(v) * p // 100) - 1))]
 
-def row(name, lat_ms, target):
+def row(name, lat_ms, target, target_ms):
     if not lat_ms:
         print("%-24s %8s %10s %10s %10s   target p99 %s" % (name, 0, "-", "-", "-", target))
         return
-    print("%-24s %8d %10.1f %10.1f %10.1f   target p99 %s" % (name, len(lat_ms), q(lat_ms, 50), q(lat_ms, 99), max(lat_ms), target))
+    over = sum(1 for v in lat_ms if v > target_ms)
+    print("%-24s %8d %10.1f %10.1f %10.1f   target p99 %s (%d over)" % (name, len(lat_ms), q(lat_ms, 50), q(lat_ms, 99), max(lat_ms), target, over))
 
 print(open(T + "/load.out").read().strip())
 print("flush_ms: %s" % (sys.argv[5] or "default (20)"))
@@ -124,8 +125,13 @@ n_det = c.get("detect.detections", 0)
 print("%-24s %8d %10.1f %10.1f %10.1f   target p99 10 ms (received -> rule fired, serve's histogram)"
       % ("log -> detection", n_det, c.get("detect.latency_p50_us", 0) / 1000.0,
          c.get("detect.latency_p99_us", 0) / 1000.0, c.get("detect.latency_max_us", 0) / 1000.0))
-row("log -> incident stored", [(inc[k] - sent[k]) / 1e6 for k in inc], "250 ms")
-row("log -> mail accepted", [(mail[k] - sent[k]) / 1e6 for k in mail], "2 s")
+row("log -> incident stored", [(inc[k] - sent[k]) / 1e6 for k in inc], "250 ms", 250)
+row("log -> mail accepted", [(mail[k] - sent[k]) / 1e6 for k in mail], "2 s", 2000)
+over = sorted(((inc[k] - sent[k]) / 1e6, k) for k in inc if (inc[k] - sent[k]) / 1e6 > 50)
+if over:
+    t0 = min(sent.values())
+    print("attacks slower than 50 ms to their incident (sent at +s: ms): " +
+          ", ".join("+%.1f: %.0f" % ((sent[k] - t0) / 1e9, v) for v, k in sorted(over, key=lambda x: sent[x[1]])))
 if len(inc) < attacks or len(mail) < attacks:
     print("MISSING: %d of %d attacks have no incident, %d no mail (within the bench's 2 min wait)"
           % (attacks - len(inc), attacks, attacks - len(mail)))
