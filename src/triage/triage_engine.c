@@ -58,6 +58,7 @@ struct triage_engine {
     int restored;           /* restore() ran */
     int64_t restore_ns;
     struct triage_engine_stats stats;
+    uint64_t txn_incidents, txn_promoted; /* stats at the start of the transaction */
 };
 
 /* ---- small helpers ---- */
@@ -217,6 +218,8 @@ static void touch_txn(struct triage_engine *e, struct triage_event *ev)
 
 static enum ym_status txn_begin(struct triage_engine *e)
 {
+    e->txn_incidents = e->stats.incidents_created;
+    e->txn_promoted = e->stats.incidents_promoted;
     e->txn_list = NULL;
     e->notes_txn = 0;
     return state_db_begin(e->cfg.db);
@@ -229,6 +232,9 @@ static enum ym_status txn_end(struct triage_engine *e, enum ym_status st)
     if (st != YM_OK) {
         state_db_rollback(e->cfg.db);
         e->stats.store_failures++;
+        /* they did not happen; the next tick makes them again */
+        e->stats.incidents_created = e->txn_incidents;
+        e->stats.incidents_promoted = e->txn_promoted;
     }
     for (struct triage_event *ev = e->txn_list; ev; ev = ev->txn_next) {
         ev->in_txn = 0;

@@ -588,6 +588,7 @@ static void a_failed_transaction_is_written_again_at_the_next_tick(void **state)
     struct triage_engine_stats st;
     triage_engine_stats(f->engine, &st);
     assert_int_equal(st.store_failures, 1);
+    assert_int_equal(st.incidents_created, 0);
     assert_int_equal(triage_engine_take_notifications(f->engine), 0);
 
     side_sql(f, "DROP TRIGGER no_incidents;");
@@ -599,6 +600,8 @@ static void a_failed_transaction_is_written_again_at_the_next_tick(void **state)
     assert_int_equal(s.count, 1);
     assert_int_equal(e.incident[0], s.id[0]);
     assert_int_equal(triage_engine_take_notifications(f->engine), 1);
+    triage_engine_stats(f->engine, &st);
+    assert_int_equal(st.incidents_created, 1);
 }
 
 static void among_many_exploits_the_callback_promotes_its_own(void **state)
