@@ -3,7 +3,7 @@
  * Only src/portal/ includes it.
  *
  * Shared mutable state and its locks:
- *  - throttle table: portal_auth.c, its own mutex (any pool thread).
+ *  - throttle table: portal_throttle.c, its own mutex (any pool thread).
  *  - rule set cache: rules_lock (any pool thread).
  *  - SSE hub: portal_sse.c, its own mutex (pool threads and the hub thread).
  *  - answer cache: portal_cache.c, its own mutex (any pool thread).
@@ -46,10 +46,20 @@ struct portal {
     char rules_error[512];
 };
 
-/* ---- portal_auth.c ---- */
+/* ---- portal_throttle.c ---- */
+
+#define PORTAL_THROTTLE_ACCOUNT_MAX 5  /* failed logins of one account */
+#define PORTAL_THROTTLE_ADDRESS_MAX 20 /* failed logins from one address */
 
 struct portal_throttle *portal_throttle_create(void);
 void portal_throttle_destroy(struct portal_throttle *t);
+/* 1 if logins of user, or from address, are refused now. */
+int portal_throttle_blocked(struct portal_throttle *t, const char *user, const char *address,
+                            int64_t now_ns);
+void portal_throttle_failed(struct portal_throttle *t, const char *user, const char *address,
+                            int64_t now_ns);
+/* A successful login of user. */
+void portal_throttle_clear(struct portal_throttle *t, const char *user, int64_t now_ns);
 
 /* ---- portal_cache.c ---- */
 
