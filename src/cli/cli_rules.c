@@ -707,9 +707,10 @@ static int cmd_reload(int argc, char **argv)
                        cfg->data_dir, cfg->data_dir, active);
         goto done;
     }
-    uint64_t enabled = 0, before = 0;
+    uint64_t enabled = 0, before = 0, gen_before = 0;
     if (read_counter(cfg->data_dir, "detect.enabled", &enabled) != 0 ||
-        read_counter(cfg->data_dir, "detect.reloads", &before) != 0) {
+        read_counter(cfg->data_dir, "detect.reloads", &before) != 0 ||
+        read_counter(cfg->data_dir, "detect.generation", &gen_before) != 0) {
         rc = cli_error("rules", "reload: cannot read %s/state.db", cfg->data_dir);
         goto done;
     }
@@ -741,6 +742,13 @@ static int cmd_reload(int argc, char **argv)
     read_counter(cfg->data_dir, "detect.reload_failed", &failed);
     read_counter(cfg->data_dir, "detect.generation", &gen);
     read_counter(cfg->data_dir, "detect.rules_active", &running);
+    if (failed && gen > gen_before) {
+        rc = cli_error("rules", "reload: the rules were reloaded (generation %llu, %llu active) but "
+                                "the threat-intel lists or the triage policy were not; the server "
+                                "log says why",
+                       (unsigned long long)gen, (unsigned long long)running);
+        goto done;
+    }
     if (failed) {
         rc = cli_error("rules", "reload: the server refused the new set and keeps generation "
                                 "%llu (%llu rules active); its log says why",

@@ -5,13 +5,15 @@
 # times, by `yamori rules reload` and by SIGHUP, and once a broken rule file
 # is put beside them: `yamori rules reload` refuses it without signalling,
 # and a SIGHUP sent anyway leaves the running set in place (the server says
-# why). At the end the number of detections equals the number of attack
-# logs exactly, and the generation counts the reloads that took.
+# why). A broken triage policy does not stop the rules from reloading, and
+# `yamori rules reload` says so. At the end the number of detections equals
+# the number of attack logs exactly, and the generation counts the reloads
+# that took.
 source "$(dirname "$0")/lib.sh"
 
 data=$T/data
 syslog=$(free_port)
-N=${YM_RELOAD_LOGS:-40000}
+N=${YM_RELOAD_LOGS:-600000} # at most; the load stops when the reloads are done
 RATE=${YM_RELOAD_RATE:-2000}
 
 mkdir -p "$T/rules"
@@ -42,13 +44,16 @@ wait_for 30 "syslog port $syslog" port_listening "$syslog"
 wait_for 30 "banner" grep -q "running; Ctrl-C" "$T/serve.log"
 wait_for 10 "counters saved" counter_is detect.enabled 1
 
-log "paced load: $N logs at $RATE/s, every 10th an attack"
-python3 - "$syslog" "$N" "$RATE" >"$T/sender.out" 2>&1 <<'PY' &
-import socket, sys, time
-port, n, rate = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+log "paced load at $RATE logs/s, every 10th an attack, until the reloads are done"
+python3 - "$syslog" "$N" "$RATE" "$T/stop" >"$T/sender.out" 2>&1 <<'PY' &
+import os, socket, sys, time
+port, n, rate, stop = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 s = socket.create_connection(("127.0.0.1", port))
 attacks, t0, chunk = 0, time.monotonic(), max(1, rate // 20)
+sent = 0
 for start in range(0, n, chunk):
+    if os.path.exists(stop):
+        break
     lines = []
     for i in range(start, min(n, start + chunk)):
         if i % 10 == 9:
@@ -61,11 +66,12 @@ for start in range(0, n, chunk):
                          "(10.1.2.%d/443)\n" % (i, i % 250 + 1, 1024 + i % 60000, i % 250 + 1,
                                                 1024 + i % 60000, i % 200 + 1, i % 200 + 1))
     s.sendall("".join(lines).encode())
+    sent += len(lines)
     ahead = (start + chunk) / rate - (time.monotonic() - t0)
     if ahead > 0:
         time.sleep(ahead)
 s.close()
-print(attacks)
+print(sent, attacks)
 PY
 sender=$!
 
@@ -109,15 +115,30 @@ counter_is detect.reload_failed 0 || fail "the fixed set was refused"
 "$YAMORI" rules reload --data "$data" >"$T/reload.out" 2>&1 || fail "rules reload failed: $(cat "$T/reload.out")"
 reloads=$((reloads + 1)); ok=$((ok + 1))
 
+log "a broken triage policy: the rules still reload, rules reload says the policy did not"
+cp "$T/rules/triage.yaml" "$T/triage.yaml.good"
+printf 'events:\n  window: soon\n' >"$T/rules/triage.yaml"
+if "$YAMORI" rules reload --data "$data" >"$T/reload.out" 2>&1; then
+    fail "rules reload said all went well with a broken triage policy"
+fi
+reloads=$((reloads + 1)); ok=$((ok + 1))
+grep -q "the rules were reloaded (generation $ok" "$T/reload.out" || fail "rules reload outcome: $(cat "$T/reload.out")"
+grep -q "triage policy not reloaded" "$T/serve.log" || fail "the server log does not say the policy was refused"
+cp "$T/triage.yaml.good" "$T/rules/triage.yaml"
+hup; ok=$((ok + 1))
+counter_is detect.reload_failed 0 || fail "the restored policy was refused"
+
+kill -0 "$sender" 2>/dev/null || fail "the load ended before the reloads did (raise YM_RELOAD_LOGS)"
+touch "$T/stop"
 wait "$sender" || fail "sender failed: $(cat "$T/sender.out")"
-attacks=$(tail -1 "$T/sender.out")
-[ "$attacks" = $((N / 10)) ] || fail "sender sent $attacks attacks, expected $((N / 10))"
-log "every log matched by exactly one set: $attacks detections expected"
-wait_for 120 "$N logs parsed" counter_is parse.parsed "$N"
+read -r total attacks < <(tail -1 "$T/sender.out")
+[ "$attacks" = $((total / 10)) ] || fail "sender sent $attacks attacks in $total logs"
+log "every log matched by exactly one set: $total logs, $attacks detections expected"
+wait_for 120 "$total logs parsed" counter_is parse.parsed "$total"
 wait_for 30 "detections counted" counter_is detect.detections "$attacks"
 counter_is detect.detections_lost 0 || fail "detections were lost"
 counter_is detect.unmatched_logs 0 || fail "logs were not matched"
 counter_is detect.generation "$ok" || fail "generation $(counter detect.generation), expected $ok"
-counter_is detect.reload_failures 1 || fail "reload failures $(counter detect.reload_failures), expected 1"
+counter_is detect.reload_failures 2 || fail "reload failures $(counter detect.reload_failures), expected 2"
 stop_yamori "$YM_PID"
-log "ok: $N logs, $attacks detections, $reloads reloads ($ok took, 1 refused)"
+log "ok: $total logs, $attacks detections, $reloads reloads ($ok took, 1 refused, 1 without its policy)"
