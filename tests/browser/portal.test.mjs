@@ -192,9 +192,10 @@ try {
         expect(incidentId, 'no incident id in the row link');
         await analyst.locator('#recent-detections tr', { hasText: TITLE }).first().waitFor({ timeout: 20_000 });
         // the stream's per-minute counters move the minute chart (loaded
-        // once, before the logs were sent) and the totals
+        // once, before the logs were sent) and the totals; logs sent just
+        // before a minute ends reach the chart when that minute is settled
         await analyst.waitForFunction((b) => Number(document.getElementById('minute-chart').dataset.logs) >= b + 22,
-            chartLogsBefore, { timeout: 30_000 });
+            chartLogsBefore, { timeout: 90_000 });
         await analyst.waitForFunction((b) => document.getElementById('logs-24h').textContent !== b, logsBefore, { timeout: 30_000 });
         await analyst.locator('#device-status tr', { hasText: 'acme-pa' }).locator('.dev-up').waitFor({ timeout: 30_000 });
         await analyst.click('.zoom button[data-h="1"]');

@@ -151,6 +151,7 @@ export async function render(view) {
     function minuteIndex(m) {
         return (m - mx[0]) / MIN;
     }
+    const settleSoon = throttle(() => settleRecentMinutes().catch(() => {}), 3000);
     function rollTo(nowMin) {
         let last = mx[mx.length - 1];
         if (nowMin <= last) return false;
@@ -160,6 +161,7 @@ export async function render(view) {
             mx.shift(); mlogs.shift(); mevents.shift();
         }
         for (const k of live.keys()) if (k < mx[0]) live.delete(k);
+        settleSoon();
         return true;
     }
     async function loadMinutes() {
@@ -272,6 +274,20 @@ export async function render(view) {
         redrawMinutes();
         refreshSlow();
     }));
-    const roll = setInterval(() => { if (mx.length && rollTo(minuteOf(Date.now()))) redrawMinutes(); }, 10000);
+    // The stream counts the current minute only: when a minute is over, its
+    // final counts (and those of the few before) are asked once more, a few
+    // seconds into the next one (the server saves counts every second).
+    async function settleRecentMinutes() {
+        const r = await get('/stats/minutes', { ...q, from: new Date(Date.now() - 5 * 60000).toISOString() });
+        if (!view.alive() || !mx.length) return;
+        for (const p of r.minutes || []) {
+            const i = minuteIndex(minuteOf(p.t));
+            if (i < 0 || i >= mx.length) continue;
+            mlogs[i] = Math.max(mlogs[i], p.logs || 0);
+            mevents[i] = Math.max(mevents[i], p.events || 0);
+        }
+        redrawMinutes();
+    }
+    const roll = setInterval(() => { if (mx.length && rollTo(minuteOf(Date.now()))) redrawMinutes(); }, 5000);
     view.cleanup(() => clearInterval(roll));
 }
