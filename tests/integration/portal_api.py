@@ -368,6 +368,18 @@ def main():
     st, _, _, _ = sessions["customer"].req("DELETE", "/api/v1/tokens/%d" % js["id"])
     check(st == 404, "revoking another user's token: %d (want 404)" % st)
 
+    # Password change: needs the current one, ends the old session, opens a new one.
+    a2 = login("analyst2", "analyst2-password")
+    st, _, _, _ = a2.req("PUT", "/api/v1/me", {"current_password": "wrong", "password": "new-pw-123"})
+    check(st == 403, "password change with a wrong current password: %d (want 403)" % st)
+    st, js, raw, r = a2.req("PUT", "/api/v1/me", {"current_password": "analyst2-password",
+                                                  "password": "analyst2-new-pw"})
+    check(st == 200 and r.getheader("Set-Cookie"), "password change: %d %s" % (st, raw[:200]))
+    check(a2.req("GET", "/api/v1/me")[0] == 401, "the old session outlived the password change")
+    fresh_a2 = Client(r.getheader("Set-Cookie").split(";")[0], js["csrf"])
+    check(fresh_a2.req("GET", "/api/v1/me")[0] == 200, "the new session does not work")
+    login("analyst2", "analyst2-new-pw")
+
     # Security headers and JSON errors.
     st, js, raw, r = cust.req("GET", "/api/v1/nope")
     check(st == 404 and js and "error" in js, "unknown route: %d %r" % (st, raw))
@@ -458,7 +470,7 @@ def main():
         st, _, _, _ = Client().req("POST", "/api/v1/login", {"user": "nobody%d" % i, "password": "x" * 8})
         if st == 429:
             break
-    st, _, _, _ = Client().req("POST", "/api/v1/login", {"user": "analyst2", "password": "analyst2-password"})
+    st, _, _, _ = Client().req("POST", "/api/v1/login", {"user": "analyst2", "password": "analyst2-new-pw"})
     check(st == 429, "login from a throttled address: %d (want 429)" % st)
     print("throttling: 429 per account after 5 failures, per address after 20")
     print("portal API test passed")
