@@ -111,7 +111,7 @@ void portal_api_devices(struct portal_req *req, struct portal_resp *resp)
     json_t *list = json_array();
     for (size_t i = 0; i < d.count; i++) {
         const struct device_row *r = &d.v[i];
-        int64_t last = r->last_minute_ns ? r->last_minute_ns + MINUTE_NS : r->ever_ns;
+        int64_t last = r->last_minute_ns ? r->last_minute_ns : r->ever_ns; /* minute start */
         const char *status = !last                                   ? "never"
                              : now - last > SILENT_AFTER_NS           ? "silent"
                                                                       : "up";
