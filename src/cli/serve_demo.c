@@ -297,16 +297,18 @@ static void scenario_begin(struct serve_demo *d, int64_t now_s)
            d->scenarios, d->sc.attacker, d->sc.target, d->sc.c2);
 }
 
-/* Sends what is due of the running scenario: a sweep of 30 DMZ hosts over
- * ~10 s (denied by the ASA, and a port-scan alert of the NSP), the exploit at
- * 15 s (NSP: attack successful; PAN-OS: critical threat, action alert), the
- * callback at 25 s (FireEye malware-callback; PAN-OS C2 spyware). */
+/* Sends what is due of the running scenario (length L = scenario_s): a
+ * sweep of 30 DMZ hosts over its first 2/5 (denied by the ASA, and a
+ * port-scan alert of the NSP), the exploit at 3/5 (NSP: attack successful;
+ * PAN-OS: critical threat, action alert), the callback at L (FireEye
+ * malware-callback; PAN-OS C2 spyware). */
 static void scenario_step(struct serve_demo *d, const struct stamp *s, int64_t now_s)
 {
     struct scenario *c = &d->sc;
     if (!c->start_s)
         return;
-    int64_t at = now_s - c->start_s;
+    int64_t at = now_s - c->start_s, len = d->opt.scenario_s;
+    int64_t sweep_end = len * 2 / 5, exploit_at = len * 3 / 5;
     unsigned a = c->attacker, t = c->target, c2 = c->c2;
     if (c->step == 0) {
         emit(d,
@@ -317,7 +319,7 @@ static void scenario_step(struct serve_demo *d, const struct stamp *s, int64_t n
         c->step = 1;
     }
     if (c->step == 1) {
-        unsigned want = (unsigned)(at >= 10 ? 30 : 3 * (at + 1));
+        unsigned want = (unsigned)(at >= sweep_end ? 30 : 30 * (at + 1) / (sweep_end + 1));
         for (; c->swept < want; c->swept++)
             emit(d,
                  "<166>%s demo-asa : %%ASA-4-106023: Deny tcp src outside:203.0.113.%u/%u dst "
@@ -326,7 +328,7 @@ static void scenario_step(struct serve_demo *d, const struct stamp *s, int64_t n
         if (c->swept >= 30)
             c->step = 2;
     }
-    if (c->step == 2 && at >= 15) {
+    if (c->step == 2 && at >= exploit_at) {
         emit(d,
              "<113>%s demo-nsm SyslogAlertForwarderNSP: |%llu|Signature|%s UTC|\"HTTP: Apache Log4j "
              "Remote Code Execution (CVE-2021-44228)\"|0x4528f000|High|signature|High|Demo|"
@@ -346,7 +348,7 @@ static void scenario_step(struct serve_demo *d, const struct stamp *s, int64_t n
              (unsigned long long)++d->serial);
         c->step = 3;
     }
-    if (c->step == 3 && at >= 25) {
+    if (c->step == 3 && at >= len) {
         emit(d,
              "<164>%s demo-nx CEF:0|FireEye|CMS|9.0.2.936727|MC|malware-callback|10|rt=%s UTC "
              "src=10.20.1.%u spt=%u dst=198.51.100.%u dpt=443 proto=tcp act=notified cs1Label=sname "
@@ -453,6 +455,8 @@ enum ym_status serve_demo_start(const struct ym_config *cfg, const struct serve_
         d->opt.first_attack_s = 20;
     if (d->opt.attack_every_s <= 0)
         d->opt.attack_every_s = 240;
+    if (d->opt.scenario_s <= 0)
+        d->opt.scenario_s = 25;
     const char *host = cfg->syslog.host;
     if (!host[0] || !strcmp(host, "0.0.0.0"))
         host = "127.0.0.1";

@@ -16,7 +16,9 @@
  *    scenario (sweep of the DMZ with denies and an NSP scan alert, then an
  *    exploit the NSP saw succeed and PAN-OS let through, then the infected
  *    host's command-and-control callback seen by FireEye and PAN-OS) that
- *    fires the shipped rules; the first one first_attack_s after start.
+ *    fires the shipped rules; the first one first_attack_s after start. A
+ *    scenario takes scenario_s: the sweep its first 2/5, the exploit at
+ *    3/5, the callback at the end.
  *    Addresses are documentation ranges (RFC 5737) and 10.20.0.0/16.
  *  - If the listener refuses, the thread retries once a second; logs of a
  *    second that cannot be sent are dropped (it is a demo).
@@ -39,6 +41,7 @@ struct serve_demo_options {
     int rate_per_s;     /* benign logs per second; 0 = 100 */
     int first_attack_s; /* first scenario after start; 0 = 20 */
     int attack_every_s; /* then every; 0 = 240 */
+    int scenario_s;     /* how long one scenario takes, sweep to callback; 0 = 25 */
 };
 
 /* Adds the demo tenant and devices to cfg (idempotent). */
