@@ -319,6 +319,9 @@ try {
         await goto(customer, '#/devices', 'devices');
         await shot(customer, '17-devices-ja');
         await goto(customer, '#/search?q=THREAT&from=-1h', 'search');
+        await customer.locator('#search-results pre.raw', { hasText: 'acme-pa' }).first().waitFor({ timeout: 20_000 });
+        const found = await customer.locator('#search-results').innerText();
+        expect(!found.includes('globex-pa'), 'the customer\'s search shows another tenant\'s log');
         await shot(customer, '18-search-ja');
     });
 

@@ -34,7 +34,7 @@ export async function render(view) {
         const logs = r.logs || [];
         replace(results,
             h('p.muted', t('search.count', { n: fmtNumber(logs.length) }),
-                r.total_blocks !== undefined ? ' · ' + t('search.blocks', { s: fmtNumber(r.scanned_blocks), n: fmtNumber(r.total_blocks) }) : ''),
+                r.total_blocks ? ' · ' + t('search.blocks', { s: fmtNumber(r.scanned_blocks), n: fmtNumber(r.total_blocks) }) : ''),
             logs.length ? h('ol.results', logs.map((l) => h('li',
                 h('div.meta', h('time', { datetime: l.received || l.time }, fmtTime(l.received || l.time)), ' · ', l.tenant, ' · ', l.device),
                 h('pre.raw', l.raw || ''),
