@@ -99,6 +99,8 @@ async function newPage(who, opts = {}) {
         locale: opts.locale || 'en-GB',
     });
     const page = await ctx.newPage();
+    // generous: make test runs this beside other tests on a busy machine
+    page.setDefaultTimeout(45_000);
     page.on('pageerror', (e) => problems.push(`${who}: page error: ${e.message}`));
     page.on('console', (m) => {
         if (m.type() === 'error' && /Content Security Policy|Refused to/i.test(m.text()))
@@ -130,7 +132,7 @@ async function shot(page, name) {
 
 async function goto(page, hash, pageName) {
     await page.evaluate((h) => { location.hash = h; }, hash);
-    await page.waitForSelector(`body[data-page="${pageName}"]`, { timeout: 15_000 });
+    await page.waitForSelector(`body[data-page="${pageName}"]`, { timeout: 30_000 });
     await page.waitForFunction(() => document.getElementById('main').getAttribute('aria-busy') === 'false');
 }
 
@@ -140,7 +142,7 @@ async function login(page, user, password, landing = 'dashboard') {
     await page.fill('#login-user', user);
     await page.fill('#login-password', password);
     await page.click('#login-submit');
-    await page.waitForSelector(`body[data-page="${landing}"]`, { timeout: 15_000 });
+    await page.waitForSelector(`body[data-page="${landing}"]`, { timeout: 30_000 });
 }
 
 let incidentId = null;
@@ -164,12 +166,12 @@ try {
     await step('analyst logs in and sees the dashboard', async () => {
         await login(analyst, ANALYST, ANALYST_PW);
         await analyst.waitForSelector('#summary-cards .stat');
-        await analyst.waitForSelector('.chart .uplot', { timeout: 10_000 });
+        await analyst.waitForSelector('.chart .uplot', { timeout: 30_000 });
         expect((await analyst.locator('.chart .uplot').count()) === 2, 'two uPlot charts expected');
         await analyst.waitForSelector('#device-status tr');
         const devs = await analyst.locator('#device-status').innerText();
         expect(devs.includes('acme-pa'), `device acme-pa not in device status: ${devs}`);
-        await analyst.waitForSelector('#live-state.live-open', { timeout: 15_000 });
+        await analyst.waitForSelector('#live-state.live-open', { timeout: 30_000 });
         await shot(analyst, '02-dashboard-analyst');
     });
 
@@ -190,7 +192,7 @@ try {
         const href = await row.first().locator('a').first().getAttribute('href');
         incidentId = decodeURIComponent(href.split('/').pop());
         expect(incidentId, 'no incident id in the row link');
-        await analyst.locator('#recent-detections tr', { hasText: TITLE }).first().waitFor({ timeout: 20_000 });
+        await analyst.locator('#recent-detections tr', { hasText: TITLE }).first().waitFor({ timeout: 30_000 });
         // the stream's per-minute counters move the minute chart (loaded
         // once, before the logs were sent) and the totals; logs sent just
         // before a minute ends reach the chart when that minute is settled
@@ -210,13 +212,13 @@ try {
         await analyst.fill('#comment-text', COMMENT);
         await analyst.check('#vis-customer');
         await analyst.click('#comment-submit');
-        await analyst.locator('#timeline li', { hasText: COMMENT }).waitFor({ timeout: 10_000 });
+        await analyst.locator('#timeline li', { hasText: COMMENT }).waitFor({ timeout: 30_000 });
         await analyst.fill('#comment-text', NOTE);
         await analyst.check('#vis-internal');
         await analyst.click('#comment-submit');
-        await analyst.locator('#timeline li.tl-internal', { hasText: NOTE }).waitFor({ timeout: 10_000 });
+        await analyst.locator('#timeline li.tl-internal', { hasText: NOTE }).waitFor({ timeout: 30_000 });
         await analyst.locator('details.event summary').first().click();
-        await analyst.locator('.samples pre.raw').first().waitFor({ timeout: 10_000 });
+        await analyst.locator('.samples pre.raw').first().waitFor({ timeout: 30_000 });
         const raw = await analyst.locator('.samples pre.raw').first().innerText();
         expect(raw.includes('THREAT'), `sample log: ${raw.slice(0, 80)}`);
         await shot(analyst, '04-incident-analyst');
@@ -230,7 +232,7 @@ try {
         await analyst.locator('#devices tr', { hasText: 'acme-pa' }).waitFor();
         await shot(analyst, '06-devices');
         await goto(analyst, '#/search?q=' + encodeURIComponent('THREAT AND 203.0.113.45') + '&from=-1h&limit=100', 'search');
-        await analyst.locator('#search-results pre.raw', { hasText: '203.0.113.45' }).first().waitFor({ timeout: 20_000 });
+        await analyst.locator('#search-results pre.raw', { hasText: '203.0.113.45' }).first().waitFor({ timeout: 30_000 });
         await shot(analyst, '07-search');
         await goto(analyst, '#/rules', 'rules');
         await analyst.locator('#rules tr', { hasText: TITLE }).first().waitFor();
@@ -240,7 +242,7 @@ try {
         await analyst.fill('#sup-conditions', 'source.ip=10.9.0.0/16');
         await analyst.fill('#sup-reason', 'vulnerability scanner of the customer');
         await analyst.click('#sup-form button[type=submit]');
-        await analyst.locator('#suppressions tr', { hasText: 'vulnerability scanner of the customer' }).waitFor({ timeout: 10_000 });
+        await analyst.locator('#suppressions tr', { hasText: 'vulnerability scanner of the customer' }).waitFor({ timeout: 30_000 });
         await shot(analyst, '09-suppressions');
         await goto(analyst, '#/account', 'account');
         await shot(analyst, '10-account');
@@ -256,7 +258,7 @@ try {
         await admin.fill('#pw-new', newPw);
         await admin.fill('#pw-confirm', newPw);
         await admin.click('#password-form button[type=submit]');
-        await admin.locator('#must-change[hidden]').waitFor({ state: 'attached', timeout: 10_000 });
+        await admin.locator('#must-change[hidden]').waitFor({ state: 'attached', timeout: 30_000 });
         // the new session's CSRF token works for the next change
         await goto(admin, '#/admin', 'admin');
         await admin.locator('#users tr', { hasText: CUSTOMER }).waitFor();
@@ -266,8 +268,8 @@ try {
         await admin.selectOption('#new-tenant', 'globex');
         await admin.fill('#new-password', 'globex-password-1');
         await admin.click('#user-form button[type=submit]');
-        await admin.locator('#users tr', { hasText: 'gina' }).waitFor({ timeout: 10_000 });
-        await admin.locator('#audit tr', { hasText: 'user.add' }).first().waitFor({ timeout: 10_000 });
+        await admin.locator('#users tr', { hasText: 'gina' }).waitFor({ timeout: 30_000 });
+        await admin.locator('#audit tr', { hasText: 'user.add' }).first().waitFor({ timeout: 30_000 });
         await shot(admin, '12-admin');
         await admin.context().close();
     });
@@ -298,7 +300,7 @@ try {
         await customer.locator('#timeline li', { hasText: 'Thanks, patching now.' }).waitFor();
         if (await customer.locator('#acknowledge').count()) {
             await customer.click('#acknowledge');
-            await customer.locator('.incident-head .st-acknowledged').waitFor({ timeout: 10_000 });
+            await customer.locator('.incident-head .st-acknowledged').waitFor({ timeout: 30_000 });
         }
         await goto(analyst, `#/incidents/${encodeURIComponent(incidentId)}`, 'incident');
         await analyst.locator('#timeline li', { hasText: 'Thanks, patching now.' }).waitFor();
@@ -319,7 +321,7 @@ try {
         await goto(customer, '#/devices', 'devices');
         await shot(customer, '17-devices-ja');
         await goto(customer, '#/search?q=THREAT&from=-1h', 'search');
-        await customer.locator('#search-results pre.raw', { hasText: 'acme-pa' }).first().waitFor({ timeout: 20_000 });
+        await customer.locator('#search-results pre.raw', { hasText: 'acme-pa' }).first().waitFor({ timeout: 30_000 });
         const found = await customer.locator('#search-results').innerText();
         expect(!found.includes('globex-pa'), 'the customer\'s search shows another tenant\'s log');
         await shot(customer, '18-search-ja');
