@@ -341,6 +341,9 @@ try {
         await analyst.waitForSelector('#login-user');
         const status = await analyst.evaluate(async () => (await fetch('/api/v1/me')).status);
         expect(status === 401, `GET /me after logout: ${status}`);
+        await customer.click('#logout');
+        await customer.locator('form.login h1', { hasText: 'ログイン' }).waitFor(); // the language stays
+        await shot(customer, '19-login-ja');
     });
 
     await step('no page error, no CSP violation, no accessibility problem on any page', async () => {
