@@ -5,7 +5,7 @@
  * but not yet sealed, already split into codec streams (archive_codec.h),
  * and the bloom filter of their tokens. A call to archive_append_batches:
  *
- *   records --split--> day->enc (writer)  |  --tokenize--> day->bloom (helper)
+ *   records --split--> day->enc (writer), then --tokenize--> day->bloom (helper)
  *           --one staging row per day (fast zstd)--> COMMIT (fsync)  = ack
  *   enough staged (block_logs, sealed in the background) or old enough
  *   (seal_after_ms, in maintain):
@@ -14,13 +14,13 @@
  * So each log is split and tokenized once; SQLite sees one row per commit
  * and one per block, never one per log. Two threads of the archive
  * (archive_async.h) take CPU work off the writer: the helper fills the
- * blooms while the writer splits and commits (blooms are read only when
- * sealing), and the sealer compresses, filters and hashes a full block
- * while the writer goes on staging; the writer lands the block (block row
- * in, staging rows out) in the day's next commit, or in maintain. Readers decode staging rows and
- * blocks alike. On open, staging rows left by a crash are decoded back
- * into memory and sealed (invariant 2 means they are in staging or in a
- * block, never both).
+ * blooms while the writer commits (blooms are read only when sealing), and
+ * the sealer compresses, filters and hashes a full block while the writer
+ * goes on staging; the writer lands the block (block row in, staging rows
+ * out) in the day's next commit, or in maintain. Readers decode staging
+ * rows and blocks alike. On open, staging rows left by a crash are decoded
+ * back into memory and sealed (invariant 2 means they are in staging or in
+ * a block, never both).
  *
  * Error state (invariant 3): after any failed commit `failed` is set and
  * every call returns YM_EDB until archive_close; close then only closes the
@@ -128,7 +128,7 @@ struct archive {
     size_t day_count;
     int failed;
     int64_t last_retention_ns;
-    struct ym_buf data_buf, bloom_buf;
+    struct ym_buf data_buf; /* a staging row's data */
     struct archive_writer_stats stats;
 
     /* the logs of the current commit (writer thread; the helper reads them
@@ -796,7 +796,6 @@ void archive_close(struct archive *a)
     ym_buf_free(&a->sealing.filter);
     free(a->jobs);
     ym_buf_free(&a->data_buf);
-    ym_buf_free(&a->bloom_buf);
     free(a->data_dir);
     free(a);
 }
