@@ -3,7 +3,7 @@
 // (Intl), charts follow their container's width.
 
 import { h } from './dom.js';
-import { currentLang, fmtNumber, t } from './i18n.js';
+import { locale, fmtNumber, t } from './i18n.js';
 
 const COLORS = { logs: '#2f6db3', events: '#d9822b', incidents: '#c0392b', errors: '#8e44ad' };
 
@@ -11,7 +11,7 @@ const COLORS = { logs: '#2f6db3', events: '#d9822b', incidents: '#c0392b', error
 const INCRS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5, 2e5, 5e5, 1e6, 2e6, 5e6, 1e7, 1e8, 1e9];
 
 function timeFormatter(opts) {
-    const f = new Intl.DateTimeFormat(currentLang() === 'ja' ? 'ja-JP' : 'en-GB', { hour12: false, ...opts });
+    const f = new Intl.DateTimeFormat(locale(), { hour12: false, ...opts });
     return (secs) => f.format(new Date(secs * 1000));
 }
 

@@ -47,10 +47,18 @@ export function t(key, vars) {
     return s;
 }
 
+// The locale for dates and numbers: Japanese, or the browser's own English
+// (en-US, en-GB, ...) so that dates read the way the viewer is used to.
+export function locale() {
+    if (lang === 'ja') return 'ja-JP';
+    const nav = navigator.language || '';
+    return nav.toLowerCase().startsWith('en') ? nav : 'en-GB';
+}
+
 function fmt(kind, opts) {
     let f = fmtCache.get(kind);
     if (!f) {
-        f = new Intl.DateTimeFormat(lang === 'ja' ? 'ja-JP' : 'en-GB', opts);
+        f = new Intl.DateTimeFormat(locale(), opts);
         fmtCache.set(kind, f);
     }
     return f;
@@ -86,7 +94,7 @@ export function fmtDay(v) {
 
 export function fmtNumber(n) {
     if (n === null || n === undefined || n === '') return '—';
-    return new Intl.NumberFormat(lang === 'ja' ? 'ja-JP' : 'en-GB').format(n);
+    return new Intl.NumberFormat(locale()).format(n);
 }
 
 export function timeZoneName() {
