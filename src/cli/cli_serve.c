@@ -447,6 +447,8 @@ static void print_banner(const struct ym_config *cfg, int workers,
     } else {
         printf("yamori serve: tls off (listen.tls: off)\n");
     }
+    if (!cfg->http.enabled)
+        printf("yamori serve: portal off (listen.http: off)\n");
     printf("yamori serve: %zu tenants, %zu devices configured; %d parse workers; "
            "unknown senders go to tenant '%s'\n",
            cfg->tenant_count, cfg->device_count, workers, YM_TENANT_UNASSIGNED);

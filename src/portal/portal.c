@@ -627,7 +627,7 @@ enum ym_status portal_start(const struct portal_options *opt, struct portal **ou
         flags, 0, NULL, NULL, on_request, p, MHD_OPTION_SOCK_ADDR, ai->ai_addr,
         MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)2048, MHD_OPTION_NOTIFY_COMPLETED, on_completed, p,
-        MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_ARRAY,
+        MHD_OPTION_ARRAY,
         p->tls ? tls_opts : tls_opts + 2, MHD_OPTION_END);
     if (!p->mhd) {
         ym_error_set(err, "portal", 0, 0, "cannot listen on %s:%s: %s", cfg->http.host,

@@ -8,7 +8,8 @@ source "$(dirname "$0")/lib.sh"
 data=$T/data
 syslog=$(free_port)
 relp=$(free_port)
-args=(--syslog 127.0.0.1:$syslog --relp 127.0.0.1:$relp)
+http=$(free_port)
+args=(--syslog 127.0.0.1:$syslog --relp 127.0.0.1:$relp --http 127.0.0.1:$http)
 
 # stat_is NAME VALUE: the counter saved in state.db has this value.
 stat_is() {
@@ -46,7 +47,7 @@ grep -q "data directory $data" "$T/serve.log" || fail "banner lacks the data dir
 grep -q "syslog udp+tcp 127.0.0.1:$syslog" "$T/serve.log" || fail "banner lacks the syslog listener"
 grep -q "relp 127.0.0.1:$relp" "$T/serve.log" || fail "banner lacks the relp listener"
 grep -q "tls off: no certificate configured (see docs/configuration.md)" "$T/serve.log" || fail "banner lacks the tls line"
-grep -q "portal: not part of this build yet (issue 6)" "$T/serve.log" || fail "banner lacks the portal line"
+grep -q "portal https://127.0.0.1:$http\|portal http://127.0.0.1:$http" "$T/serve.log" || fail "banner lacks the portal line"
 [ -f "$data/state.db" ] || fail "no state.db in the data directory"
 
 log "logs over TCP and UDP are counted and committed"
@@ -66,14 +67,14 @@ wait_for 30 "udphost listed" unknown_logs_is udphost 3
 
 log "startup errors exit non-zero with one line"
 set +e
-"$YAMORI" serve --data "$data" --syslog 127.0.0.1:$(free_port) --relp 127.0.0.1:$(free_port) >"$T/second.out" 2>&1
+"$YAMORI" serve --data "$data" --syslog 127.0.0.1:$(free_port) --relp 127.0.0.1:$(free_port) --http off >"$T/second.out" 2>&1
 rc=$?
 set -e
 [ $rc -ne 0 ] || fail "a second server on the same data directory started"
 grep -q "already using data directory" "$T/second.out" || fail "second server: unclear error: $(cat "$T/second.out")"
 
 set +e
-"$YAMORI" serve --data "$T/other" --syslog 127.0.0.1:$syslog --relp 127.0.0.1:$(free_port) >"$T/port.out" 2>&1
+"$YAMORI" serve --data "$T/other" --syslog 127.0.0.1:$syslog --relp 127.0.0.1:$(free_port) --http off >"$T/port.out" 2>&1
 rc=$?
 set -e
 [ $rc -ne 0 ] || fail "a server on a port in use started"
