@@ -52,9 +52,12 @@ struct group {
     int64_t *times;
     uint64_t *values;
     size_t first, count, cap; /* event_count: live window is times[first .. count) */
-    /* temporal: last time per referred rule; ordered: chain start/end */
-    int64_t seen[CORR_MAX_RULES];
-    int64_t start[CORR_MAX_RULES];
+    /* temporal: last time per referred rule; ordered: chain start/end.
+     * Only temporal groups have them (ref_count each, start = seen +
+     * ref_count): a scan makes hundreds of thousands of event_count and
+     * value_count groups, which were 600 bytes each with them inline. */
+    int64_t *start;
+    int64_t seen[];
 };
 
 struct detect_corr {
@@ -75,6 +78,8 @@ struct detect_corr {
     /* state (set->corr_lock) */
     struct group **buckets;
     size_t nbuckets, ngroups;
+    size_t sweep_at; /* ngroups that makes the next sweep (0 = CORR_SWEEP_GROUPS) */
+    int64_t swept_ns; /* log time of the last sweep (at the bound: one a second) */
 };
 
 static enum detect_rule_status cfail(struct detect_build *b, const struct detect_yaml_node *at,
@@ -358,11 +363,16 @@ static int cond_holds(const struct detect_corr *c, uint64_t n)
     return 1;
 }
 
-static void group_reset(struct group *g)
+static int is_temporal(const struct detect_corr *c)
+{
+    return c->type == DETECT_CORR_TEMPORAL || c->type == DETECT_CORR_TEMPORAL_ORDERED;
+}
+
+static void group_reset(const struct detect_corr *c, struct group *g)
 {
     g->first = g->count = 0;
-    memset(g->seen, 0, sizeof(g->seen));
-    memset(g->start, 0, sizeof(g->start));
+    if (is_temporal(c))
+        memset(g->seen, 0, 2 * c->ref_count * sizeof(*g->seen));
 }
 
 static void sweep(struct detect_corr *c, int64_t now_ns)
@@ -417,15 +427,28 @@ static struct group *group_get(struct detect_corr *c, const char *key, size_t ke
     for (struct group *g = c->buckets[h]; g; g = g->next)
         if (g->hash == hash && g->key_len == key_len && memcmp(g->key, key, key_len) == 0)
             return g;
-    if (c->ngroups >= CORR_SWEEP_GROUPS)
+    /* a sweep that frees little is not repeated before the table grew by
+     * half again (one sweep per new group would cost O(groups) each) */
+    size_t bound = 4 * CORR_SWEEP_GROUPS;
+    if (c->ngroups >= (c->sweep_at ? c->sweep_at : CORR_SWEEP_GROUPS) &&
+        (c->ngroups < bound || t_ns - c->swept_ns >= YM_NS_PER_S)) {
         sweep(c, t_ns);
-    if (c->ngroups >= 4 * CORR_SWEEP_GROUPS)
+        c->swept_ns = t_ns;
+        c->sweep_at = c->ngroups + c->ngroups / 2;
+        if (c->sweep_at < CORR_SWEEP_GROUPS)
+            c->sweep_at = CORR_SWEEP_GROUPS;
+        if (c->sweep_at > bound)
+            c->sweep_at = bound;
+    }
+    if (c->ngroups >= bound)
         return NULL; /* bounded: counted as a miss by the caller */
     if (c->ngroups >= c->nbuckets) {
         buckets_grow(c);
         h = (size_t)hash & (c->nbuckets - 1);
     }
-    struct group *g = ym_xcalloc(1, sizeof(*g));
+    size_t extra = is_temporal(c) ? 2 * c->ref_count * sizeof(int64_t) : 0;
+    struct group *g = ym_xcalloc(1, sizeof(*g) + extra);
+    g->start = extra ? g->seen + c->ref_count : NULL;
     g->key = ym_xstrndup(key, key_len);
     g->key_len = key_len;
     g->hash = hash;
@@ -568,7 +591,7 @@ static uint64_t corr_update(struct detect_set *set, struct detect_corr *c, uint3
         break;
     }
     if (n && cond_holds(c, n)) {
-        group_reset(g);
+        group_reset(c, g);
         /* "v1,v2": the key with its separators shown as commas */
         size_t gl = kl && kl - 1 < group_len ? kl - 1 : (kl ? group_len - 1 : 0);
         for (size_t i = 0; i < gl; i++)
