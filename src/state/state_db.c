@@ -30,6 +30,10 @@ struct state_db {
     sqlite3_stmt *counter_set;
     sqlite3_stmt *unknown_put;
     sqlite3_stmt *minute_add;
+    struct {                /* state_db_stmt: statements kept prepared */
+        const char *sql;
+        sqlite3_stmt *st;
+    } kept[STATE_DB_KEPT_MAX];
 };
 
 /* Migration N brings the schema from version N-1 to N. Never edit one that
@@ -246,6 +250,8 @@ void state_db_close(struct state_db *s)
     sqlite3_finalize(s->counter_set);
     sqlite3_finalize(s->unknown_put);
     sqlite3_finalize(s->minute_add);
+    for (int i = 0; i < STATE_DB_KEPT_MAX; i++)
+        sqlite3_finalize(s->kept[i].st);
     sqlite3_close(s->db);
     free(s);
 }
@@ -253,6 +259,25 @@ void state_db_close(struct state_db *s)
 int state_db_schema_version(struct state_db *s) { return s->version; }
 
 sqlite3 *state_db_sqlite(struct state_db *s) { return s->db; }
+
+sqlite3_stmt *state_db_stmt(struct state_db *s, const char *sql)
+{
+    int i = 0;
+    while (i < STATE_DB_KEPT_MAX && s->kept[i].sql && s->kept[i].sql != sql)
+        i++;
+    if (i < STATE_DB_KEPT_MAX && s->kept[i].sql) {
+        sqlite3_reset(s->kept[i].st);
+        sqlite3_clear_bindings(s->kept[i].st);
+        return s->kept[i].st;
+    }
+    sqlite3_stmt *st = NULL;
+    if (i == STATE_DB_KEPT_MAX ||
+        sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
+        return NULL;
+    s->kept[i].sql = sql;
+    s->kept[i].st = st;
+    return st;
+}
 int state_db_writable(const struct state_db *s) { return s->mode == STATE_DB_WRITER; }
 
 enum ym_status state_db_begin(struct state_db *s)

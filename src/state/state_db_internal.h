@@ -20,6 +20,15 @@
 
 /* The connection (owned by the struct state_db; do not close it). */
 sqlite3 *state_db_sqlite(struct state_db *db);
+/* A statement kept prepared for the connection's life, keyed by the
+ * address of sql (a string literal of the caller), reset and with its
+ * bindings cleared; NULL when it does not prepare (sqlite3_errmsg says
+ * why) or when STATE_DB_KEPT_MAX statements are kept already (prepare it
+ * the usual way then). The caller binds, steps and resets it, never
+ * finalizes it. For statements run per detection or per log, whose
+ * preparation would cost more than running them. */
+#define STATE_DB_KEPT_MAX 8
+sqlite3_stmt *state_db_stmt(struct state_db *db, const char *sql);
 /* 1 when opened as STATE_DB_WRITER. */
 int state_db_writable(const struct state_db *db);
 

@@ -42,13 +42,6 @@ static enum ym_status prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, c
     return sqlite3_prepare_v2(db, sql, -1, st, NULL) == SQLITE_OK ? YM_OK : fail(db, what);
 }
 
-static enum ym_status run(sqlite3 *db, sqlite3_stmt *st, const char *what)
-{
-    int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? YM_OK : fail(db, what);
-}
-
 /* A stored severity; unknown text (a newer yamori wrote it) reads as
  * informational rather than failing the list. */
 static enum state_severity stored_severity(const char *s)
@@ -67,24 +60,31 @@ static enum ym_status count_rows(sqlite3 *db, sqlite3_stmt *st, uint64_t *total)
 
 /* ---- events ---- */
 
+static const char event_update_sql[] =
+    "UPDATE events SET tenant = ?1, rule_id = ?2, title = ?3, level = ?4,"
+    " severity = ?5, reason = ?6, agg_key = ?7, device = ?8, source_ip = ?9,"
+    " destination_ip = ?10, count = ?11, suppressed = ?12, suppression_id = ?13,"
+    " first_ns = ?14, last_ns = ?15, window_end_ns = ?16, incident_id = ?17,"
+    " distinct_json = ?18, samples_json = ?19 WHERE id = ?20";
+static const char event_insert_sql[] =
+    "INSERT INTO events (tenant, rule_id, title, level, severity, reason, agg_key,"
+    " device, source_ip, destination_ip, count, suppressed, suppression_id,"
+    " first_ns, last_ns, window_end_ns, incident_id, distinct_json, samples_json)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
+    " ?16, ?17, ?18, ?19)";
+
+/* Triage writes an event per detection burst: the two statements stay
+ * prepared on the connection (state_db_stmt), or are prepared once when
+ * the connection keeps no more. */
 enum ym_status state_event_put(struct state_db *sdb, struct state_event *ev)
 {
     if (!state_db_writable(sdb))
         return YM_EINVAL;
     sqlite3 *db = state_db_sqlite(sdb);
-    sqlite3_stmt *st;
-    const char *sql =
-        ev->id ? "UPDATE events SET tenant = ?1, rule_id = ?2, title = ?3, level = ?4,"
-                 " severity = ?5, reason = ?6, agg_key = ?7, device = ?8, source_ip = ?9,"
-                 " destination_ip = ?10, count = ?11, suppressed = ?12, suppression_id = ?13,"
-                 " first_ns = ?14, last_ns = ?15, window_end_ns = ?16, incident_id = ?17,"
-                 " distinct_json = ?18, samples_json = ?19 WHERE id = ?20"
-               : "INSERT INTO events (tenant, rule_id, title, level, severity, reason, agg_key,"
-                 " device, source_ip, destination_ip, count, suppressed, suppression_id,"
-                 " first_ns, last_ns, window_end_ns, incident_id, distinct_json, samples_json)"
-                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
-                 " ?16, ?17, ?18, ?19)";
-    if (prepare(db, sql, &st, "write event") != YM_OK)
+    const char *sql = ev->id ? event_update_sql : event_insert_sql;
+    sqlite3_stmt *st = state_db_stmt(sdb, sql);
+    int kept = st != NULL;
+    if (!kept && prepare(db, sql, &st, "write event") != YM_OK)
         return YM_EDB;
     bind_str(st, 1, ev->tenant);
     bind_str(st, 2, ev->rule_id);
@@ -108,9 +108,13 @@ enum ym_status state_event_put(struct state_db *sdb, struct state_event *ev)
     if (ev->id)
         sqlite3_bind_int64(st, 20, ev->id);
     int was_new = ev->id == 0;
-    enum ym_status s = run(db, st, "write event");
-    if (s != YM_OK)
-        return s;
+    int rc = sqlite3_step(st);
+    if (kept)
+        sqlite3_reset(st); /* the bound strings are the caller's: let go of them */
+    else
+        sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return fail(db, "write event");
     if (was_new)
         ev->id = sqlite3_last_insert_rowid(db);
     else if (sqlite3_changes(db) == 0)
