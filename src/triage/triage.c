@@ -4,8 +4,12 @@
  *   Threads: workers call triage_submit (any number at once); one triage
  *   thread owns the engine, its writer connection to state.db and the
  *   policy in use; the control thread calls create/start/reload/stop.
- *   Queue: bounded (TRIAGE_QUEUE_BATCHES triage batches); a full queue makes
- *   submit wait, which slows the workers (back-pressure, nothing dropped).
+ *   Queue: bounded in batches (TRIAGE_QUEUE_BATCHES), and in what they
+ *   hold: submit waits while the batches queued hold QUEUE_DETECTIONS
+ *   detections or QUEUE_BYTES bytes (a batch always gets in when the queue
+ *   is empty), which slows the workers (back-pressure, nothing dropped).
+ *   Batches alone did not bound memory: 256 batches of 1024 detections
+ *   with samples are hundreds of MiB.
  *   Order: the thread takes every batch waiting (up to TAKE_MAX), triages
  *   them in one transaction, frees them, ticks the engine about once a
  *   second (event writes, SLA marks), then calls the notify hook when
@@ -30,6 +34,8 @@
 #include "triage/triage_policy.h"
 
 #define TRIAGE_QUEUE_BATCHES 256
+#define QUEUE_DETECTIONS 4096
+#define QUEUE_BYTES (4u << 20)
 #define TAKE_MAX 64
 
 struct triage {
@@ -47,6 +53,12 @@ struct triage {
     pthread_mutex_t lock;
     struct triage_policy *next;
     struct triage_engine_stats snap;
+    /* qlock guards what the queued batches hold (submit adds, the thread
+     * subtracts once it took them); qcond wakes waiting submitters. */
+    pthread_mutex_t qlock;
+    pthread_cond_t qcond;
+    size_t queued_dets, queued_bytes;
+    int closed;
 };
 
 enum ym_status triage_create(const struct ym_config *cfg, const char *policy_path,
@@ -72,6 +84,8 @@ enum ym_status triage_create(const struct ym_config *cfg, const char *policy_pat
     t->engine = triage_engine_create(&ec);
     t->queue = ym_queue_create(TRIAGE_QUEUE_BATCHES);
     pthread_mutex_init(&t->lock, NULL);
+    pthread_mutex_init(&t->qlock, NULL);
+    pthread_cond_init(&t->qcond, NULL);
     *out = t;
     return YM_OK;
 }
@@ -107,6 +121,16 @@ static void after_commit(struct triage *t)
     pthread_mutex_unlock(&t->lock);
 }
 
+/* The thread took batches holding dets detections and bytes bytes. */
+static void unqueue(struct triage *t, size_t dets, size_t bytes)
+{
+    pthread_mutex_lock(&t->qlock);
+    t->queued_dets -= dets;
+    t->queued_bytes -= bytes;
+    pthread_cond_broadcast(&t->qcond);
+    pthread_mutex_unlock(&t->qlock);
+}
+
 static void *run(void *arg)
 {
     struct triage *t = arg;
@@ -126,8 +150,13 @@ static void *run(void *arg)
             while (n < TAKE_MAX && ym_queue_pop(t->queue, 0, &item) == YM_OK)
                 taken[n++] = item;
         }
-        for (size_t i = 0; i < n; i++)
+        size_t bytes = 0;
+        for (size_t i = 0; i < n; i++) {
             dets += taken[i]->count;
+            bytes += triage_batch_bytes(taken[i]);
+        }
+        if (n)
+            unqueue(t, dets, bytes);
         if (dets > all_cap) {
             all_cap = dets * 2;
             all = ym_xrealloc(all, all_cap * sizeof *all);
@@ -175,9 +204,26 @@ enum ym_status triage_submit(struct triage *t, struct triage_batch *tb)
         triage_batch_free(tb);
         return YM_OK;
     }
-    enum ym_status st = ym_queue_push(t->queue, tb, -1);
-    if (st != YM_OK)
+    size_t dets = tb->count, bytes = triage_batch_bytes(tb);
+    pthread_mutex_lock(&t->qlock);
+    while (!t->closed && t->queued_dets &&
+           (t->queued_dets + dets > QUEUE_DETECTIONS || t->queued_bytes + bytes > QUEUE_BYTES))
+        pthread_cond_wait(&t->qcond, &t->qlock);
+    int closed = t->closed;
+    if (!closed) {
+        t->queued_dets += dets;
+        t->queued_bytes += bytes;
+    }
+    pthread_mutex_unlock(&t->qlock);
+    if (closed) {
         triage_batch_free(tb);
+        return YM_ECLOSED;
+    }
+    enum ym_status st = ym_queue_push(t->queue, tb, -1);
+    if (st != YM_OK) {
+        unqueue(t, dets, bytes);
+        triage_batch_free(tb);
+    }
     return st;
 }
 
@@ -201,6 +247,10 @@ void triage_stop(struct triage *t)
 {
     if (!t)
         return;
+    pthread_mutex_lock(&t->qlock);
+    t->closed = 1;
+    pthread_cond_broadcast(&t->qcond);
+    pthread_mutex_unlock(&t->qlock);
     ym_queue_close(t->queue);
     if (t->started) {
         pthread_join(t->thread, NULL);
@@ -223,6 +273,8 @@ void triage_destroy(struct triage *t)
     state_db_close(t->db);
     ym_queue_destroy(t->queue);
     pthread_mutex_destroy(&t->lock);
+    pthread_mutex_destroy(&t->qlock);
+    pthread_cond_destroy(&t->qcond);
     free(t->policy_path);
     free(t);
 }

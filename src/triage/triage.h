@@ -89,8 +89,13 @@ struct triage_batch {
     struct triage_batch *next; /* queue link (triage internal) */
 };
 
+/* create takes a recycled batch when there is one; free recycles it (up
+ * to a bound) or frees it. Both may be called from any thread. */
 struct triage_batch *triage_batch_create(void);
 void triage_batch_free(struct triage_batch *tb); /* NULL is fine */
+/* Memory the batch's detections hold (arena bytes and detection slots):
+ * what the triage queue's byte bound counts. */
+size_t triage_batch_bytes(const struct triage_batch *tb);
 /* Copies one detection of rec (the detect_hit_fn of a worker calls it).
  * Returns YM_ENOMEM only when the arena limit is hit (the caller counts
  * the detection as lost and says so in its stats). */

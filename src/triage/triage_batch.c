@@ -1,19 +1,38 @@
 /* triage_batch: what a worker copies out of a log batch for triage (see
  * triage.h). Runs on the worker, once per detection: only arena copies, no
  * malloc except when the detection array grows (amortised, a few times per
- * batch at most). */
+ * batch at most).
+ *
+ * Batches are recycled: triage_batch_free keeps up to POOL_MAX emptied
+ * batches (arena chunks and detection array included) on a free list that
+ * triage_batch_create takes from, so that the steady flow worker -> triage
+ * thread -> worker allocates nothing (a fresh 64 KiB arena chunk per log
+ * batch, malloc'ed on a worker and freed on the triage thread, cost more
+ * than the detections themselves: page faults and malloc consolidation).
+ * The free list is shared by every thread behind one mutex. */
 #include "triage/triage.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/ym_alloc.h"
 
-/* 256 KiB chunks; a batch of 1024 detections with full samples stays
- * well under the limit, which only stops a pathological batch. */
-#define TB_CHUNK_BYTES (256u << 10)
+/* 64 KiB chunks (a log batch of ASA lines with 8% detections fills about
+ * one); a batch of 1024 detections with full samples stays well under the
+ * limit, which only stops a pathological batch. */
+#define TB_CHUNK_BYTES (64u << 10)
 #define TB_LIMIT_BYTES (32u << 20)
+/* Recycled batches kept, and the largest one worth keeping (arena bytes
+ * and detection slots): a batch that grew for a burst is freed instead. */
+#define POOL_MAX 64
+#define POOL_KEEP_BYTES (256u << 10)
+#define POOL_KEEP_SLOTS 1024
+
+static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct triage_batch *pool;
+static size_t pool_count;
 
 /* Fields every detection carries when the log has them: the default
  * aggregation key, the verdict and success evidence the policy reads, and
@@ -30,15 +49,45 @@ static const char *const copied_fields[] = {
 
 struct triage_batch *triage_batch_create(void)
 {
-    struct triage_batch *tb = ym_xcalloc(1, sizeof *tb);
+    pthread_mutex_lock(&pool_lock);
+    struct triage_batch *tb = pool;
+    if (tb) {
+        pool = tb->next;
+        pool_count--;
+    }
+    pthread_mutex_unlock(&pool_lock);
+    if (tb) {
+        tb->next = NULL;
+        return tb;
+    }
+    tb = ym_xcalloc(1, sizeof *tb);
     ym_arena_init(&tb->arena, TB_CHUNK_BYTES, TB_LIMIT_BYTES);
     return tb;
+}
+
+size_t triage_batch_bytes(const struct triage_batch *tb)
+{
+    return tb->arena.used_bytes + tb->count * sizeof *tb->v;
 }
 
 void triage_batch_free(struct triage_batch *tb)
 {
     if (!tb)
         return;
+    if (tb->arena.used_bytes <= POOL_KEEP_BYTES && tb->cap <= POOL_KEEP_SLOTS) {
+        ym_arena_reset(&tb->arena);
+        tb->count = 0;
+        pthread_mutex_lock(&pool_lock);
+        int kept = pool_count < POOL_MAX;
+        if (kept) {
+            tb->next = pool;
+            pool = tb;
+            pool_count++;
+        }
+        pthread_mutex_unlock(&pool_lock);
+        if (kept)
+            return;
+    }
     ym_arena_fini(&tb->arena);
     free(tb->v);
     free(tb);

@@ -2,6 +2,7 @@
  * an explicit clock (see triage_engine.h for the flow and invariants). */
 #include "triage/triage_engine.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,9 @@
 
 #define WATCH_MAX 4096
 #define WATCH_BUCKETS 1024
+/* Over max_open_events, the idlest written events are closed down to this
+ * share of the bound (so that a flood does not close events every tick). */
+#define EVICT_TO_PERCENT 80
 
 /* An exploit that went through: watched for a callback. The ring of
  * watches is also chained by target (newest first, through seq numbers:
@@ -40,8 +44,17 @@ struct merge {
     int in_txn;
 };
 
+/* Strings every event of a rule shares (tenant, rule id, title, level,
+ * response, device), kept once: open addressing, never shrinks (bounded by
+ * the rules, tenants and devices seen). */
+struct intern {
+    char **v;
+    size_t cap, count;
+};
+
 struct triage_engine {
     struct triage_engine_config cfg;
+    struct intern strings;
     const struct triage_policy *policy;
     struct triage_event **buckets;
     size_t bucket_count, open;
@@ -96,6 +109,49 @@ static void make_key(char out[TRIAGE_KEY_MAX], const char *tenant, const char *a
     append(out, &len, room, "\x1f");
     append(out, &len, room, agg);
     append(out, &len, TRIAGE_KEY_MAX, mute);
+}
+
+static const char *intern(struct triage_engine *e, const char *s)
+{
+    struct intern *in = &e->strings;
+    if (!s)
+        s = "";
+    if (in->count * 2 >= in->cap) {
+        size_t cap = in->cap ? in->cap * 2 : 256;
+        char **v = ym_xcalloc(cap, sizeof *v);
+        for (size_t i = 0; i < in->cap; i++)
+            if (in->v[i]) {
+                size_t k = fnv(in->v[i]) & (cap - 1);
+                while (v[k])
+                    k = (k + 1) & (cap - 1);
+                v[k] = in->v[i];
+            }
+        free(in->v);
+        in->v = v;
+        in->cap = cap;
+    }
+    size_t k = fnv(s) & (in->cap - 1);
+    for (; in->v[k]; k = (k + 1) & (in->cap - 1))
+        if (strcmp(in->v[k], s) == 0)
+            return in->v[k];
+    in->v[k] = ym_xstrdup(s);
+    in->count++;
+    return in->v[k];
+}
+
+static void set_reason(struct triage_event *ev, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void set_reason(struct triage_event *ev, const char *fmt, ...)
+{
+    char buf[TRIAGE_REASON_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    if (ev->reason && strcmp(ev->reason, buf) == 0)
+        return;
+    free(ev->reason);
+    ev->reason = ym_xstrdup(buf);
 }
 
 static char *dup_or_empty(const char *s) { return ym_xstrdup(s ? s : ""); }
@@ -177,6 +233,9 @@ void triage_engine_destroy(struct triage_engine *e)
     }
     free(e->buckets);
     free(e->watches);
+    for (size_t i = 0; i < e->strings.cap; i++)
+        free(e->strings.v[i]);
+    free(e->strings.v);
     for (size_t i = 0; i < e->merge_count; i++)
         free(e->merges[i].key);
     free(e->merges);
@@ -417,7 +476,7 @@ static enum ym_status settle(struct triage_engine *e, struct triage_event *ev, i
     if (ev->incident_id)
         return ev->sev > ev->incident_sev ? promote(e, ev, now_ns) : YM_OK;
     const struct triage_tenant_policy *tp = triage_policy_tenant(e->policy, ev->tenant);
-    if (ev->link_key[0]) {
+    if (ev->link_key) {
         struct triage_event *x = lookup(e, ev->link_key, fnv(ev->link_key));
         struct merge *m = x ? NULL : find_merge(e, ev->link_key);
         if (x && x->incident_id)
@@ -456,17 +515,17 @@ static int restore_event(void *arg, const struct state_event *se)
     struct triage_event *ev = ym_xcalloc(1, sizeof *ev);
     ev->hash = h;
     ev->key = ym_xstrdup(key);
-    ev->tenant = ym_xstrdup(se->tenant);
-    ev->rule_id = ym_xstrdup(se->rule_id);
-    ev->title = ym_xstrdup(se->title);
-    ev->level = ym_xstrdup(se->level);
-    ev->response = ym_xstrdup("");
-    ev->device = ym_xstrdup(se->device);
+    ev->tenant = intern(e, se->tenant);
+    ev->rule_id = intern(e, se->rule_id);
+    ev->title = intern(e, se->title);
+    ev->level = intern(e, se->level);
+    ev->response = intern(e, "");
+    ev->device = intern(e, se->device);
     ev->src = ym_xstrdup(se->source_ip);
     ev->dst = ym_xstrdup(se->destination_ip);
     ev->agg_text = ym_xstrdup(se->agg_key);
     ev->sev = ev->initial_sev = ev->incident_sev = se->severity;
-    snprintf(ev->reason, sizeof ev->reason, "%s", se->reason);
+    set_reason(ev, "%s", se->reason ? se->reason : "");
     ev->count = se->count;
     ev->threshold = 1;
     ev->suppressed = se->suppressed;
@@ -530,12 +589,13 @@ static struct triage_event *open_event(struct triage_engine *e, const char *key,
     struct triage_event *ev = ym_xcalloc(1, sizeof *ev);
     ev->hash = h;
     ev->key = ym_xstrdup(key);
-    ev->tenant = dup_or_empty(d->tenant);
-    ev->rule_id = dup_or_empty(d->rule_id);
-    ev->title = dup_or_empty(d->rule_title);
-    ev->level = dup_or_empty(detect_level_name(d->level));
-    ev->response = dup_or_empty(d->rule_response);
-    ev->device = dup_or_empty(d->device);
+    ev->tenant = intern(e, d->tenant);
+    ev->rule_id = intern(e, d->rule_id);
+    ev->title = intern(e, d->rule_title);
+    ev->level = intern(e, detect_level_name(d->level));
+    ev->response = intern(e, d->rule_response);
+    ev->device = intern(e, d->device);
+    set_reason(ev, "%s", "");
     ev->src = dup_or_empty(triage_detection_field(d, "source.ip"));
     ev->dst = dup_or_empty(triage_detection_field(d, "destination.ip"));
     ev->agg_text = ym_xstrdup(agg_text);
@@ -602,7 +662,7 @@ static void raise_sev(struct triage_event *ev, enum state_severity sev, const ch
     if (sev <= ev->sev)
         return;
     ev->sev = sev;
-    snprintf(ev->reason, sizeof ev->reason, "%s", reason);
+    set_reason(ev, "%s", reason);
     ev->dirty = 1;
 }
 
@@ -675,17 +735,17 @@ static enum ym_status add_one(struct triage_engine *e, const struct triage_detec
         if (fresh) {
             ev->sev = j.severity;
             if (s)
-                snprintf(ev->reason, sizeof ev->reason, "muted by suppression %lld; %.400s",
+                set_reason(ev, "muted by suppression %lld; %.400s",
                          (long long)s->id, j.reason);
             else
-                snprintf(ev->reason, sizeof ev->reason, "rule disabled for tenant %.60s; %.400s",
+                set_reason(ev, "rule disabled for tenant %.60s; %.400s",
                          d->tenant, j.reason);
         }
         return fresh ? write_event(e, ev, now_ns) : YM_OK;
     }
     if (fresh) {
         ev->sev = ev->initial_sev = j.severity;
-        snprintf(ev->reason, sizeof ev->reason, "%s", j.reason);
+        set_reason(ev, "%s", j.reason);
     } else {
         raise_sev(ev, j.severity, j.reason);
     }
@@ -712,7 +772,10 @@ static enum ym_status add_one(struct triage_engine *e, const struct triage_detec
             if (st == YM_OK && x->dirty)
                 st = write_event(e, x, now_ns);
         }
-        snprintf(ev->link_key, sizeof ev->link_key, "%s", w->key);
+        if (!ev->link_key || strcmp(ev->link_key, w->key) != 0) {
+            free(ev->link_key);
+            ev->link_key = ym_xstrdup(w->key);
+        }
         if (ev->sev < p->success_severity)
             raise_sev(ev, p->success_severity, why);
     }
@@ -770,25 +833,48 @@ static enum ym_status flush_events(struct triage_engine *e, int64_t now_ns, int 
     return YM_OK;
 }
 
-/* Closes events idle for a window (written already), then the idlest
- * ones beyond max_open_events. */
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Closes the written events last touched at or before cut_ns. */
+static void close_touched(struct triage_engine *e, int64_t cut_ns)
+{
+    for (size_t i = 0; i < e->bucket_count; i++)
+        for (struct triage_event **pp = &e->buckets[i]; *pp;) {
+            struct triage_event *ev = *pp;
+            if (!ev->dirty && ev->touched_ns <= cut_ns) {
+                *pp = ev->next;
+                tev_free(e, ev);
+            } else {
+                pp = &ev->next;
+            }
+        }
+}
+
+/* Closes events idle for a window (written already); beyond
+ * max_open_events, also the idlest written ones, down to
+ * EVICT_TO_PERCENT of the bound (the busiest stay: a flood's event keeps
+ * aggregating). A closed event is in the store; a later detection of its
+ * key opens a new one. */
 static void close_idle(struct triage_engine *e, int64_t now_ns)
 {
-    int64_t idle = e->policy->window_ns;
-    for (int pass = 0; pass < 2; pass++) {
+    close_touched(e, now_ns - e->policy->window_ns);
+    if (e->open > e->cfg.max_open_events) {
+        size_t n = 0, keep = e->cfg.max_open_events * EVICT_TO_PERCENT / 100;
+        int64_t *t = ym_xmalloc(e->open * sizeof *t);
         for (size_t i = 0; i < e->bucket_count; i++)
-            for (struct triage_event **pp = &e->buckets[i]; *pp;) {
-                struct triage_event *ev = *pp;
-                if (!ev->dirty && now_ns - ev->touched_ns >= idle) {
-                    *pp = ev->next;
-                    tev_free(e, ev);
-                } else {
-                    pp = &ev->next;
-                }
-            }
-        if (e->open <= e->cfg.max_open_events)
-            break;
-        idle = 0; /* over the bound: every written event may go */
+            for (struct triage_event *ev = e->buckets[i]; ev; ev = ev->next)
+                if (!ev->dirty)
+                    t[n++] = ev->touched_ns;
+        if (n) {
+            size_t drop = e->open - keep < n ? e->open - keep : n;
+            qsort(t, n, sizeof *t, cmp_i64);
+            close_touched(e, t[drop - 1]);
+        }
+        free(t);
     }
     while (e->watch_first < e->watch_next) {
         const struct watch *w = &e->watches[e->watch_first % WATCH_MAX];

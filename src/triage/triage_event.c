@@ -49,15 +49,11 @@ void triage_event_free(struct triage_event *ev)
     if (!ev)
         return;
     free(ev->key);
-    free(ev->tenant);
-    free(ev->rule_id);
-    free(ev->title);
-    free(ev->level);
-    free(ev->response);
-    free(ev->device);
+    free(ev->reason);
     free(ev->src);
     free(ev->dst);
     free(ev->agg_text);
+    free(ev->link_key);
     for (unsigned i = 0; i < TRIAGE_DISTINCT_MAX_FIELDS; i++) {
         for (unsigned k = 0; k < ev->distinct[i].count; k++)
             free(ev->distinct[i].vals[k]);

@@ -4,8 +4,12 @@
  * and sample, and the stored JSON form of both (written at each event
  * write, read back after a restart).
  *
- * Memory: an event owns its strings (malloc'ed; triage_event_free). JSON
- * buffers are the caller's. Threads: the triage thread only. */
+ * Memory: an event owns its strings (malloc'ed; triage_event_free), except
+ * the ones every event of a rule shares (tenant, rule_id, title, level,
+ * response, device), which the engine interns and frees with itself: an
+ * engine keeps up to max_open_events events, so each byte of an event
+ * counts (about 1.5 KiB each, see docs/performance.md). JSON buffers are
+ * the caller's. Threads: the triage thread only. */
 #ifndef TRIAGE_EVENT_H
 #define TRIAGE_EVENT_H
 
@@ -17,6 +21,7 @@
 #include "triage/triage_policy.h"
 
 #define TRIAGE_KEY_MAX 1024
+#define TRIAGE_REASON_MAX 512
 
 struct triage_distinct {
     char *field;         /* NULL = slot unused; the name travels with the values (reload) */
@@ -36,10 +41,11 @@ struct triage_event {
     struct triage_event *next;  /* hash chain, or the closed list */
     uint64_t hash;
     char *key;
-    char *tenant, *rule_id, *title, *level, *response, *device, *src, *dst, *agg_text;
+    const char *tenant, *rule_id, *title, *level, *response, *device; /* interned */
+    char *src, *dst, *agg_text;
     enum state_severity sev;
     enum state_severity initial_sev; /* what its first detection earned */
-    char reason[512];
+    char *reason;                    /* at most TRIAGE_REASON_MAX - 1 bytes; never NULL */
     uint64_t count, threshold;
     int suppressed;
     int64_t suppression_id;
@@ -48,7 +54,7 @@ struct triage_event {
     int dirty;
     int64_t id, incident_id;
     enum state_severity incident_sev;
-    char link_key[TRIAGE_KEY_MAX]; /* a callback: the exploit event whose incident it joins */
+    char *link_key;      /* a callback: the exploit event whose incident it joins; NULL */
     struct triage_distinct distinct[TRIAGE_DISTINCT_MAX_FIELDS];
     struct triage_sample *samples;  /* grown on demand, up to the policy's samples */
     unsigned sample_count, sample_cap;
