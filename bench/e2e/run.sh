@@ -18,6 +18,7 @@
 # actually sent. Bounded: every wait has a limit; daemons stopped by PID.
 # Usage: bench/e2e/run.sh [YAMORI_BINARY]   env: RATE ATTACKS EVERY_MS
 #        FLUSH_MS (serve's flush_ms: longest a log waits for its batch to fill)
+#        KEEP=1 (keep the run's directory: serve.log, data/state.db)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -32,7 +33,7 @@ cleanup() {
     for p in "${pids[@]:-}"; do kill -TERM "$p" 2>/dev/null || true; done
     sleep 0.5
     for p in "${pids[@]:-}"; do kill -KILL "$p" 2>/dev/null || true; done
-    rm -rf "$T"
+    if [ -n "${KEEP:-}" ]; then echo "kept $T"; else rm -rf "$T"; fi
 }
 trap cleanup EXIT
 
@@ -120,6 +121,9 @@ print("flush_ms: %s" % (sys.argv[5] or "default (20)"))
 print("serve: %d logs committed, %d parsed, %d detections (%d lost), %d incidents created; CPU %s s, peak RSS %s MiB"
       % (c.get("archive.logs_committed", 0), c.get("parse.parsed", 0), c.get("detect.detections", 0),
          c.get("detect.detections_lost", 0), c.get("triage.incidents_created", 0), cpu, rss))
+gc = c.get("archive.group_commits", 0)
+print("archive: %d group commits (%.0f logs each on average), intake paused %d ms"
+      % (gc, c.get("archive.logs_committed", 0) / gc if gc else 0, c.get("intake.paused_ms", 0)))
 print("%-24s %8s %10s %10s %10s" % ("latency (ms)", "n", "p50", "p99", "max"))
 n_det = c.get("detect.detections", 0)
 print("%-24s %8d %10.1f %10.1f %10.1f   target p99 10 ms (received -> rule fired, serve's histogram)"

@@ -82,6 +82,20 @@ struct ym_record *intake_record_add(struct intake *in, const char *msg, size_t l
     return NULL;
 }
 
+/* Whether the archive writer would take a batch at once: nothing waits on
+ * its queue and at most half the pool is held downstream (parse workers
+ * not behind). Then a partial batch is handed on at the end of the epoll
+ * round instead of waiting to fill: a log waits for one group commit, not
+ * for 1024 others or flush_ms. Under load a batch waits on the queue
+ * during the writer's commit, so the batch being filled keeps growing and
+ * the next group commit takes many logs at once (adaptive batching). */
+static int writer_idle(struct intake *in)
+{
+    if (ym_queue_len(in->opt.out) != 0)
+        return 0;
+    return (size_t)ym_batch_pool_in_use(in->opt.pool) * 2 <= ym_queue_capacity(in->opt.out);
+}
+
 static void flush_due(struct intake *in, int force)
 {
     if (in->cur && in->cur->count && !in->full) {
@@ -206,8 +220,13 @@ static int wait_timeout_ms(struct intake *in)
         return PAUSE_RETRY_MS;
     if (!in->cur || !in->cur->count)
         return -1;
+    /* A partial batch is left only while the writer is busy: look again
+     * soon, so it moves on once the writer's queue is empty. */
     int64_t age_ms = (ym_time_mono_ns() - in->cur->created_ns) / 1000000;
-    return age_ms >= in->flush_ms ? 0 : (int)(in->flush_ms - age_ms);
+    if (age_ms >= in->flush_ms)
+        return 0;
+    int left_ms = (int)(in->flush_ms - age_ms);
+    return left_ms < IDLE_RECHECK_MS ? left_ms : IDLE_RECHECK_MS;
 }
 
 static void *intake_main(void *arg)
@@ -257,7 +276,7 @@ static void *intake_main(void *arg)
                 continue;
             intake_conn_read(in, c);
         }
-        flush_due(in, 0);
+        flush_due(in, writer_idle(in));
         if (in->paused)
             try_resume(in);
         intake_conn_free_dead(in);

@@ -25,6 +25,7 @@
 #define UDP_VLEN 16
 #define UDP_DGRAM_BYTES 65536
 #define PAUSE_RETRY_MS 2
+#define IDLE_RECHECK_MS 1 /* how often a partial batch looks for an idle writer */
 #define STOP_PUSH_TIMEOUT_MS 5000
 #define EVENTS_MAX 64
 

@@ -1,6 +1,7 @@
 /* intake over real loopback sockets: TCP, UDP and RELP reach the out queue
  * as batches; RELP is answered only after intake_ack; back-pressure loses
- * nothing; a busy port is named in the error. */
+ * nothing; a busy port is named in the error; a partial batch moves on
+ * when nothing waits on the queue and keeps filling while a batch does. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -337,6 +338,61 @@ static void busy_port_is_named_in_the_error(void **state)
     rig_stop(&r);
 }
 
+/* flush_ms is 10 s here, longer than any wait of this test: a batch that
+ * arrives came through the adaptive hand-on, not the timer. While a batch
+ * waits on the queue (the archive writer is busy), new logs gather in the
+ * batch being filled; once the queue is empty they move on together. */
+static void partial_batch_moves_on_when_the_queue_is_empty(void **state)
+{
+    (void)state;
+    struct rig r;
+    rig_start(&r, 4);
+    intake_stop(r.in);
+    r.cfg->flush_ms = 10000;
+    struct ym_error err;
+    struct intake_options opt = {r.cfg, r.pool, r.out, r.devices};
+    assert_int_equal(intake_start(&opt, &r.in, &err), YM_OK);
+    int t = connect_to(intake_bound_port(r.in, YM_TR_TCP), SOCK_STREAM);
+
+    /* idle: one line is a batch of its own */
+    send_all(t, "<13>alone\n", 10);
+    struct rec_copy recs[2];
+    assert_int_equal(collect(&r, recs, 1), 1);
+    assert_string_equal(recs[0].raw, "<13>alone");
+
+    /* busy: a batch waits on the queue while two lines arrive apart */
+    struct ym_batch *waiting;
+    assert_int_equal(ym_batch_pool_get(r.pool, 0, &waiting), YM_OK);
+    assert_int_equal(ym_queue_try_push(r.out, waiting), YM_OK);
+    struct intake_stats st;
+    int64_t deadline = ym_time_mono_ns() + (int64_t)WAIT_MS * 1000000;
+    send_all(t, "<13>first\n", 10);
+    do {
+        usleep(1000);
+        intake_stats(r.in, &st);
+    } while (st.received[YM_TR_TCP] < 2 && ym_time_mono_ns() < deadline);
+    send_all(t, "<13>second\n", 11);
+    do {
+        usleep(1000);
+        intake_stats(r.in, &st);
+    } while (st.received[YM_TR_TCP] < 3 && ym_time_mono_ns() < deadline);
+    assert_int_equal(st.received[YM_TR_TCP], 3);
+    assert_int_equal(ym_queue_len(r.out), 1);
+    void *item;
+    assert_int_equal(ym_queue_pop(r.out, 0, &item), YM_OK);
+    assert_ptr_equal(item, waiting);
+    ym_batch_put(waiting);
+
+    assert_int_equal(ym_queue_pop(r.out, WAIT_MS, &item), YM_OK);
+    struct ym_batch *b = item;
+    assert_int_equal(b->count, 2);
+    assert_string_equal(b->recs[0].raw, "<13>first");
+    assert_string_equal(b->recs[1].raw, "<13>second");
+    ym_batch_put(b);
+    close(t);
+    rig_stop(&r);
+}
+
 int main(void)
 {
     ym_log_level_set(YM_LOG_ERROR);
@@ -348,6 +404,7 @@ int main(void)
         cmocka_unit_test(back_pressure_loses_no_stream_line),
         cmocka_unit_test(udp_is_dropped_and_counted_when_the_pipeline_is_full),
         cmocka_unit_test(busy_port_is_named_in_the_error),
+        cmocka_unit_test(partial_batch_moves_on_when_the_queue_is_empty),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
