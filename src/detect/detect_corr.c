@@ -476,7 +476,7 @@ static int window_push(struct group *g, int64_t span, int64_t t_ns, uint64_t val
         if (g->count - g->first >= CORR_MAX_EVENTS)
             return 1;
         if (g->count == g->cap) {
-            g->cap = g->cap ? g->cap * 2 : 16;
+            g->cap = g->cap ? g->cap * 2 : 2; /* most groups of a scan see one or two */
             g->times = ym_xrealloc(g->times, g->cap * sizeof(*g->times));
         }
         g->times[g->count++] = t_ns;
@@ -502,7 +502,7 @@ static int window_push(struct group *g, int64_t span, int64_t t_ns, uint64_t val
     if (g->count == CORR_MAX_EVENTS)
         return 1;
     if (g->count == g->cap) {
-        g->cap = g->cap ? g->cap * 2 : 16;
+        g->cap = g->cap ? g->cap * 2 : 2; /* most groups of a scan see one or two */
         g->times = ym_xrealloc(g->times, g->cap * sizeof(*g->times));
         if (distinct)
             g->values = ym_xrealloc(g->values, g->cap * sizeof(*g->values));

@@ -207,7 +207,7 @@ struct triage_engine *triage_engine_create(const struct triage_engine_config *cf
     struct triage_engine *e = ym_xcalloc(1, sizeof *e);
     e->cfg = *cfg;
     if (!e->cfg.max_open_events)
-        e->cfg.max_open_events = 100000;
+        e->cfg.max_open_events = TRIAGE_OPEN_EVENTS;
     if (!e->cfg.flush_interval_ns)
         e->cfg.flush_interval_ns = YM_NS_PER_S;
     e->policy = cfg->policy;

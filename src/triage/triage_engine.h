@@ -45,10 +45,16 @@
 #include "triage/triage.h"
 #include "triage/triage_policy.h"
 
+/* The default bound on open events: 16384 events are about 20 MiB. A key
+ * that comes back after its event was closed for room opens a new event
+ * (its incident, if any, is joined: same key). */
+#define TRIAGE_OPEN_EVENTS 16384
+
 struct triage_engine_config {
     const struct triage_policy *policy;
     struct state_db *db;          /* a writer connection */
-    size_t max_open_events;       /* 0 = 100000; the idlest are closed beyond it */
+    size_t max_open_events;       /* 0 = TRIAGE_OPEN_EVENTS; the idlest written ones are
+                                   * closed beyond it (memory: about 1.2 KiB an event) */
     int64_t flush_interval_ns;    /* 0 = 1 s */
     int no_sla_marks;             /* 1 = tick does not mark SLA breaches (replay) */
     int log_clock;                /* 1 = each detection's clock is the latest log time seen
