@@ -794,8 +794,12 @@ enum ym_status triage_engine_add(struct triage_engine *e, const struct triage_de
         e->stats.store_failures++;
         return st;
     }
-    if (!e->tuning.loaded)
-        st = triage_tuning_refresh(&e->tuning, e->cfg.db, now_ns);
+    /* every transaction: a suppression or override committed before these
+     * detections were taken applies to them (read in this transaction's
+     * snapshot; one generation number unless it changed). Re-reading only
+     * at the tick left up to a second in which a detection could miss a
+     * suppression made before its log arrived, or hit one just deleted. */
+    st = triage_tuning_refresh(&e->tuning, e->cfg.db, now_ns);
     if (st == YM_OK && !e->restored && !e->cfg.log_clock)
         st = restore(e, now_ns);
     for (size_t i = 0; i < count && st == YM_OK; i++) {

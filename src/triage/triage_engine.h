@@ -3,7 +3,10 @@
  * `yamori triage replay` with the logs' own times.
  *
  *   triage_engine_add(detections, now) ── one transaction:
- *       tuning (per-tenant rule disabled, suppression) -> muted, still counted
+ *       tuning (per-tenant rule disabled, suppression; re-read at the start
+ *       of the transaction when its generation changed, so that a change
+ *       committed before the call applies to every detection of it)
+ *       -> muted, still counted
  *       key (rule + aggregation fields) -> open event, or a new one
  *       judge (triage_policy_judge) -> the event keeps its highest severity
  *       exploit watch: a later detection from the exploited target back to

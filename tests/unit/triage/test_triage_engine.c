@@ -467,6 +467,44 @@ static void suppression_added_later_applies_after_a_tick_and_counts_hits(void **
     assert_int_equal(incidents(f).count, 2);
 }
 
+/* The portal changes tuning on its own connection, then a log arrives: its
+ * detection must see the change whether or not a tick ran in between
+ * (before, the engine re-read tuning only at the tick, and a detection
+ * less than a second after a suppression escaped it, or one after its
+ * deletion was still muted: the flaky attack in test_portal_api). */
+static void a_tuning_change_applies_to_the_next_detection_without_a_tick(void **state)
+{
+    struct fixture *f = *state;
+    struct state_db *portal = NULL;
+    assert_int_equal(state_db_open(f->dir, STATE_DB_WRITER, &portal, NULL), YM_OK);
+    add(f, sqli(T0, "200"), T0); /* tuning read once: nothing */
+    assert_int_equal(incidents(f).count, 1);
+    struct state_suppression sup = {.tenant = "acme", .rule_id = "r-sqli", .reason = "pentest"};
+    assert_int_equal(state_suppression_add(portal, &sup, NULL, T0 + SEC), YM_OK);
+    struct triage_detection d = sqli(T0 + 2 * SEC, "200");
+    d.fields[1].value = "10.0.0.77";
+    add(f, d, T0 + 2 * SEC);
+    assert_int_equal(incidents(f).count, 1);
+    struct evs e = events(f);
+    assert_int_equal(e.count, 2);
+    assert_int_equal(e.suppressed[1], 1);
+    assert_int_equal(e.supp_id[1], sup.id);
+
+    assert_int_equal(state_suppression_delete(portal, sup.id, NULL, T0 + 3 * SEC), YM_OK);
+    d.time_ns = T0 + 4 * SEC;
+    d.fields[1].value = "10.0.0.78";
+    add(f, d, T0 + 4 * SEC);
+    assert_int_equal(incidents(f).count, 2);
+
+    struct state_rule_override off = {.tenant = "acme", .rule_id = "r-sqli", .enabled = 0};
+    assert_int_equal(state_rule_override_set(portal, &off, NULL, T0 + 5 * SEC), YM_OK);
+    d.time_ns = T0 + 6 * SEC;
+    d.fields[1].value = "10.0.0.79";
+    add(f, d, T0 + 6 * SEC);
+    assert_int_equal(incidents(f).count, 2);
+    state_db_close(portal);
+}
+
 static void disabled_rule_is_muted_and_threshold_delays_the_incident(void **state)
 {
     struct fixture *f = *state;
@@ -681,6 +719,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(
             suppression_added_later_applies_after_a_tick_and_counts_hits, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            a_tuning_change_applies_to_the_next_detection_without_a_tick, setup, teardown),
         cmocka_unit_test_setup_teardown(
             disabled_rule_is_muted_and_threshold_delays_the_incident, setup, teardown),
         cmocka_unit_test_setup_teardown(a_burst_of_detections_is_a_few_writes, setup, teardown),
