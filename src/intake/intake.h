@@ -5,8 +5,10 @@
  *
  * DESIGN (threads, queues, order, shutdown):
  *  - One epoll thread owns every socket and TLS session. It fills one batch
- *    at a time from the pool and pushes it to `out` when full or when its
- *    oldest log is flush_ms old.
+ *    at a time from the pool and pushes it to `out` when full; a partial
+ *    batch at the end of an epoll round when `out` is empty and at most
+ *    half the pool is in use (the consumer is idle: adaptive batching),
+ *    else when its oldest log is flush_ms old.
  *  - Back-pressure: when no batch can be had from the pool or `out` is
  *    full, the thread stops reading stream sockets (TCP, TLS, RELP), so the
  *    kernel's buffers fill and senders slow down; UDP keeps being read and
