@@ -36,7 +36,7 @@
 #define TRIAGE_QUEUE_BATCHES 256
 #define QUEUE_DETECTIONS 4096
 #define QUEUE_BYTES (4u << 20)
-#define TAKE_MAX 64
+#define TAKE_MAX 16
 
 struct triage {
     char *policy_path;           /* NULL = built-in */

@@ -26,7 +26,7 @@
 #define TB_LIMIT_BYTES (32u << 20)
 /* Recycled batches kept, and the largest one worth keeping (arena bytes
  * and detection slots): a batch that grew for a burst is freed instead. */
-#define POOL_MAX 64
+#define POOL_MAX 32
 #define POOL_KEEP_BYTES (256u << 10)
 #define POOL_KEEP_SLOTS 1024
 

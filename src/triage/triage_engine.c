@@ -31,7 +31,7 @@ struct watch {
     char tenant[64];
     char target[64], attacker[64];
     int64_t time_ns;
-    char key[TRIAGE_KEY_MAX];
+    char *key;           /* malloc'ed; freed when the slot is reused (4096 inline keys were 4 MiB) */
     char title[128];
 };
 
@@ -232,6 +232,8 @@ void triage_engine_destroy(struct triage_engine *e)
         tev_free(e, ev);
     }
     free(e->buckets);
+    for (size_t i = 0; i < WATCH_MAX; i++)
+        free(e->watches[i].key);
     free(e->watches);
     for (size_t i = 0; i < e->strings.cap; i++)
         free(e->strings.v[i]);
@@ -625,7 +627,8 @@ static void watch_add(struct triage_engine *e, const struct triage_detection *d,
     snprintf(w->tenant, sizeof w->tenant, "%s", d->tenant);
     snprintf(w->target, sizeof w->target, "%s", target);
     snprintf(w->attacker, sizeof w->attacker, "%s", field(d, "source.ip"));
-    snprintf(w->key, sizeof w->key, "%s", key);
+    free(w->key);
+    w->key = ym_xstrdup(key);
     snprintf(w->title, sizeof w->title, "%s", d->rule_title ? d->rule_title : "");
     w->time_ns = d->time_ns;
 }
