@@ -48,10 +48,10 @@
 #include "triage/triage.h"
 #include "triage/triage_policy.h"
 
-/* The default bound on open events: 32768 events are about 40 MiB. A key
+/* The default bound on open events: 16384 events are about 20 MiB. A key
  * that comes back after its event was closed for room opens a new event
  * (its incident, if any, is joined: same key). */
-#define TRIAGE_OPEN_EVENTS 32768
+#define TRIAGE_OPEN_EVENTS 16384
 
 struct triage_engine_config {
     const struct triage_policy *policy;
