@@ -276,11 +276,12 @@ static void *intake_main(void *arg)
                 continue;
             intake_conn_read(in, c);
         }
-        flush_due(in, writer_idle(in));
         if (in->paused)
             try_resume(in);
         intake_conn_free_dead(in);
+        /* before the hand-on: a log in a batch on the queue is counted */
         publish_stats(in);
+        flush_due(in, writer_idle(in));
     }
     return NULL;
 }
