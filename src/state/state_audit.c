@@ -25,6 +25,15 @@ static enum ym_status fail(sqlite3 *db, const char *what)
 
 static const char *or_empty(const char *s) { return s ? s : ""; }
 
+/* A kept statement is reset for its next use; a one-off one is finalized. */
+static void done(sqlite3_stmt *st, int kept)
+{
+    if (kept)
+        sqlite3_reset(st);
+    else
+        sqlite3_finalize(st);
+}
+
 static const char *col_text(sqlite3_stmt *st, int i)
 {
     const unsigned char *t = sqlite3_column_text(st, i);
@@ -36,11 +45,11 @@ enum ym_status state_audit_add(struct state_db *sdb, const struct state_audit_en
     if (!state_db_writable(sdb))
         return YM_EINVAL;
     sqlite3 *db = state_db_sqlite(sdb);
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db,
-                           "INSERT INTO audit (time_ns, actor, role, tenant, action, object,"
-                           " detail, address) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                           -1, &st, NULL) != SQLITE_OK)
+    static const char sql[] = "INSERT INTO audit (time_ns, actor, role, tenant, action, object,"
+                              " detail, address) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+    sqlite3_stmt *st = state_db_stmt(sdb, sql);
+    int kept = st != NULL;
+    if (!st && sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
         return fail(db, "audit");
     sqlite3_bind_int64(st, 1, e->time_ns ? e->time_ns : ym_time_now_ns());
     sqlite3_bind_text(st, 2, or_empty(e->actor), -1, SQLITE_STATIC);
@@ -51,7 +60,7 @@ enum ym_status state_audit_add(struct state_db *sdb, const struct state_audit_en
     sqlite3_bind_text(st, 7, or_empty(e->detail), -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 8, or_empty(e->address), -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
+    done(st, kept);
     return rc == SQLITE_DONE ? YM_OK : fail(db, "audit");
 }
 
@@ -100,17 +109,19 @@ enum ym_status state_change_add(struct state_db *sdb, const char *tenant, const 
     if (!state_db_writable(sdb))
         return YM_EINVAL;
     sqlite3 *db = state_db_sqlite(sdb);
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db,
-                           "INSERT INTO changes (time_ns, tenant, kind, ref) VALUES (?1, ?2, ?3, ?4)",
-                           -1, &st, NULL) != SQLITE_OK)
+    /* Runs for every event write of the triage thread: kept prepared. */
+    static const char sql[] = "INSERT INTO changes (time_ns, tenant, kind, ref)"
+                              " VALUES (?1, ?2, ?3, ?4)";
+    sqlite3_stmt *st = state_db_stmt(sdb, sql);
+    int kept = st != NULL;
+    if (!st && sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
         return fail(db, "change feed");
     sqlite3_bind_int64(st, 1, time_ns ? time_ns : ym_time_now_ns());
     sqlite3_bind_text(st, 2, or_empty(tenant), -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, or_empty(kind), -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 4, ref);
     int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
+    done(st, kept);
     return rc == SQLITE_DONE ? YM_OK : fail(db, "change feed");
 }
 
