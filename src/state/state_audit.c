@@ -17,14 +17,6 @@ const char state_audit_sql_v3[] =
     "  tenant TEXT NOT NULL, kind TEXT NOT NULL, ref INTEGER NOT NULL);"
     "CREATE INDEX changes_time ON changes (time_ns);";
 
-static enum ym_status fail(sqlite3 *db, const char *what)
-{
-    ym_log(YM_LOG_ERROR, "state.db: %s: %s", what, sqlite3_errmsg(db));
-    return YM_EDB;
-}
-
-static const char *or_empty(const char *s) { return s ? s : ""; }
-
 /* A kept statement is reset for its next use; a one-off one is finalized. */
 static void done(sqlite3_stmt *st, int kept)
 {
@@ -32,12 +24,6 @@ static void done(sqlite3_stmt *st, int kept)
         sqlite3_reset(st);
     else
         sqlite3_finalize(st);
-}
-
-static const char *col_text(sqlite3_stmt *st, int i)
-{
-    const unsigned char *t = sqlite3_column_text(st, i);
-    return t ? (const char *)t : "";
 }
 
 enum ym_status state_audit_add(struct state_db *sdb, const struct state_audit_entry *e)
@@ -50,18 +36,18 @@ enum ym_status state_audit_add(struct state_db *sdb, const struct state_audit_en
     sqlite3_stmt *st = state_db_stmt(sdb, sql);
     int kept = st != NULL;
     if (!st && sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-        return fail(db, "audit");
+        return state_sql_fail(db, "audit");
     sqlite3_bind_int64(st, 1, e->time_ns ? e->time_ns : ym_time_now_ns());
-    sqlite3_bind_text(st, 2, or_empty(e->actor), -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, or_empty(e->role), -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, or_empty(e->tenant), -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, or_empty(e->action), -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 6, or_empty(e->object), -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 7, or_empty(e->detail), -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 8, or_empty(e->address), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, state_sql_or_empty(e->actor), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, state_sql_or_empty(e->role), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, state_sql_or_empty(e->tenant), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, state_sql_or_empty(e->action), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, state_sql_or_empty(e->object), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, state_sql_or_empty(e->detail), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 8, state_sql_or_empty(e->address), -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
     done(st, kept);
-    return rc == SQLITE_DONE ? YM_OK : fail(db, "audit");
+    return rc == SQLITE_DONE ? YM_OK : state_sql_fail(db, "audit");
 }
 
 enum ym_status state_audit_each(struct state_db *sdb, const char *tenant, int64_t from_ns,
@@ -75,7 +61,7 @@ enum ym_status state_audit_each(struct state_db *sdb, const char *tenant, int64_
                            " AND (?3 = 0 OR time_ns < ?3) ORDER BY time_ns DESC, id DESC"
                            " LIMIT ?4",
                            -1, &st, NULL) != SQLITE_OK)
-        return fail(db, "read audit");
+        return state_sql_fail(db, "read audit");
     if (tenant)
         sqlite3_bind_text(st, 1, tenant, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, from_ns);
@@ -86,13 +72,13 @@ enum ym_status state_audit_each(struct state_db *sdb, const char *tenant, int64_
         struct state_audit_entry e = {
             .id = sqlite3_column_int64(st, 0),
             .time_ns = sqlite3_column_int64(st, 1),
-            .actor = col_text(st, 2),
-            .role = col_text(st, 3),
-            .tenant = col_text(st, 4),
-            .action = col_text(st, 5),
-            .object = col_text(st, 6),
-            .detail = col_text(st, 7),
-            .address = col_text(st, 8),
+            .actor = state_sql_text(st, 2),
+            .role = state_sql_text(st, 3),
+            .tenant = state_sql_text(st, 4),
+            .action = state_sql_text(st, 5),
+            .object = state_sql_text(st, 6),
+            .detail = state_sql_text(st, 7),
+            .address = state_sql_text(st, 8),
         };
         if (fn(arg, &e)) {
             rc = SQLITE_DONE;
@@ -100,7 +86,7 @@ enum ym_status state_audit_each(struct state_db *sdb, const char *tenant, int64_
         }
     }
     sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? YM_OK : fail(db, "read audit");
+    return rc == SQLITE_DONE ? YM_OK : state_sql_fail(db, "read audit");
 }
 
 enum ym_status state_change_add(struct state_db *sdb, const char *tenant, const char *kind,
@@ -115,14 +101,14 @@ enum ym_status state_change_add(struct state_db *sdb, const char *tenant, const 
     sqlite3_stmt *st = state_db_stmt(sdb, sql);
     int kept = st != NULL;
     if (!st && sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-        return fail(db, "change feed");
+        return state_sql_fail(db, "change feed");
     sqlite3_bind_int64(st, 1, time_ns ? time_ns : ym_time_now_ns());
-    sqlite3_bind_text(st, 2, or_empty(tenant), -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, or_empty(kind), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, state_sql_or_empty(tenant), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, state_sql_or_empty(kind), -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 4, ref);
     int rc = sqlite3_step(st);
     done(st, kept);
-    return rc == SQLITE_DONE ? YM_OK : fail(db, "change feed");
+    return rc == SQLITE_DONE ? YM_OK : state_sql_fail(db, "change feed");
 }
 
 enum ym_status state_changes_each(struct state_db *sdb, int64_t after_seq, size_t limit,
@@ -134,7 +120,7 @@ enum ym_status state_changes_each(struct state_db *sdb, int64_t after_seq, size_
                            "SELECT seq, time_ns, tenant, kind, ref FROM changes WHERE seq > ?1"
                            " ORDER BY seq LIMIT ?2",
                            -1, &st, NULL) != SQLITE_OK)
-        return fail(db, "read change feed");
+        return state_sql_fail(db, "read change feed");
     sqlite3_bind_int64(st, 1, after_seq);
     sqlite3_bind_int64(st, 2, limit ? (int64_t)limit : -1);
     int rc;
@@ -142,8 +128,8 @@ enum ym_status state_changes_each(struct state_db *sdb, int64_t after_seq, size_
         struct state_change c = {
             .seq = sqlite3_column_int64(st, 0),
             .time_ns = sqlite3_column_int64(st, 1),
-            .tenant = col_text(st, 2),
-            .kind = col_text(st, 3),
+            .tenant = state_sql_text(st, 2),
+            .kind = state_sql_text(st, 3),
             .ref = sqlite3_column_int64(st, 4),
         };
         if (fn(arg, &c)) {
@@ -152,7 +138,7 @@ enum ym_status state_changes_each(struct state_db *sdb, int64_t after_seq, size_
         }
     }
     sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? YM_OK : fail(db, "read change feed");
+    return rc == SQLITE_DONE ? YM_OK : state_sql_fail(db, "read change feed");
 }
 
 enum ym_status state_changes_last(struct state_db *sdb, int64_t *seq)
@@ -162,12 +148,12 @@ enum ym_status state_changes_last(struct state_db *sdb, int64_t *seq)
     *seq = 0;
     if (sqlite3_prepare_v2(db, "SELECT coalesce(max(seq), 0) FROM changes", -1, &st, NULL) !=
         SQLITE_OK)
-        return fail(db, "read change feed");
+        return state_sql_fail(db, "read change feed");
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
         *seq = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
-    return rc == SQLITE_ROW ? YM_OK : fail(db, "read change feed");
+    return rc == SQLITE_ROW ? YM_OK : state_sql_fail(db, "read change feed");
 }
 
 enum ym_status state_changes_prune(struct state_db *sdb, int64_t before_ns)
@@ -178,9 +164,9 @@ enum ym_status state_changes_prune(struct state_db *sdb, int64_t before_ns)
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db, "DELETE FROM changes WHERE time_ns < ?1", -1, &st, NULL) !=
         SQLITE_OK)
-        return fail(db, "prune change feed");
+        return state_sql_fail(db, "prune change feed");
     sqlite3_bind_int64(st, 1, before_ns);
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? YM_OK : fail(db, "prune change feed");
+    return rc == SQLITE_DONE ? YM_OK : state_sql_fail(db, "prune change feed");
 }

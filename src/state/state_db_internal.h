@@ -15,6 +15,10 @@
 #define STATE_DB_INTERNAL_H
 
 #include <sqlite3.h>
+#include <stdint.h>
+
+#include "core/ym_log.h"
+#include "core/ym_status.h"
 
 #include "state/state_db.h"
 
@@ -31,6 +35,33 @@ sqlite3 *state_db_sqlite(struct state_db *db);
 sqlite3_stmt *state_db_stmt(struct state_db *db, const char *sql);
 /* 1 when opened as STATE_DB_WRITER. */
 int state_db_writable(const struct state_db *db);
+
+/* Small helpers every state module uses. */
+static inline enum ym_status state_sql_fail(sqlite3 *db, const char *what)
+{
+    ym_log(YM_LOG_ERROR, "state.db: %s: %s", what, sqlite3_errmsg(db));
+    return YM_EDB;
+}
+static inline const char *state_sql_or_empty(const char *s) { return s ? s : ""; }
+/* A text column, "" for NULL; valid until the statement steps again. */
+static inline const char *state_sql_text(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    return t ? (const char *)t : "";
+}
+/* NULL binds as "" (the caller's string must outlive the step). */
+static inline void state_sql_bind_str(sqlite3_stmt *st, int i, const char *s)
+{
+    sqlite3_bind_text(st, i, state_sql_or_empty(s), -1, SQLITE_STATIC);
+}
+/* 0 binds as NULL (an unset time or id). */
+static inline void state_sql_bind_opt_i64(sqlite3_stmt *st, int i, int64_t v)
+{
+    if (v)
+        sqlite3_bind_int64(st, i, v);
+    else
+        sqlite3_bind_null(st, i);
+}
 
 /* Version 3 parts, in the order they run. */
 extern const char state_audit_sql_v3[];     /* state_audit.c: audit, changes */

@@ -10,36 +10,9 @@
 #include "state/state_audit.h"
 #include "state/state_db_internal.h"
 
-static enum ym_status fail(sqlite3 *db, const char *what)
-{
-    ym_log(YM_LOG_ERROR, "state.db: %s: %s", what, sqlite3_errmsg(db));
-    return YM_EDB;
-}
-
-static const char *or_empty(const char *s) { return s ? s : ""; }
-
-static const char *col_text(sqlite3_stmt *st, int i)
-{
-    const unsigned char *t = sqlite3_column_text(st, i);
-    return t ? (const char *)t : "";
-}
-
-static void bind_str(sqlite3_stmt *st, int i, const char *s)
-{
-    sqlite3_bind_text(st, i, or_empty(s), -1, SQLITE_STATIC);
-}
-
-static void bind_opt_i64(sqlite3_stmt *st, int i, int64_t v)
-{
-    if (v)
-        sqlite3_bind_int64(st, i, v);
-    else
-        sqlite3_bind_null(st, i);
-}
-
 static enum ym_status prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, const char *what)
 {
-    return sqlite3_prepare_v2(db, sql, -1, st, NULL) == SQLITE_OK ? YM_OK : fail(db, what);
+    return sqlite3_prepare_v2(db, sql, -1, st, NULL) == SQLITE_OK ? YM_OK : state_sql_fail(db, what);
 }
 
 /* A stored severity; unknown text (a newer yamori wrote it) reads as
@@ -55,7 +28,7 @@ static enum ym_status count_rows(sqlite3 *db, sqlite3_stmt *st, uint64_t *total)
     int rc = sqlite3_step(st);
     *total = rc == SQLITE_ROW ? (uint64_t)sqlite3_column_int64(st, 0) : 0;
     sqlite3_finalize(st);
-    return rc == SQLITE_ROW ? YM_OK : fail(db, "count events");
+    return rc == SQLITE_ROW ? YM_OK : state_sql_fail(db, "count events");
 }
 
 /* ---- events ---- */
@@ -86,23 +59,23 @@ enum ym_status state_event_put(struct state_db *sdb, struct state_event *ev)
     int kept = st != NULL;
     if (!kept && prepare(db, sql, &st, "write event") != YM_OK)
         return YM_EDB;
-    bind_str(st, 1, ev->tenant);
-    bind_str(st, 2, ev->rule_id);
-    bind_str(st, 3, ev->title);
-    bind_str(st, 4, ev->level);
-    bind_str(st, 5, state_severity_name(ev->severity));
-    bind_str(st, 6, ev->reason);
-    bind_str(st, 7, ev->agg_key);
-    bind_str(st, 8, ev->device);
-    bind_str(st, 9, ev->source_ip);
-    bind_str(st, 10, ev->destination_ip);
+    state_sql_bind_str(st, 1, ev->tenant);
+    state_sql_bind_str(st, 2, ev->rule_id);
+    state_sql_bind_str(st, 3, ev->title);
+    state_sql_bind_str(st, 4, ev->level);
+    state_sql_bind_str(st, 5, state_severity_name(ev->severity));
+    state_sql_bind_str(st, 6, ev->reason);
+    state_sql_bind_str(st, 7, ev->agg_key);
+    state_sql_bind_str(st, 8, ev->device);
+    state_sql_bind_str(st, 9, ev->source_ip);
+    state_sql_bind_str(st, 10, ev->destination_ip);
     sqlite3_bind_int64(st, 11, (int64_t)ev->count);
     sqlite3_bind_int(st, 12, ev->suppressed ? 1 : 0);
-    bind_opt_i64(st, 13, ev->suppression_id);
+    state_sql_bind_opt_i64(st, 13, ev->suppression_id);
     sqlite3_bind_int64(st, 14, ev->first_ns);
     sqlite3_bind_int64(st, 15, ev->last_ns);
     sqlite3_bind_int64(st, 16, ev->window_end_ns);
-    bind_opt_i64(st, 17, ev->incident_id);
+    state_sql_bind_opt_i64(st, 17, ev->incident_id);
     sqlite3_bind_text(st, 18, ev->distinct_json ? ev->distinct_json : "{}", -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 19, ev->samples_json ? ev->samples_json : "[]", -1, SQLITE_STATIC);
     if (ev->id)
@@ -114,7 +87,7 @@ enum ym_status state_event_put(struct state_db *sdb, struct state_event *ev)
     else
         sqlite3_finalize(st);
     if (rc != SQLITE_DONE)
-        return fail(db, "write event");
+        return state_sql_fail(db, "write event");
     if (was_new)
         ev->id = sqlite3_last_insert_rowid(db);
     else if (sqlite3_changes(db) == 0)
@@ -137,12 +110,12 @@ enum ym_status state_event_link(struct state_db *sdb, int64_t event_id, int64_t 
     char tenant[128] = "";
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
-        snprintf(tenant, sizeof tenant, "%s", col_text(st, 0));
+        snprintf(tenant, sizeof tenant, "%s", state_sql_text(st, 0));
     while (rc == SQLITE_ROW)
         rc = sqlite3_step(st);
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE)
-        return fail(db, "link event");
+        return state_sql_fail(db, "link event");
     if (!*tenant)
         return YM_ENOTFOUND;
     return state_change_add(sdb, tenant, "event.update", event_id, 0);
@@ -157,16 +130,16 @@ static void read_event(sqlite3_stmt *st, struct state_event *ev)
 {
     *ev = (struct state_event){
         .id = sqlite3_column_int64(st, 0),
-        .tenant = col_text(st, 1),
-        .rule_id = col_text(st, 2),
-        .title = col_text(st, 3),
-        .level = col_text(st, 4),
-        .severity = stored_severity(col_text(st, 5)),
-        .reason = col_text(st, 6),
-        .agg_key = col_text(st, 7),
-        .device = col_text(st, 8),
-        .source_ip = col_text(st, 9),
-        .destination_ip = col_text(st, 10),
+        .tenant = state_sql_text(st, 1),
+        .rule_id = state_sql_text(st, 2),
+        .title = state_sql_text(st, 3),
+        .level = state_sql_text(st, 4),
+        .severity = stored_severity(state_sql_text(st, 5)),
+        .reason = state_sql_text(st, 6),
+        .agg_key = state_sql_text(st, 7),
+        .device = state_sql_text(st, 8),
+        .source_ip = state_sql_text(st, 9),
+        .destination_ip = state_sql_text(st, 10),
         .count = (uint64_t)sqlite3_column_int64(st, 11),
         .suppressed = sqlite3_column_int(st, 12),
         .suppression_id = sqlite3_column_int64(st, 13),
@@ -174,8 +147,8 @@ static void read_event(sqlite3_stmt *st, struct state_event *ev)
         .last_ns = sqlite3_column_int64(st, 15),
         .window_end_ns = sqlite3_column_int64(st, 16),
         .incident_id = sqlite3_column_int64(st, 17),
-        .distinct_json = col_text(st, 18),
-        .samples_json = col_text(st, 19),
+        .distinct_json = state_sql_text(st, 18),
+        .samples_json = state_sql_text(st, 19),
     };
 }
 
@@ -235,7 +208,7 @@ enum ym_status state_events_each(struct state_db *sdb, const struct state_event_
         }
     }
     sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? YM_OK : fail(db, "read events");
+    return rc == SQLITE_DONE ? YM_OK : state_sql_fail(db, "read events");
 }
 
 enum ym_status state_event_get(struct state_db *sdb, int64_t id, state_event_fn fn, void *arg)
@@ -254,6 +227,6 @@ enum ym_status state_event_get(struct state_db *sdb, int64_t id, state_event_fn 
     sqlite3_finalize(st);
     if (rc == SQLITE_ROW)
         return YM_OK;
-    return rc == SQLITE_DONE ? YM_ENOTFOUND : fail(db, "read event");
+    return rc == SQLITE_DONE ? YM_ENOTFOUND : state_sql_fail(db, "read event");
 }
 

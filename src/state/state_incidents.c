@@ -125,33 +125,6 @@ static int stored(const char *const *names, size_t n, const char *s)
 
 /* ---- helpers ---- */
 
-static enum ym_status fail(sqlite3 *db, const char *what)
-{
-    ym_log(YM_LOG_ERROR, "state.db: %s: %s", what, sqlite3_errmsg(db));
-    return YM_EDB;
-}
-
-static const char *or_empty(const char *s) { return s ? s : ""; }
-
-static const char *col_text(sqlite3_stmt *st, int i)
-{
-    const unsigned char *t = sqlite3_column_text(st, i);
-    return t ? (const char *)t : "";
-}
-
-static void bind_str(sqlite3_stmt *st, int i, const char *s)
-{
-    sqlite3_bind_text(st, i, or_empty(s), -1, SQLITE_STATIC);
-}
-
-static void bind_opt_i64(sqlite3_stmt *st, int i, int64_t v)
-{
-    if (v)
-        sqlite3_bind_int64(st, i, v);
-    else
-        sqlite3_bind_null(st, i);
-}
-
 static int savepoint(sqlite3 *db) { return sqlite3_exec(db, "SAVEPOINT si", 0, 0, 0) == SQLITE_OK; }
 
 static enum ym_status release(sqlite3 *db, enum ym_status st)
@@ -159,7 +132,7 @@ static enum ym_status release(sqlite3 *db, enum ym_status st)
     if (st == YM_OK && sqlite3_exec(db, "RELEASE si", 0, 0, 0) == SQLITE_OK)
         return YM_OK;
     if (st == YM_OK)
-        st = fail(db, "release savepoint");
+        st = state_sql_fail(db, "release savepoint");
     sqlite3_exec(db, "ROLLBACK TO si; RELEASE si", 0, 0, 0);
     return st;
 }
@@ -169,12 +142,12 @@ static enum ym_status run(sqlite3 *db, sqlite3_stmt *st, const char *what)
 {
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? YM_OK : fail(db, what);
+    return rc == SQLITE_DONE ? YM_OK : state_sql_fail(db, what);
 }
 
 static enum ym_status prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, const char *what)
 {
-    return sqlite3_prepare_v2(db, sql, -1, st, NULL) == SQLITE_OK ? YM_OK : fail(db, what);
+    return sqlite3_prepare_v2(db, sql, -1, st, NULL) == SQLITE_OK ? YM_OK : state_sql_fail(db, what);
 }
 
 static const char *actor_name(const struct state_actor *a)
@@ -216,17 +189,17 @@ static enum ym_status load_core(sqlite3 *db, int64_t id, struct core *c)
     sqlite3_bind_int64(st, 1, id);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
-        snprintf(c->tenant, sizeof c->tenant, "%s", col_text(st, 0));
-        c->severity = stored(sev_names, NAMES(sev_names), col_text(st, 1));
-        c->status = stored(status_names, NAMES(status_names), col_text(st, 2));
-        c->resolution = stored(res_names, NAMES(res_names), col_text(st, 3));
-        snprintf(c->assignee, sizeof c->assignee, "%s", col_text(st, 4));
+        snprintf(c->tenant, sizeof c->tenant, "%s", state_sql_text(st, 0));
+        c->severity = stored(sev_names, NAMES(sev_names), state_sql_text(st, 1));
+        c->status = stored(status_names, NAMES(status_names), state_sql_text(st, 2));
+        c->resolution = stored(res_names, NAMES(res_names), state_sql_text(st, 3));
+        snprintf(c->assignee, sizeof c->assignee, "%s", state_sql_text(st, 4));
         c->notified_ns = sqlite3_column_int64(st, 5);
     }
     sqlite3_finalize(st);
     if (rc == SQLITE_ROW)
         return YM_OK;
-    return rc == SQLITE_DONE ? YM_ENOTFOUND : fail(db, "read incident");
+    return rc == SQLITE_DONE ? YM_ENOTFOUND : state_sql_fail(db, "read incident");
 }
 
 static enum ym_status timeline_insert(sqlite3 *db, int64_t id, const char *tenant, int64_t now_ns,
@@ -240,12 +213,12 @@ static enum ym_status timeline_insert(sqlite3 *db, int64_t id, const char *tenan
                 &st, "timeline") != YM_OK)
         return YM_EDB;
     sqlite3_bind_int64(st, 1, id);
-    bind_str(st, 2, tenant);
+    state_sql_bind_str(st, 2, tenant);
     sqlite3_bind_int64(st, 3, now_ns);
-    bind_str(st, 4, state_timeline_kind_name(kind));
-    bind_str(st, 5, actor);
-    bind_str(st, 6, state_visibility_name(vis));
-    bind_str(st, 7, text);
+    state_sql_bind_str(st, 4, state_timeline_kind_name(kind));
+    state_sql_bind_str(st, 5, actor);
+    state_sql_bind_str(st, 6, state_visibility_name(vis));
+    state_sql_bind_str(st, 7, text);
     enum ym_status s = run(db, st, "timeline");
     if (s == YM_OK && out)
         *out = sqlite3_last_insert_rowid(db);
@@ -258,7 +231,7 @@ static enum ym_status count_rows(sqlite3 *db, sqlite3_stmt *st, uint64_t *total)
     int rc = sqlite3_step(st);
     *total = rc == SQLITE_ROW ? (uint64_t)sqlite3_column_int64(st, 0) : 0;
     sqlite3_finalize(st);
-    return rc == SQLITE_ROW ? YM_OK : fail(db, "count");
+    return rc == SQLITE_ROW ? YM_OK : state_sql_fail(db, "count");
 }
 
 /* ---- incidents ---- */
@@ -270,7 +243,7 @@ enum ym_status state_incident_create(struct state_db *sdb, struct state_incident
         return YM_EINVAL;
     sqlite3 *db = state_db_sqlite(sdb);
     if (!savepoint(db))
-        return fail(db, "begin incident");
+        return state_sql_fail(db, "begin incident");
     sqlite3_stmt *st;
     enum ym_status s = prepare(db,
                                "INSERT INTO incidents (tenant, title, severity, status, assignee,"
@@ -279,17 +252,17 @@ enum ym_status state_incident_create(struct state_db *sdb, struct state_incident
                                " 'new', ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11)",
                                &st, "create incident");
     if (s == YM_OK) {
-        bind_str(st, 1, inc->tenant);
-        bind_str(st, 2, inc->title);
-        bind_str(st, 3, state_severity_name(inc->severity));
-        bind_str(st, 4, inc->assignee);
-        bind_str(st, 5, inc->rule_id);
-        bind_str(st, 6, inc->source_ip);
-        bind_str(st, 7, inc->destination_ip);
-        bind_str(st, 8, inc->response);
+        state_sql_bind_str(st, 1, inc->tenant);
+        state_sql_bind_str(st, 2, inc->title);
+        state_sql_bind_str(st, 3, state_severity_name(inc->severity));
+        state_sql_bind_str(st, 4, inc->assignee);
+        state_sql_bind_str(st, 5, inc->rule_id);
+        state_sql_bind_str(st, 6, inc->source_ip);
+        state_sql_bind_str(st, 7, inc->destination_ip);
+        state_sql_bind_str(st, 8, inc->response);
         sqlite3_bind_int64(st, 9, now_ns);
         sqlite3_bind_int64(st, 10, inc->first_detection_ns ? inc->first_detection_ns : now_ns);
-        bind_opt_i64(st, 11, inc->sla_due_ns);
+        state_sql_bind_opt_i64(st, 11, inc->sla_due_ns);
         s = run(db, st, "create incident");
     }
     if (s == YM_OK) {
@@ -315,16 +288,16 @@ static void read_incident(sqlite3_stmt *st, struct state_incident *inc)
 {
     *inc = (struct state_incident){
         .id = sqlite3_column_int64(st, 0),
-        .tenant = col_text(st, 1),
-        .title = col_text(st, 2),
-        .severity = stored(sev_names, NAMES(sev_names), col_text(st, 3)),
-        .status = stored(status_names, NAMES(status_names), col_text(st, 4)),
-        .resolution = stored(res_names, NAMES(res_names), col_text(st, 5)),
-        .assignee = col_text(st, 6),
-        .rule_id = col_text(st, 7),
-        .source_ip = col_text(st, 8),
-        .destination_ip = col_text(st, 9),
-        .response = col_text(st, 10),
+        .tenant = state_sql_text(st, 1),
+        .title = state_sql_text(st, 2),
+        .severity = stored(sev_names, NAMES(sev_names), state_sql_text(st, 3)),
+        .status = stored(status_names, NAMES(status_names), state_sql_text(st, 4)),
+        .resolution = stored(res_names, NAMES(res_names), state_sql_text(st, 5)),
+        .assignee = state_sql_text(st, 6),
+        .rule_id = state_sql_text(st, 7),
+        .source_ip = state_sql_text(st, 8),
+        .destination_ip = state_sql_text(st, 9),
+        .response = state_sql_text(st, 10),
         .created_ns = sqlite3_column_int64(st, 11),
         .updated_ns = sqlite3_column_int64(st, 12),
         .first_detection_ns = sqlite3_column_int64(st, 13),
@@ -353,7 +326,7 @@ enum ym_status state_incident_get(struct state_db *sdb, int64_t id, state_incide
     sqlite3_finalize(st);
     if (rc == SQLITE_ROW)
         return YM_OK;
-    return rc == SQLITE_DONE ? YM_ENOTFOUND : fail(db, "read incident");
+    return rc == SQLITE_DONE ? YM_ENOTFOUND : state_sql_fail(db, "read incident");
 }
 
 /* " AND i.status IN ('new','notified')" from a mask of our own names. */
@@ -434,7 +407,7 @@ enum ym_status state_incidents_each(struct state_db *sdb, const struct state_inc
         }
     }
     sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? YM_OK : fail(db, "read incidents");
+    return rc == SQLITE_DONE ? YM_OK : state_sql_fail(db, "read incidents");
 }
 
 enum ym_status state_incidents_summary(struct state_db *sdb, const char *tenant,
@@ -452,13 +425,13 @@ enum ym_status state_incidents_summary(struct state_db *sdb, const char *tenant,
         sqlite3_bind_text(st, 1, tenant, -1, SQLITE_STATIC);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        int sev = stored(sev_names, NAMES(sev_names), col_text(st, 0));
-        int stat = stored(status_names, NAMES(status_names), col_text(st, 1));
+        int sev = stored(sev_names, NAMES(sev_names), state_sql_text(st, 0));
+        int stat = stored(status_names, NAMES(status_names), state_sql_text(st, 1));
         out->by[sev][stat] += (uint64_t)sqlite3_column_int64(st, 2);
         out->sla_breached += (uint64_t)sqlite3_column_int64(st, 3);
     }
     sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? YM_OK : fail(db, "incident summary");
+    return rc == SQLITE_DONE ? YM_OK : state_sql_fail(db, "incident summary");
 }
 
 /* One UPDATE of an incident's column(s) plus a timeline entry, the change
@@ -483,7 +456,7 @@ static enum ym_status incident_write(struct state_db *sdb, int64_t id, const str
 {
     sqlite3 *db = state_db_sqlite(sdb);
     if (!savepoint(db))
-        return fail(db, "begin incident change");
+        return state_sql_fail(db, "begin incident change");
     sqlite3_stmt *st;
     enum ym_status s = YM_OK;
     if (w->sql) {
@@ -491,7 +464,7 @@ static enum ym_status incident_write(struct state_db *sdb, int64_t id, const str
         if (s == YM_OK) {
             sqlite3_bind_int64(st, 1, id);
             sqlite3_bind_int64(st, 2, now_ns);
-            bind_str(st, 3, w->text_value);
+            state_sql_bind_str(st, 3, w->text_value);
             sqlite3_bind_int64(st, 4, w->int_value);
             s = run(db, st, "change incident");
         }
@@ -659,7 +632,7 @@ enum ym_status state_incident_assign(struct state_db *sdb, int64_t id, const cha
     if (s != YM_OK)
         return s;
     char text[512], detail[300];
-    assignee = or_empty(assignee);
+    assignee = state_sql_or_empty(assignee);
     if (*assignee)
         snprintf(text, sizeof text, "assigned to %s", assignee);
     else
@@ -767,7 +740,7 @@ enum ym_status state_incidents_mark_sla(struct state_db *sdb, int64_t now_ns, ui
     }
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-        return fail(db, "sla");
+        return state_sql_fail(db, "sla");
     for (size_t i = 0; i < n; i++) {
         struct core c;
         enum ym_status s = load_core(db, ids[i], &c);
@@ -811,12 +784,12 @@ enum ym_status state_timeline_each(struct state_db *sdb, int64_t incident_id, in
         struct state_timeline_entry e = {
             .id = sqlite3_column_int64(st, 0),
             .incident_id = sqlite3_column_int64(st, 1),
-            .tenant = col_text(st, 2),
+            .tenant = state_sql_text(st, 2),
             .time_ns = sqlite3_column_int64(st, 3),
-            .kind = stored(kind_names, NAMES(kind_names), col_text(st, 4)),
-            .actor = col_text(st, 5),
-            .visibility = stored(vis_names, NAMES(vis_names), col_text(st, 6)),
-            .text = col_text(st, 7),
+            .kind = stored(kind_names, NAMES(kind_names), state_sql_text(st, 4)),
+            .actor = state_sql_text(st, 5),
+            .visibility = stored(vis_names, NAMES(vis_names), state_sql_text(st, 6)),
+            .text = state_sql_text(st, 7),
         };
         if (fn(arg, &e)) {
             rc = SQLITE_DONE;
@@ -824,5 +797,5 @@ enum ym_status state_timeline_each(struct state_db *sdb, int64_t incident_id, in
         }
     }
     sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? YM_OK : fail(db, "read timeline");
+    return rc == SQLITE_DONE ? YM_OK : state_sql_fail(db, "read timeline");
 }

@@ -27,20 +27,6 @@ const char state_notify_sql_v3[] =
     "  target TEXT NOT NULL, ok INTEGER NOT NULL, answer TEXT NOT NULL);"
     "CREATE INDEX notification_attempts_n ON notification_attempts (notification_id);";
 
-static enum ym_status fail(sqlite3 *db, const char *what)
-{
-    ym_log(YM_LOG_ERROR, "state.db: %s: %s", what, sqlite3_errmsg(db));
-    return YM_EDB;
-}
-
-static const char *or_empty(const char *s) { return s ? s : ""; }
-
-static const char *col_text(sqlite3_stmt *st, int i)
-{
-    const unsigned char *t = sqlite3_column_text(st, i);
-    return t ? (const char *)t : "";
-}
-
 static enum ym_status prepare(struct state_db *sdb, int write, const char *sql, sqlite3_stmt **st,
                               const char *what)
 {
@@ -48,7 +34,7 @@ static enum ym_status prepare(struct state_db *sdb, int write, const char *sql, 
         return YM_EINVAL;
     sqlite3 *db = state_db_sqlite(sdb);
     if (sqlite3_prepare_v2(db, sql, -1, st, NULL) != SQLITE_OK)
-        return fail(db, what);
+        return state_sql_fail(db, what);
     return YM_OK;
 }
 
@@ -57,7 +43,7 @@ static enum ym_status run(struct state_db *sdb, sqlite3_stmt *st, const char *wh
 {
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? YM_OK : fail(state_db_sqlite(sdb), what);
+    return rc == SQLITE_DONE ? YM_OK : state_sql_fail(state_db_sqlite(sdb), what);
 }
 
 enum ym_status state_notify_enqueue(struct state_db *sdb, const char *tenant, int64_t incident_id,
@@ -70,12 +56,12 @@ enum ym_status state_notify_enqueue(struct state_db *sdb, const char *tenant, in
                                &st, "enqueue notification");
     if (s != YM_OK)
         return s;
-    sqlite3_bind_text(st, 1, or_empty(tenant), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 1, state_sql_or_empty(tenant), -1, SQLITE_STATIC);
     if (incident_id)
         sqlite3_bind_int64(st, 2, incident_id);
     else
         sqlite3_bind_null(st, 2);
-    sqlite3_bind_text(st, 3, or_empty(reason), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, state_sql_or_empty(reason), -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 4, now_ns);
     if ((s = run(sdb, st, "enqueue notification")) != YM_OK)
         return s;
@@ -95,10 +81,10 @@ static enum ym_status each_notification(struct state_db *sdb, sqlite3_stmt *st,
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         struct state_notification n = {
             .id = sqlite3_column_int64(st, 0),
-            .tenant = col_text(st, 1),
+            .tenant = state_sql_text(st, 1),
             .incident_id = sqlite3_column_int64(st, 2),
-            .reason = col_text(st, 3),
-            .state = col_text(st, 4),
+            .reason = state_sql_text(st, 3),
+            .state = state_sql_text(st, 4),
             .attempts = sqlite3_column_int(st, 5),
             .created_ns = sqlite3_column_int64(st, 6),
             .next_ns = sqlite3_column_int64(st, 7),
@@ -109,7 +95,7 @@ static enum ym_status each_notification(struct state_db *sdb, sqlite3_stmt *st,
     }
     sqlite3_finalize(st);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return fail(state_db_sqlite(sdb), "read notifications");
+        return state_sql_fail(state_db_sqlite(sdb), "read notifications");
     return YM_OK;
 }
 
@@ -140,7 +126,7 @@ enum ym_status state_notify_next_due(struct state_db *sdb, int64_t *next_ns)
     int rc = sqlite3_step(st);
     *next_ns = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
     sqlite3_finalize(st);
-    return rc == SQLITE_ROW ? YM_OK : fail(state_db_sqlite(sdb), "read next notification");
+    return rc == SQLITE_ROW ? YM_OK : state_sql_fail(state_db_sqlite(sdb), "read next notification");
 }
 
 enum ym_status state_notify_each(struct state_db *sdb, const char *tenant, unsigned limit,
@@ -176,17 +162,17 @@ enum ym_status state_notify_attempts_each(struct state_db *sdb, int64_t notifica
         struct state_notify_attempt a = {
             .notification_id = sqlite3_column_int64(st, 0),
             .time_ns = sqlite3_column_int64(st, 1),
-            .channel = col_text(st, 2),
-            .target = col_text(st, 3),
+            .channel = state_sql_text(st, 2),
+            .target = state_sql_text(st, 3),
             .ok = sqlite3_column_int(st, 4),
-            .answer = col_text(st, 5),
+            .answer = state_sql_text(st, 5),
         };
         if (fn(arg, &a))
             break;
     }
     sqlite3_finalize(st);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return fail(state_db_sqlite(sdb), "read notification attempts");
+        return state_sql_fail(state_db_sqlite(sdb), "read notification attempts");
     return YM_OK;
 }
 
@@ -203,14 +189,14 @@ static enum ym_status each_incident(struct state_db *sdb, sqlite3_stmt *st,
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         struct state_notify_incident inc = {
             .id = sqlite3_column_int64(st, 0),
-            .tenant = col_text(st, 1),
-            .title = col_text(st, 2),
-            .severity = col_text(st, 3),
-            .status = col_text(st, 4),
-            .rule_id = col_text(st, 5),
-            .source_ip = col_text(st, 6),
-            .destination_ip = col_text(st, 7),
-            .response = col_text(st, 8),
+            .tenant = state_sql_text(st, 1),
+            .title = state_sql_text(st, 2),
+            .severity = state_sql_text(st, 3),
+            .status = state_sql_text(st, 4),
+            .rule_id = state_sql_text(st, 5),
+            .source_ip = state_sql_text(st, 6),
+            .destination_ip = state_sql_text(st, 7),
+            .response = state_sql_text(st, 8),
             .created_ns = sqlite3_column_int64(st, 9),
             .first_detection_ns = sqlite3_column_int64(st, 10),
             .sla_due_ns = sqlite3_column_int64(st, 11),
@@ -222,7 +208,7 @@ static enum ym_status each_incident(struct state_db *sdb, sqlite3_stmt *st,
     }
     sqlite3_finalize(st);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return fail(state_db_sqlite(sdb), "read incident");
+        return state_sql_fail(state_db_sqlite(sdb), "read incident");
     return YM_OK;
 }
 
@@ -255,7 +241,7 @@ enum ym_status state_notify_digest_incidents(struct state_db *sdb, const char *t
                                &st, "read digest incidents");
     if (s != YM_OK)
         return s;
-    sqlite3_bind_text(st, 1, or_empty(tenant), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 1, state_sql_or_empty(tenant), -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, up_to_ns);
     int rows;
     return each_incident(sdb, st, fn, arg, &rows);
@@ -275,11 +261,11 @@ static enum ym_status timeline_add(struct state_db *sdb, int64_t incident_id, co
     if (s != YM_OK)
         return s;
     sqlite3_bind_int64(st, 1, incident_id);
-    sqlite3_bind_text(st, 2, or_empty(tenant), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, state_sql_or_empty(tenant), -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 3, now_ns);
     sqlite3_bind_text(st, 4, kind, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, or_empty(visibility), -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 6, or_empty(text), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, state_sql_or_empty(visibility), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, state_sql_or_empty(text), -1, SQLITE_STATIC);
     return run(sdb, st, "timeline");
 }
 
@@ -302,10 +288,10 @@ enum ym_status state_notify_attempt_add(struct state_db *sdb, const struct state
         return s;
     sqlite3_bind_int64(st, 1, a->notification_id);
     sqlite3_bind_int64(st, 2, a->time_ns);
-    sqlite3_bind_text(st, 3, or_empty(a->channel), -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, or_empty(a->target), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, state_sql_or_empty(a->channel), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, state_sql_or_empty(a->target), -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 5, a->ok ? 1 : 0);
-    sqlite3_bind_text(st, 6, or_empty(a->answer), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, state_sql_or_empty(a->answer), -1, SQLITE_STATIC);
     if ((s = run(sdb, st, "notification attempt")) != YM_OK || !incident_id)
         return s;
     char text[1024];
@@ -329,11 +315,11 @@ enum ym_status state_notify_target_done(struct state_db *sdb, int64_t notificati
     if (s != YM_OK)
         return s;
     sqlite3_bind_int64(st, 1, notification_id);
-    sqlite3_bind_text(st, 2, or_empty(target), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, state_sql_or_empty(target), -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return fail(state_db_sqlite(sdb), "read notification attempts");
+        return state_sql_fail(state_db_sqlite(sdb), "read notification attempts");
     *done = rc == SQLITE_ROW;
     return YM_OK;
 }
@@ -372,11 +358,11 @@ enum ym_status state_notify_incident_notified(struct state_db *sdb, int64_t inci
     int rc = sqlite3_step(st);
     if (rc != SQLITE_ROW) {
         sqlite3_finalize(st);
-        return rc == SQLITE_DONE ? YM_ENOTFOUND : fail(state_db_sqlite(sdb), "read incident");
+        return rc == SQLITE_DONE ? YM_ENOTFOUND : state_sql_fail(state_db_sqlite(sdb), "read incident");
     }
     char tenant[128], status[32];
-    snprintf(tenant, sizeof tenant, "%s", col_text(st, 0));
-    snprintf(status, sizeof status, "%s", col_text(st, 1));
+    snprintf(tenant, sizeof tenant, "%s", state_sql_text(st, 0));
+    snprintf(status, sizeof status, "%s", state_sql_text(st, 1));
     int is_first = sqlite3_column_type(st, 2) == SQLITE_NULL;
     int64_t due_ns = sqlite3_column_int64(st, 3);
     int has_due = sqlite3_column_type(st, 3) != SQLITE_NULL;
@@ -443,7 +429,7 @@ enum ym_status state_notify_release_held(struct state_db *sdb, int64_t now_ns, u
     int any = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
     sqlite3_finalize(st);
     if (rc != SQLITE_ROW)
-        return fail(state_db_sqlite(sdb), "read held notifications");
+        return state_sql_fail(state_db_sqlite(sdb), "read held notifications");
     if (!any)
         return YM_OK;
     s = prepare(sdb, 1, "UPDATE notifications SET state = 'pending', next_ns = ?1" ACKED_HELD, &st,
@@ -469,7 +455,7 @@ enum ym_status state_notify_digest_done(struct state_db *sdb, const char *tenant
                                &st, "settle digest");
     if (s != YM_OK)
         return s;
-    sqlite3_bind_text(st, 1, or_empty(tenant), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 1, state_sql_or_empty(tenant), -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, up_to_ns);
     sqlite3_bind_int64(st, 3, now_ns);
     return run(sdb, st, "settle digest");
@@ -488,10 +474,10 @@ enum ym_status state_notify_digest_needed(struct state_db *sdb, const char *tena
                                &st, "read digest state");
     if (s != YM_OK)
         return s;
-    sqlite3_bind_text(st, 1, or_empty(tenant), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 1, state_sql_or_empty(tenant), -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, period_start_ns);
     int rc = sqlite3_step(st);
     *needed = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
     sqlite3_finalize(st);
-    return rc == SQLITE_ROW ? YM_OK : fail(state_db_sqlite(sdb), "read digest state");
+    return rc == SQLITE_ROW ? YM_OK : state_sql_fail(state_db_sqlite(sdb), "read digest state");
 }

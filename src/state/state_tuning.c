@@ -14,43 +14,16 @@
 #include "state/state_audit.h"
 #include "state/state_db_internal.h"
 
-static enum ym_status fail(sqlite3 *db, const char *what)
-{
-    ym_log(YM_LOG_ERROR, "state.db: %s: %s", what, sqlite3_errmsg(db));
-    return YM_EDB;
-}
-
-static const char *or_empty(const char *s) { return s ? s : ""; }
-
-static const char *col_text(sqlite3_stmt *st, int i)
-{
-    const unsigned char *t = sqlite3_column_text(st, i);
-    return t ? (const char *)t : "";
-}
-
-static void bind_str(sqlite3_stmt *st, int i, const char *s)
-{
-    sqlite3_bind_text(st, i, or_empty(s), -1, SQLITE_STATIC);
-}
-
-static void bind_opt_i64(sqlite3_stmt *st, int i, int64_t v)
-{
-    if (v)
-        sqlite3_bind_int64(st, i, v);
-    else
-        sqlite3_bind_null(st, i);
-}
-
 static enum ym_status prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, const char *what)
 {
-    return sqlite3_prepare_v2(db, sql, -1, st, NULL) == SQLITE_OK ? YM_OK : fail(db, what);
+    return sqlite3_prepare_v2(db, sql, -1, st, NULL) == SQLITE_OK ? YM_OK : state_sql_fail(db, what);
 }
 
 static enum ym_status run(sqlite3 *db, sqlite3_stmt *st, const char *what)
 {
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? YM_OK : fail(db, what);
+    return rc == SQLITE_DONE ? YM_OK : state_sql_fail(db, what);
 }
 
 /* Savepoints nest inside a caller's transaction (state_incidents.c does the same). */
@@ -61,7 +34,7 @@ static enum ym_status release(sqlite3 *db, enum ym_status st)
     if (st == YM_OK && sqlite3_exec(db, "RELEASE st", 0, 0, 0) == SQLITE_OK)
         return YM_OK;
     if (st == YM_OK)
-        st = fail(db, "release savepoint");
+        st = state_sql_fail(db, "release savepoint");
     sqlite3_exec(db, "ROLLBACK TO st; RELEASE st", 0, 0, 0);
     return st;
 }
@@ -91,7 +64,7 @@ static enum ym_status bump_tuning(sqlite3 *db)
 {
     return sqlite3_exec(db, "UPDATE tuning SET gen = gen + 1", 0, 0, 0) == SQLITE_OK
                ? YM_OK
-               : fail(db, "tuning generation");
+               : state_sql_fail(db, "tuning generation");
 }
 
 enum ym_status state_tuning_generation(struct state_db *sdb, int64_t *gen)
@@ -105,7 +78,7 @@ enum ym_status state_tuning_generation(struct state_db *sdb, int64_t *gen)
     if (rc == SQLITE_ROW)
         *gen = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? YM_OK : fail(db, "tuning generation");
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? YM_OK : state_sql_fail(db, "tuning generation");
 }
 
 enum ym_status state_suppression_add(struct state_db *sdb, struct state_suppression *s,
@@ -115,7 +88,7 @@ enum ym_status state_suppression_add(struct state_db *sdb, struct state_suppress
         return YM_EINVAL;
     sqlite3 *db = state_db_sqlite(sdb);
     if (!savepoint(db))
-        return fail(db, "begin suppression");
+        return state_sql_fail(db, "begin suppression");
     sqlite3_stmt *st;
     enum ym_status rc = prepare(db,
                                 "INSERT INTO suppressions (tenant, rule_id, conditions, reason,"
@@ -123,13 +96,13 @@ enum ym_status state_suppression_add(struct state_db *sdb, struct state_suppress
                                 " ?7)",
                                 &st, "add suppression");
     if (rc == YM_OK) {
-        bind_str(st, 1, s->tenant);
-        bind_str(st, 2, s->rule_id);
-        bind_str(st, 3, s->conditions);
-        bind_str(st, 4, s->reason);
-        bind_str(st, 5, s->author && *s->author ? s->author : actor_name(actor));
+        state_sql_bind_str(st, 1, s->tenant);
+        state_sql_bind_str(st, 2, s->rule_id);
+        state_sql_bind_str(st, 3, s->conditions);
+        state_sql_bind_str(st, 4, s->reason);
+        state_sql_bind_str(st, 5, s->author && *s->author ? s->author : actor_name(actor));
         sqlite3_bind_int64(st, 6, now_ns);
-        bind_opt_i64(st, 7, s->expires_ns);
+        state_sql_bind_opt_i64(st, 7, s->expires_ns);
         rc = run(db, st, "add suppression");
     }
     if (rc == YM_OK) {
@@ -140,8 +113,8 @@ enum ym_status state_suppression_add(struct state_db *sdb, struct state_suppress
     if (rc == YM_OK) {
         char object[64], detail[1024];
         snprintf(object, sizeof object, "suppression:%lld", (long long)s->id);
-        snprintf(detail, sizeof detail, "rule '%s' where '%s': %s", or_empty(s->rule_id),
-                 or_empty(s->conditions), s->reason);
+        snprintf(detail, sizeof detail, "rule '%s' where '%s': %s", state_sql_or_empty(s->rule_id),
+                 state_sql_or_empty(s->conditions), s->reason);
         rc = audit(sdb, actor, s->tenant, "suppression.add", object, detail, now_ns);
     }
     return release(db, rc);
@@ -154,7 +127,7 @@ enum ym_status state_suppression_delete(struct state_db *sdb, int64_t id,
         return YM_EINVAL;
     sqlite3 *db = state_db_sqlite(sdb);
     if (!savepoint(db))
-        return fail(db, "begin suppression");
+        return state_sql_fail(db, "begin suppression");
     sqlite3_stmt *st;
     char tenant[128] = "";
     enum ym_status rc = prepare(db,
@@ -166,11 +139,11 @@ enum ym_status state_suppression_delete(struct state_db *sdb, int64_t id,
         sqlite3_bind_int64(st, 2, now_ns);
         int r = sqlite3_step(st);
         if (r == SQLITE_ROW)
-            snprintf(tenant, sizeof tenant, "%s", col_text(st, 0));
+            snprintf(tenant, sizeof tenant, "%s", state_sql_text(st, 0));
         while (r == SQLITE_ROW)
             r = sqlite3_step(st);
         sqlite3_finalize(st);
-        rc = r == SQLITE_DONE ? (*tenant ? YM_OK : YM_ENOTFOUND) : fail(db, "delete suppression");
+        rc = r == SQLITE_DONE ? (*tenant ? YM_OK : YM_ENOTFOUND) : state_sql_fail(db, "delete suppression");
     }
     if (rc == YM_OK)
         rc = bump_tuning(db);
@@ -215,11 +188,11 @@ enum ym_status state_suppressions_each(struct state_db *sdb, const char *tenant,
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         struct state_suppression s = {
             .id = sqlite3_column_int64(st, 0),
-            .tenant = col_text(st, 1),
-            .rule_id = col_text(st, 2),
-            .conditions = col_text(st, 3),
-            .reason = col_text(st, 4),
-            .author = col_text(st, 5),
+            .tenant = state_sql_text(st, 1),
+            .rule_id = state_sql_text(st, 2),
+            .conditions = state_sql_text(st, 3),
+            .reason = state_sql_text(st, 4),
+            .author = state_sql_text(st, 5),
             .created_ns = sqlite3_column_int64(st, 6),
             .expires_ns = sqlite3_column_int64(st, 7),
             .deleted_ns = sqlite3_column_int64(st, 8),
@@ -231,7 +204,7 @@ enum ym_status state_suppressions_each(struct state_db *sdb, const char *tenant,
         }
     }
     sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? YM_OK : fail(db, "read suppressions");
+    return rc == SQLITE_DONE ? YM_OK : state_sql_fail(db, "read suppressions");
 }
 
 enum ym_status state_rule_override_set(struct state_db *sdb, const struct state_rule_override *o,
@@ -241,18 +214,18 @@ enum ym_status state_rule_override_set(struct state_db *sdb, const struct state_
         return YM_EINVAL;
     sqlite3 *db = state_db_sqlite(sdb);
     if (!savepoint(db))
-        return fail(db, "begin override");
+        return state_sql_fail(db, "begin override");
     sqlite3_stmt *st;
     enum ym_status rc = prepare(db,
                                 "INSERT OR REPLACE INTO rule_overrides (tenant, rule_id, enabled,"
                                 " threshold, author, updated_ns) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                                 &st, "rule override");
     if (rc == YM_OK) {
-        bind_str(st, 1, o->tenant);
-        bind_str(st, 2, o->rule_id);
+        state_sql_bind_str(st, 1, o->tenant);
+        state_sql_bind_str(st, 2, o->rule_id);
         sqlite3_bind_int(st, 3, o->enabled ? 1 : 0);
-        bind_opt_i64(st, 4, (int64_t)o->threshold);
-        bind_str(st, 5, o->author && *o->author ? o->author : actor_name(actor));
+        state_sql_bind_opt_i64(st, 4, (int64_t)o->threshold);
+        state_sql_bind_str(st, 5, o->author && *o->author ? o->author : actor_name(actor));
         sqlite3_bind_int64(st, 6, now_ns);
         rc = run(db, st, "rule override");
     }
@@ -276,13 +249,13 @@ enum ym_status state_rule_override_delete(struct state_db *sdb, const char *tena
         return YM_EINVAL;
     sqlite3 *db = state_db_sqlite(sdb);
     if (!savepoint(db))
-        return fail(db, "begin override");
+        return state_sql_fail(db, "begin override");
     sqlite3_stmt *st;
     enum ym_status rc = prepare(db, "DELETE FROM rule_overrides WHERE tenant = ?1 AND rule_id = ?2",
                                 &st, "delete override");
     if (rc == YM_OK) {
-        bind_str(st, 1, tenant);
-        bind_str(st, 2, rule_id);
+        state_sql_bind_str(st, 1, tenant);
+        state_sql_bind_str(st, 2, rule_id);
         rc = run(db, st, "delete override");
         if (rc == YM_OK && sqlite3_changes(db) == 0)
             rc = YM_ENOTFOUND;
@@ -291,7 +264,7 @@ enum ym_status state_rule_override_delete(struct state_db *sdb, const char *tena
         rc = bump_tuning(db);
     if (rc == YM_OK) {
         char object[256];
-        snprintf(object, sizeof object, "rule:%s", or_empty(rule_id));
+        snprintf(object, sizeof object, "rule:%s", state_sql_or_empty(rule_id));
         rc = audit(sdb, actor, tenant, "rule.override.delete", object, "", now_ns);
     }
     return release(db, rc);
@@ -312,11 +285,11 @@ enum ym_status state_rule_overrides_each(struct state_db *sdb, const char *tenan
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         struct state_rule_override o = {
-            .tenant = col_text(st, 0),
-            .rule_id = col_text(st, 1),
+            .tenant = state_sql_text(st, 0),
+            .rule_id = state_sql_text(st, 1),
             .enabled = sqlite3_column_int(st, 2),
             .threshold = (uint64_t)sqlite3_column_int64(st, 3),
-            .author = col_text(st, 4),
+            .author = state_sql_text(st, 4),
             .updated_ns = sqlite3_column_int64(st, 5),
         };
         if (fn(arg, &o)) {
@@ -325,5 +298,5 @@ enum ym_status state_rule_overrides_each(struct state_db *sdb, const char *tenan
         }
     }
     sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? YM_OK : fail(db, "read overrides");
+    return rc == SQLITE_DONE ? YM_OK : state_sql_fail(db, "read overrides");
 }

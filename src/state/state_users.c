@@ -85,18 +85,6 @@ static int tenant_ok(const char *t)
     return 1;
 }
 
-static enum ym_status fail(sqlite3 *db, const char *what)
-{
-    ym_log(YM_LOG_ERROR, "state.db: %s: %s", what, sqlite3_errmsg(db));
-    return YM_EDB;
-}
-
-static const char *col_text(sqlite3_stmt *st, int i)
-{
-    const unsigned char *t = sqlite3_column_text(st, i);
-    return t ? (const char *)t : "";
-}
-
 static void copy(char *dst, size_t len, const char *src)
 {
     snprintf(dst, len, "%s", src ? src : "");
@@ -197,7 +185,7 @@ static enum ym_status step_done(sqlite3 *db, sqlite3_stmt *st, const char *what)
 {
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? YM_OK : fail(db, what);
+    return rc == SQLITE_DONE ? YM_OK : state_sql_fail(db, what);
 }
 
 enum ym_status state_users_add(struct state_db *sdb, const struct state_user *u,
@@ -222,7 +210,7 @@ enum ym_status state_users_add(struct state_db *sdb, const struct state_user *u,
                            "INSERT INTO users (name, role, tenant, password, lang, created_ns,"
                            " must_change) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                            -1, &st, NULL) != SQLITE_OK)
-        return fail(db, "add user");
+        return state_sql_fail(db, "add user");
     sqlite3_bind_text(st, 1, u->name, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, state_role_name(u->role), -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, u->tenant, -1, SQLITE_STATIC);
@@ -237,17 +225,17 @@ enum ym_status state_users_add(struct state_db *sdb, const struct state_user *u,
             *exists = 1;
         return YM_EINVAL;
     }
-    return rc == SQLITE_DONE ? YM_OK : fail(db, "add user");
+    return rc == SQLITE_DONE ? YM_OK : state_sql_fail(db, "add user");
 }
 
 static void user_from_row(sqlite3_stmt *st, int i, struct state_user *u)
 {
     memset(u, 0, sizeof *u);
-    copy(u->name, sizeof u->name, col_text(st, i));
-    if (!state_role_parse(col_text(st, i + 1), &u->role))
+    copy(u->name, sizeof u->name, state_sql_text(st, i));
+    if (!state_role_parse(state_sql_text(st, i + 1), &u->role))
         u->role = STATE_ROLE_NONE;
-    copy(u->tenant, sizeof u->tenant, col_text(st, i + 2));
-    copy(u->lang, sizeof u->lang, col_text(st, i + 3));
+    copy(u->tenant, sizeof u->tenant, state_sql_text(st, i + 2));
+    copy(u->lang, sizeof u->lang, state_sql_text(st, i + 3));
     u->created_ns = sqlite3_column_int64(st, i + 4);
     u->must_change = sqlite3_column_int(st, i + 5);
 }
@@ -260,7 +248,7 @@ enum ym_status state_users_get(struct state_db *sdb, const char *name, struct st
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db, "SELECT " USER_COLS " FROM users WHERE name = ?1 AND disabled = 0",
                            -1, &st, NULL) != SQLITE_OK)
-        return fail(db, "read user");
+        return state_sql_fail(db, "read user");
     sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
@@ -268,7 +256,7 @@ enum ym_status state_users_get(struct state_db *sdb, const char *name, struct st
     sqlite3_finalize(st);
     if (rc == SQLITE_ROW)
         return out->role == STATE_ROLE_NONE ? YM_ENOTFOUND : YM_OK;
-    return rc == SQLITE_DONE ? YM_ENOTFOUND : fail(db, "read user");
+    return rc == SQLITE_DONE ? YM_ENOTFOUND : state_sql_fail(db, "read user");
 }
 
 /* Runs sql with ?1 = name; *changed gets the number of rows changed. */
@@ -276,7 +264,7 @@ static enum ym_status exec_name(sqlite3 *db, const char *sql, const char *name, 
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-        return fail(db, "update users");
+        return state_sql_fail(db, "update users");
     sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
     enum ym_status s = step_done(db, st, "update users");
     if (changed)
@@ -300,7 +288,7 @@ enum ym_status state_users_set_password(struct state_db *sdb, const char *name,
     if (sqlite3_prepare_v2(db, "UPDATE users SET password = ?2, must_change = ?3 WHERE name = ?1",
                            -1, &st, NULL) != SQLITE_OK) {
         state_db_rollback(sdb);
-        return fail(db, "set password");
+        return state_sql_fail(db, "set password");
     }
     sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
@@ -326,7 +314,7 @@ enum ym_status state_users_set_lang(struct state_db *sdb, const char *name, cons
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db, "UPDATE users SET lang = ?2 WHERE name = ?1", -1, &st, NULL) !=
         SQLITE_OK)
-        return fail(db, "set language");
+        return state_sql_fail(db, "set language");
     sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, lang, -1, SQLITE_STATIC);
     enum ym_status s = step_done(db, st, "set language");
@@ -362,7 +350,7 @@ enum ym_status state_users_each(struct state_db *sdb, state_users_fn fn, void *a
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db, "SELECT " USER_COLS " FROM users WHERE disabled = 0 ORDER BY name",
                            -1, &st, NULL) != SQLITE_OK)
-        return fail(db, "list users");
+        return state_sql_fail(db, "list users");
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         struct state_user u;
@@ -373,7 +361,7 @@ enum ym_status state_users_each(struct state_db *sdb, state_users_fn fn, void *a
         }
     }
     sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? YM_OK : fail(db, "list users");
+    return rc == SQLITE_DONE ? YM_OK : state_sql_fail(db, "list users");
 }
 
 enum ym_status state_users_count(struct state_db *sdb, uint64_t *count)
@@ -382,12 +370,12 @@ enum ym_status state_users_count(struct state_db *sdb, uint64_t *count)
     sqlite3_stmt *st;
     *count = 0;
     if (sqlite3_prepare_v2(db, "SELECT count(*) FROM users", -1, &st, NULL) != SQLITE_OK)
-        return fail(db, "count users");
+        return state_sql_fail(db, "count users");
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
         *count = (uint64_t)sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
-    return rc == SQLITE_ROW ? YM_OK : fail(db, "count users");
+    return rc == SQLITE_ROW ? YM_OK : state_sql_fail(db, "count users");
 }
 
 enum ym_status state_users_login(struct state_db *sdb, const char *name, const char *password,
@@ -400,16 +388,16 @@ enum ym_status state_users_login(struct state_db *sdb, const char *name, const c
                            "SELECT " USER_COLS ", password FROM users WHERE name = ?1"
                            " AND disabled = 0",
                            -1, &st, NULL) != SQLITE_OK)
-        return fail(db, "login");
+        return state_sql_fail(db, "login");
     sqlite3_bind_text(st, 1, name ? name : "", -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
     char hash[STATE_USERS_HASH_MAX];
-    copy(hash, sizeof hash, rc == SQLITE_ROW ? col_text(st, 6) : dummy_hash);
+    copy(hash, sizeof hash, rc == SQLITE_ROW ? state_sql_text(st, 6) : dummy_hash);
     if (rc == SQLITE_ROW)
         user_from_row(st, 0, out);
     sqlite3_finalize(st);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return fail(db, "login");
+        return state_sql_fail(db, "login");
     int ok = state_users_verify_password(hash, password ? password : "");
     OPENSSL_cleanse(hash, sizeof hash);
     return ok && rc == SQLITE_ROW && out->role != STATE_ROLE_NONE ? YM_OK : YM_ENOTFOUND;
@@ -434,7 +422,7 @@ enum ym_status state_users_session_open(struct state_db *sdb, const char *user,
                            "INSERT INTO web_sessions (id, user, csrf, address, created_ns, last_ns)"
                            " VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
                            -1, &st, NULL) != SQLITE_OK)
-        return fail(db, "open session");
+        return state_sql_fail(db, "open session");
     sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, user, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, csrf_out, -1, SQLITE_STATIC);
@@ -458,7 +446,7 @@ static void exec_id_int(sqlite3 *db, const char *sql, const char *id, int64_t v)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-        fail(db, "update session");
+        state_sql_fail(db, "update session");
         return;
     }
     sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
@@ -481,14 +469,14 @@ enum ym_status state_users_session_check(struct state_db *sdb, const char *cooki
                            " s.csrf, s.created_ns, s.last_ns FROM web_sessions s"
                            " JOIN users u ON u.name = s.user AND u.disabled = 0 WHERE s.id = ?1",
                            -1, &st, NULL) != SQLITE_OK)
-        return fail(db, "read session");
+        return state_sql_fail(db, "read session");
     sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
     int64_t created = 0, last = 0;
     if (rc == SQLITE_ROW) {
         memset(out, 0, sizeof *out);
         user_from_row(st, 0, &out->user);
-        copy(out->csrf, sizeof out->csrf, col_text(st, 6));
+        copy(out->csrf, sizeof out->csrf, state_sql_text(st, 6));
         created = sqlite3_column_int64(st, 7);
         last = sqlite3_column_int64(st, 8);
     }
@@ -496,7 +484,7 @@ enum ym_status state_users_session_check(struct state_db *sdb, const char *cooki
     if (rc == SQLITE_DONE)
         return YM_ENOTFOUND;
     if (rc != SQLITE_ROW)
-        return fail(db, "read session");
+        return state_sql_fail(db, "read session");
     if (now_ns - last > lim->idle_ns || now_ns - created > lim->max_ns ||
         out->user.role == STATE_ROLE_NONE) {
         if (state_db_writable(sdb))
@@ -530,7 +518,7 @@ enum ym_status state_users_sessions_prune(struct state_db *sdb, int64_t now_ns,
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db, "DELETE FROM web_sessions WHERE last_ns < ?1 OR created_ns < ?2",
                            -1, &st, NULL) != SQLITE_OK)
-        return fail(db, "prune sessions");
+        return state_sql_fail(db, "prune sessions");
     sqlite3_bind_int64(st, 1, now_ns - lim->idle_ns);
     sqlite3_bind_int64(st, 2, now_ns - lim->max_ns);
     return step_done(db, st, "prune sessions");
@@ -558,7 +546,7 @@ enum ym_status state_users_token_create(struct state_db *sdb, const char *user, 
                            "INSERT INTO api_tokens (user, name, hash, created_ns)"
                            " SELECT name, ?2, ?3, ?4 FROM users WHERE name = ?1",
                            -1, &st, NULL) != SQLITE_OK)
-        return fail(db, "create token");
+        return state_sql_fail(db, "create token");
     sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, hash, -1, SQLITE_STATIC);
@@ -588,7 +576,7 @@ enum ym_status state_users_token_check(struct state_db *sdb, const char *token, 
                            " JOIN users u ON u.name = t.user AND u.disabled = 0"
                            " WHERE t.hash = ?1 AND t.revoked_ns IS NULL",
                            -1, &st, NULL) != SQLITE_OK)
-        return fail(db, "read token");
+        return state_sql_fail(db, "read token");
     sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
     int64_t last = 0;
@@ -603,7 +591,7 @@ enum ym_status state_users_token_check(struct state_db *sdb, const char *token, 
     if (rc == SQLITE_DONE)
         return YM_ENOTFOUND;
     if (rc != SQLITE_ROW)
-        return fail(db, "read token");
+        return state_sql_fail(db, "read token");
     if (out->user.role == STATE_ROLE_NONE)
         return YM_ENOTFOUND;
     if (now_ns - last >= TOUCH_EVERY_NS && state_db_writable(sdb)) {
@@ -627,7 +615,7 @@ enum ym_status state_users_token_revoke(struct state_db *sdb, int64_t id, const 
                            "UPDATE api_tokens SET revoked_ns = ?3 WHERE id = ?1"
                            " AND (?2 IS NULL OR user = ?2) AND revoked_ns IS NULL",
                            -1, &st, NULL) != SQLITE_OK)
-        return fail(db, "revoke token");
+        return state_sql_fail(db, "revoke token");
     sqlite3_bind_int64(st, 1, id);
     if (user)
         sqlite3_bind_text(st, 2, user, -1, SQLITE_STATIC);
@@ -646,14 +634,14 @@ enum ym_status state_users_tokens_each(struct state_db *sdb, const char *user, s
                            " coalesce(revoked_ns, 0) FROM api_tokens"
                            " WHERE ?1 IS NULL OR user = ?1 ORDER BY id DESC",
                            -1, &st, NULL) != SQLITE_OK)
-        return fail(db, "list tokens");
+        return state_sql_fail(db, "list tokens");
     if (user)
         sqlite3_bind_text(st, 1, user, -1, SQLITE_STATIC);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         struct state_token t = {.id = sqlite3_column_int64(st, 0)};
-        copy(t.user, sizeof t.user, col_text(st, 1));
-        copy(t.name, sizeof t.name, col_text(st, 2));
+        copy(t.user, sizeof t.user, state_sql_text(st, 1));
+        copy(t.name, sizeof t.name, state_sql_text(st, 2));
         t.created_ns = sqlite3_column_int64(st, 3);
         t.last_used_ns = sqlite3_column_int64(st, 4);
         t.revoked_ns = sqlite3_column_int64(st, 5);
@@ -663,5 +651,5 @@ enum ym_status state_users_tokens_each(struct state_db *sdb, const char *user, s
         }
     }
     sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? YM_OK : fail(db, "list tokens");
+    return rc == SQLITE_DONE ? YM_OK : state_sql_fail(db, "list tokens");
 }
