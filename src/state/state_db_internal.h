@@ -63,6 +63,46 @@ static inline void state_sql_bind_opt_i64(sqlite3_stmt *st, int i, int64_t v)
         sqlite3_bind_null(st, i);
 }
 
+static inline enum ym_status state_sql_prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st,
+                                               const char *what)
+{
+    return sqlite3_prepare_v2(db, sql, -1, st, NULL) == SQLITE_OK ? YM_OK
+                                                                  : state_sql_fail(db, what);
+}
+/* Runs a one-off write statement to the end and finalizes it. */
+static inline enum ym_status state_sql_run(sqlite3 *db, sqlite3_stmt *st, const char *what)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? YM_OK : state_sql_fail(db, what);
+}
+/* A savepoint nests inside a caller's transaction (or savepoint): a change
+ * made of several writes is whole or absent. state_sql_release ends it,
+ * keeping the writes when st is YM_OK and rolling them back otherwise;
+ * it returns st, or YM_EDB when the release itself fails. */
+static inline int state_sql_savepoint(sqlite3 *db)
+{
+    return sqlite3_exec(db, "SAVEPOINT state", 0, 0, 0) == SQLITE_OK;
+}
+static inline enum ym_status state_sql_release(sqlite3 *db, enum ym_status st)
+{
+    if (st == YM_OK && sqlite3_exec(db, "RELEASE state", 0, 0, 0) == SQLITE_OK)
+        return YM_OK;
+    if (st == YM_OK)
+        st = state_sql_fail(db, "release savepoint");
+    sqlite3_exec(db, "ROLLBACK TO state; RELEASE state", 0, 0, 0);
+    return st;
+}
+
+/* The actor of a change (state_incidents.h): its name for the timeline
+ * ("yamori" for the server itself), and its audit entry (analysts'
+ * changes only; the server's own are not audited). state_incidents.c. */
+struct state_actor;
+const char *state_actor_name(const struct state_actor *a);
+enum ym_status state_actor_audit(struct state_db *db, const struct state_actor *a,
+                                 const char *tenant, const char *action, const char *object,
+                                 const char *detail, int64_t now_ns);
+
 /* Version 3 parts, in the order they run. */
 extern const char state_audit_sql_v3[];     /* state_audit.c: audit, changes */
 extern const char state_incidents_sql_v3[]; /* state_incidents.c: events, incidents, timeline,

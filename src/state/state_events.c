@@ -10,11 +10,6 @@
 #include "state/state_audit.h"
 #include "state/state_db_internal.h"
 
-static enum ym_status prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, const char *what)
-{
-    return sqlite3_prepare_v2(db, sql, -1, st, NULL) == SQLITE_OK ? YM_OK : state_sql_fail(db, what);
-}
-
 /* A stored severity; unknown text (a newer yamori wrote it) reads as
  * informational rather than failing the list. */
 static enum state_severity stored_severity(const char *s)
@@ -57,7 +52,7 @@ enum ym_status state_event_put(struct state_db *sdb, struct state_event *ev)
     const char *sql = ev->id ? event_update_sql : event_insert_sql;
     sqlite3_stmt *st = state_db_stmt(sdb, sql);
     int kept = st != NULL;
-    if (!kept && prepare(db, sql, &st, "write event") != YM_OK)
+    if (!kept && state_sql_prepare(db, sql, &st, "write event") != YM_OK)
         return YM_EDB;
     state_sql_bind_str(st, 1, ev->tenant);
     state_sql_bind_str(st, 2, ev->rule_id);
@@ -102,7 +97,7 @@ enum ym_status state_event_link(struct state_db *sdb, int64_t event_id, int64_t 
         return YM_EINVAL;
     sqlite3 *db = state_db_sqlite(sdb);
     sqlite3_stmt *st;
-    if (prepare(db, "UPDATE events SET incident_id = ?2 WHERE id = ?1 RETURNING tenant", &st,
+    if (state_sql_prepare(db, "UPDATE events SET incident_id = ?2 WHERE id = ?1 RETURNING tenant", &st,
                 "link event") != YM_OK)
         return YM_EDB;
     sqlite3_bind_int64(st, 1, event_id);
@@ -183,7 +178,7 @@ enum ym_status state_events_each(struct state_db *sdb, const struct state_event_
     sqlite3_stmt *st;
     if (total) {
         snprintf(sql, sizeof sql, "SELECT count(*) FROM events%s", event_where);
-        if (prepare(db, sql, &st, "count events") != YM_OK)
+        if (state_sql_prepare(db, sql, &st, "count events") != YM_OK)
             return YM_EDB;
         bind_event_filter(st, f);
         if (count_rows(db, st, total) != YM_OK)
@@ -193,7 +188,7 @@ enum ym_status state_events_each(struct state_db *sdb, const struct state_event_
              "SELECT " EVENT_COLS " FROM events%s ORDER BY last_ns DESC, id DESC"
              " LIMIT ?8 OFFSET ?9",
              event_where);
-    if (prepare(db, sql, &st, "read events") != YM_OK)
+    if (state_sql_prepare(db, sql, &st, "read events") != YM_OK)
         return YM_EDB;
     bind_event_filter(st, f);
     sqlite3_bind_int64(st, 8, f->limit ? (int64_t)f->limit : -1);
@@ -215,7 +210,7 @@ enum ym_status state_event_get(struct state_db *sdb, int64_t id, state_event_fn 
 {
     sqlite3 *db = state_db_sqlite(sdb);
     sqlite3_stmt *st;
-    if (prepare(db, "SELECT " EVENT_COLS " FROM events WHERE id = ?1", &st, "read event") != YM_OK)
+    if (state_sql_prepare(db, "SELECT " EVENT_COLS " FROM events WHERE id = ?1", &st, "read event") != YM_OK)
         return YM_EDB;
     sqlite3_bind_int64(st, 1, id);
     int rc = sqlite3_step(st);

@@ -125,39 +125,14 @@ static int stored(const char *const *names, size_t n, const char *s)
 
 /* ---- helpers ---- */
 
-static int savepoint(sqlite3 *db) { return sqlite3_exec(db, "SAVEPOINT si", 0, 0, 0) == SQLITE_OK; }
-
-static enum ym_status release(sqlite3 *db, enum ym_status st)
-{
-    if (st == YM_OK && sqlite3_exec(db, "RELEASE si", 0, 0, 0) == SQLITE_OK)
-        return YM_OK;
-    if (st == YM_OK)
-        st = state_sql_fail(db, "release savepoint");
-    sqlite3_exec(db, "ROLLBACK TO si; RELEASE si", 0, 0, 0);
-    return st;
-}
-
-/* Runs a prepared write statement to the end and finalizes it. */
-static enum ym_status run(sqlite3 *db, sqlite3_stmt *st, const char *what)
-{
-    int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? YM_OK : state_sql_fail(db, what);
-}
-
-static enum ym_status prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, const char *what)
-{
-    return sqlite3_prepare_v2(db, sql, -1, st, NULL) == SQLITE_OK ? YM_OK : state_sql_fail(db, what);
-}
-
-static const char *actor_name(const struct state_actor *a)
+const char *state_actor_name(const struct state_actor *a)
 {
     return a && a->name && *a->name ? a->name : "yamori";
 }
 
-static enum ym_status audit(struct state_db *sdb, const struct state_actor *a, const char *tenant,
-                            const char *action, const char *object, const char *detail,
-                            int64_t now_ns)
+enum ym_status state_actor_audit(struct state_db *sdb, const struct state_actor *a,
+                                 const char *tenant, const char *action, const char *object,
+                                 const char *detail, int64_t now_ns)
 {
     if (!a || !a->name)
         return YM_OK;
@@ -181,7 +156,7 @@ struct core {
 static enum ym_status load_core(sqlite3 *db, int64_t id, struct core *c)
 {
     sqlite3_stmt *st;
-    if (prepare(db,
+    if (state_sql_prepare(db,
                 "SELECT tenant, severity, status, resolution, assignee, coalesce(notified_ns, 0)"
                 " FROM incidents WHERE id = ?1",
                 &st, "read incident") != YM_OK)
@@ -207,7 +182,7 @@ static enum ym_status timeline_insert(sqlite3 *db, int64_t id, const char *tenan
                                       enum state_visibility vis, const char *text, int64_t *out)
 {
     sqlite3_stmt *st;
-    if (prepare(db,
+    if (state_sql_prepare(db,
                 "INSERT INTO timeline (incident_id, tenant, time_ns, kind, actor, visibility, text)"
                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 &st, "timeline") != YM_OK)
@@ -219,7 +194,7 @@ static enum ym_status timeline_insert(sqlite3 *db, int64_t id, const char *tenan
     state_sql_bind_str(st, 5, actor);
     state_sql_bind_str(st, 6, state_visibility_name(vis));
     state_sql_bind_str(st, 7, text);
-    enum ym_status s = run(db, st, "timeline");
+    enum ym_status s = state_sql_run(db, st, "timeline");
     if (s == YM_OK && out)
         *out = sqlite3_last_insert_rowid(db);
     return s;
@@ -242,10 +217,10 @@ enum ym_status state_incident_create(struct state_db *sdb, struct state_incident
     if (!state_db_writable(sdb))
         return YM_EINVAL;
     sqlite3 *db = state_db_sqlite(sdb);
-    if (!savepoint(db))
+    if (!state_sql_savepoint(db))
         return state_sql_fail(db, "begin incident");
     sqlite3_stmt *st;
-    enum ym_status s = prepare(db,
+    enum ym_status s = state_sql_prepare(db,
                                "INSERT INTO incidents (tenant, title, severity, status, assignee,"
                                " rule_id, source_ip, destination_ip, response, created_ns,"
                                " updated_ns, first_detection_ns, sla_due_ns) VALUES (?1, ?2, ?3,"
@@ -263,7 +238,7 @@ enum ym_status state_incident_create(struct state_db *sdb, struct state_incident
         sqlite3_bind_int64(st, 9, now_ns);
         sqlite3_bind_int64(st, 10, inc->first_detection_ns ? inc->first_detection_ns : now_ns);
         state_sql_bind_opt_i64(st, 11, inc->sla_due_ns);
-        s = run(db, st, "create incident");
+        s = state_sql_run(db, st, "create incident");
     }
     if (s == YM_OK) {
         inc->id = sqlite3_last_insert_rowid(db);
@@ -274,7 +249,7 @@ enum ym_status state_incident_create(struct state_db *sdb, struct state_incident
     }
     if (s == YM_OK)
         s = state_change_add(sdb, inc->tenant, "incident.new", inc->id, now_ns);
-    return release(db, s);
+    return state_sql_release(db, s);
 }
 
 #define INCIDENT_COLS                                                                          \
@@ -313,7 +288,7 @@ enum ym_status state_incident_get(struct state_db *sdb, int64_t id, state_incide
 {
     sqlite3 *db = state_db_sqlite(sdb);
     sqlite3_stmt *st;
-    if (prepare(db, "SELECT " INCIDENT_COLS " FROM incidents i WHERE i.id = ?1", &st,
+    if (state_sql_prepare(db, "SELECT " INCIDENT_COLS " FROM incidents i WHERE i.id = ?1", &st,
                 "read incident") != YM_OK)
         return YM_EDB;
     sqlite3_bind_int64(st, 1, id);
@@ -377,7 +352,7 @@ enum ym_status state_incidents_each(struct state_db *sdb, const struct state_inc
     enum ym_status s = YM_OK;
     if (total) {
         ym_buf_printf(&sql, "SELECT count(*) FROM incidents i%s", where.data);
-        s = prepare(db, sql.data, &st, "count incidents");
+        s = state_sql_prepare(db, sql.data, &st, "count incidents");
         if (s == YM_OK) {
             bind_incident_filter(st, f);
             s = count_rows(db, st, total);
@@ -389,7 +364,7 @@ enum ym_status state_incidents_each(struct state_db *sdb, const struct state_inc
                   " i.id DESC LIMIT ?5 OFFSET ?6",
                   where.data);
     if (s == YM_OK)
-        s = prepare(db, sql.data, &st, "read incidents");
+        s = state_sql_prepare(db, sql.data, &st, "read incidents");
     ym_buf_free(&where);
     ym_buf_free(&sql);
     if (s != YM_OK)
@@ -416,7 +391,7 @@ enum ym_status state_incidents_summary(struct state_db *sdb, const char *tenant,
     memset(out, 0, sizeof *out);
     sqlite3 *db = state_db_sqlite(sdb);
     sqlite3_stmt *st;
-    if (prepare(db,
+    if (state_sql_prepare(db,
                 "SELECT severity, status, count(*), sum(sla_breached) FROM incidents"
                 " WHERE (?1 IS NULL OR tenant = ?1) GROUP BY severity, status",
                 &st, "incident summary") != YM_OK)
@@ -455,39 +430,39 @@ static enum ym_status incident_write(struct state_db *sdb, int64_t id, const str
                                      const struct state_actor *actor, int64_t now_ns)
 {
     sqlite3 *db = state_db_sqlite(sdb);
-    if (!savepoint(db))
+    if (!state_sql_savepoint(db))
         return state_sql_fail(db, "begin incident change");
     sqlite3_stmt *st;
     enum ym_status s = YM_OK;
     if (w->sql) {
-        s = prepare(db, w->sql, &st, "change incident");
+        s = state_sql_prepare(db, w->sql, &st, "change incident");
         if (s == YM_OK) {
             sqlite3_bind_int64(st, 1, id);
             sqlite3_bind_int64(st, 2, now_ns);
             state_sql_bind_str(st, 3, w->text_value);
             sqlite3_bind_int64(st, 4, w->int_value);
-            s = run(db, st, "change incident");
+            s = state_sql_run(db, st, "change incident");
         }
     } else {
-        s = prepare(db, "UPDATE incidents SET updated_ns = ?2 WHERE id = ?1", &st,
+        s = state_sql_prepare(db, "UPDATE incidents SET updated_ns = ?2 WHERE id = ?1", &st,
                     "change incident");
         if (s == YM_OK) {
             sqlite3_bind_int64(st, 1, id);
             sqlite3_bind_int64(st, 2, now_ns);
-            s = run(db, st, "change incident");
+            s = state_sql_run(db, st, "change incident");
         }
     }
     if (s == YM_OK && w->timeline_text)
-        s = timeline_insert(db, id, c->tenant, now_ns, w->kind, actor_name(actor), w->vis,
+        s = timeline_insert(db, id, c->tenant, now_ns, w->kind, state_actor_name(actor), w->vis,
                             w->timeline_text, w->entry_id);
     if (s == YM_OK)
         s = state_change_add(sdb, c->tenant, w->change, id, now_ns);
     if (s == YM_OK && w->audit_action) {
         char object[64];
         snprintf(object, sizeof object, "incident:%lld", (long long)id);
-        s = audit(sdb, actor, c->tenant, w->audit_action, object, w->audit_detail, now_ns);
+        s = state_actor_audit(sdb, actor, c->tenant, w->audit_action, object, w->audit_detail, now_ns);
     }
-    return release(db, s);
+    return state_sql_release(db, s);
 }
 
 enum ym_status state_incident_set_severity(struct state_db *sdb, int64_t id,
@@ -724,7 +699,7 @@ enum ym_status state_incidents_mark_sla(struct state_db *sdb, int64_t now_ns, ui
         return YM_EINVAL;
     sqlite3 *db = state_db_sqlite(sdb);
     sqlite3_stmt *st;
-    if (prepare(db,
+    if (state_sql_prepare(db,
                 "SELECT id, sla_due_ns FROM incidents WHERE notified_ns IS NULL"
                 " AND sla_breached = 0 AND sla_due_ns IS NOT NULL AND sla_due_ns <= ?1"
                 " ORDER BY id LIMIT 256",
@@ -771,7 +746,7 @@ enum ym_status state_timeline_each(struct state_db *sdb, int64_t incident_id, in
 {
     sqlite3 *db = state_db_sqlite(sdb);
     sqlite3_stmt *st;
-    if (prepare(db,
+    if (state_sql_prepare(db,
                 "SELECT id, incident_id, tenant, time_ns, kind, actor, visibility, text"
                 " FROM timeline WHERE incident_id = ?1 AND (?2 OR visibility = 'customer')"
                 " ORDER BY time_ns, id",

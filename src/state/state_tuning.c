@@ -14,50 +14,6 @@
 #include "state/state_audit.h"
 #include "state/state_db_internal.h"
 
-static enum ym_status prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st, const char *what)
-{
-    return sqlite3_prepare_v2(db, sql, -1, st, NULL) == SQLITE_OK ? YM_OK : state_sql_fail(db, what);
-}
-
-static enum ym_status run(sqlite3 *db, sqlite3_stmt *st, const char *what)
-{
-    int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? YM_OK : state_sql_fail(db, what);
-}
-
-/* Savepoints nest inside a caller's transaction (state_incidents.c does the same). */
-static int savepoint(sqlite3 *db) { return sqlite3_exec(db, "SAVEPOINT st", 0, 0, 0) == SQLITE_OK; }
-
-static enum ym_status release(sqlite3 *db, enum ym_status st)
-{
-    if (st == YM_OK && sqlite3_exec(db, "RELEASE st", 0, 0, 0) == SQLITE_OK)
-        return YM_OK;
-    if (st == YM_OK)
-        st = state_sql_fail(db, "release savepoint");
-    sqlite3_exec(db, "ROLLBACK TO st; RELEASE st", 0, 0, 0);
-    return st;
-}
-
-static const char *actor_name(const struct state_actor *a)
-{
-    return a && a->name && *a->name ? a->name : "yamori";
-}
-
-/* Analyst changes go to the audit trail; the server's own do not. */
-static enum ym_status audit(struct state_db *sdb, const struct state_actor *a, const char *tenant,
-                            const char *action, const char *object, const char *detail,
-                            int64_t now_ns)
-{
-    if (!a || !a->name)
-        return YM_OK;
-    struct state_audit_entry e = {
-        .time_ns = now_ns, .actor = a->name, .role = a->role, .tenant = tenant,
-        .action = action, .object = object, .detail = detail, .address = a->address,
-    };
-    return state_audit_add(sdb, &e);
-}
-
 /* ---- suppressions and rule overrides ---- */
 
 static enum ym_status bump_tuning(sqlite3 *db)
@@ -72,7 +28,7 @@ enum ym_status state_tuning_generation(struct state_db *sdb, int64_t *gen)
     sqlite3 *db = state_db_sqlite(sdb);
     sqlite3_stmt *st;
     *gen = 0;
-    if (prepare(db, "SELECT gen FROM tuning", &st, "tuning generation") != YM_OK)
+    if (state_sql_prepare(db, "SELECT gen FROM tuning", &st, "tuning generation") != YM_OK)
         return YM_EDB;
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
@@ -87,10 +43,10 @@ enum ym_status state_suppression_add(struct state_db *sdb, struct state_suppress
     if (!state_db_writable(sdb) || !s->tenant || !*s->tenant || !s->reason || !*s->reason)
         return YM_EINVAL;
     sqlite3 *db = state_db_sqlite(sdb);
-    if (!savepoint(db))
+    if (!state_sql_savepoint(db))
         return state_sql_fail(db, "begin suppression");
     sqlite3_stmt *st;
-    enum ym_status rc = prepare(db,
+    enum ym_status rc = state_sql_prepare(db,
                                 "INSERT INTO suppressions (tenant, rule_id, conditions, reason,"
                                 " author, created_ns, expires_ns) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
                                 " ?7)",
@@ -100,10 +56,10 @@ enum ym_status state_suppression_add(struct state_db *sdb, struct state_suppress
         state_sql_bind_str(st, 2, s->rule_id);
         state_sql_bind_str(st, 3, s->conditions);
         state_sql_bind_str(st, 4, s->reason);
-        state_sql_bind_str(st, 5, s->author && *s->author ? s->author : actor_name(actor));
+        state_sql_bind_str(st, 5, s->author && *s->author ? s->author : state_actor_name(actor));
         sqlite3_bind_int64(st, 6, now_ns);
         state_sql_bind_opt_i64(st, 7, s->expires_ns);
-        rc = run(db, st, "add suppression");
+        rc = state_sql_run(db, st, "add suppression");
     }
     if (rc == YM_OK) {
         s->id = sqlite3_last_insert_rowid(db);
@@ -115,9 +71,9 @@ enum ym_status state_suppression_add(struct state_db *sdb, struct state_suppress
         snprintf(object, sizeof object, "suppression:%lld", (long long)s->id);
         snprintf(detail, sizeof detail, "rule '%s' where '%s': %s", state_sql_or_empty(s->rule_id),
                  state_sql_or_empty(s->conditions), s->reason);
-        rc = audit(sdb, actor, s->tenant, "suppression.add", object, detail, now_ns);
+        rc = state_actor_audit(sdb, actor, s->tenant, "suppression.add", object, detail, now_ns);
     }
-    return release(db, rc);
+    return state_sql_release(db, rc);
 }
 
 enum ym_status state_suppression_delete(struct state_db *sdb, int64_t id,
@@ -126,11 +82,11 @@ enum ym_status state_suppression_delete(struct state_db *sdb, int64_t id,
     if (!state_db_writable(sdb))
         return YM_EINVAL;
     sqlite3 *db = state_db_sqlite(sdb);
-    if (!savepoint(db))
+    if (!state_sql_savepoint(db))
         return state_sql_fail(db, "begin suppression");
     sqlite3_stmt *st;
     char tenant[128] = "";
-    enum ym_status rc = prepare(db,
+    enum ym_status rc = state_sql_prepare(db,
                                 "UPDATE suppressions SET deleted_ns = ?2 WHERE id = ?1"
                                 " AND deleted_ns IS NULL RETURNING tenant",
                                 &st, "delete suppression");
@@ -150,9 +106,9 @@ enum ym_status state_suppression_delete(struct state_db *sdb, int64_t id,
     if (rc == YM_OK) {
         char object[64];
         snprintf(object, sizeof object, "suppression:%lld", (long long)id);
-        rc = audit(sdb, actor, tenant, "suppression.delete", object, "", now_ns);
+        rc = state_actor_audit(sdb, actor, tenant, "suppression.delete", object, "", now_ns);
     }
-    return release(db, rc);
+    return state_sql_release(db, rc);
 }
 
 enum ym_status state_suppression_hits_add(struct state_db *sdb, int64_t id, uint64_t hits)
@@ -161,12 +117,12 @@ enum ym_status state_suppression_hits_add(struct state_db *sdb, int64_t id, uint
         return YM_EINVAL;
     sqlite3 *db = state_db_sqlite(sdb);
     sqlite3_stmt *st;
-    if (prepare(db, "UPDATE suppressions SET hits = hits + ?2 WHERE id = ?1", &st,
+    if (state_sql_prepare(db, "UPDATE suppressions SET hits = hits + ?2 WHERE id = ?1", &st,
                 "suppression hits") != YM_OK)
         return YM_EDB;
     sqlite3_bind_int64(st, 1, id);
     sqlite3_bind_int64(st, 2, (int64_t)hits);
-    return run(db, st, "suppression hits");
+    return state_sql_run(db, st, "suppression hits");
 }
 
 enum ym_status state_suppressions_each(struct state_db *sdb, const char *tenant,
@@ -174,7 +130,7 @@ enum ym_status state_suppressions_each(struct state_db *sdb, const char *tenant,
 {
     sqlite3 *db = state_db_sqlite(sdb);
     sqlite3_stmt *st;
-    if (prepare(db,
+    if (state_sql_prepare(db,
                 "SELECT id, tenant, rule_id, conditions, reason, author, created_ns,"
                 " coalesce(expires_ns, 0), coalesce(deleted_ns, 0), hits FROM suppressions"
                 " WHERE (?1 IS NULL OR tenant = ?1) AND (?2 = 0 OR (deleted_ns IS NULL AND"
@@ -213,10 +169,10 @@ enum ym_status state_rule_override_set(struct state_db *sdb, const struct state_
     if (!state_db_writable(sdb) || !o->tenant || !*o->tenant || !o->rule_id || !*o->rule_id)
         return YM_EINVAL;
     sqlite3 *db = state_db_sqlite(sdb);
-    if (!savepoint(db))
+    if (!state_sql_savepoint(db))
         return state_sql_fail(db, "begin override");
     sqlite3_stmt *st;
-    enum ym_status rc = prepare(db,
+    enum ym_status rc = state_sql_prepare(db,
                                 "INSERT OR REPLACE INTO rule_overrides (tenant, rule_id, enabled,"
                                 " threshold, author, updated_ns) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                                 &st, "rule override");
@@ -225,9 +181,9 @@ enum ym_status state_rule_override_set(struct state_db *sdb, const struct state_
         state_sql_bind_str(st, 2, o->rule_id);
         sqlite3_bind_int(st, 3, o->enabled ? 1 : 0);
         state_sql_bind_opt_i64(st, 4, (int64_t)o->threshold);
-        state_sql_bind_str(st, 5, o->author && *o->author ? o->author : actor_name(actor));
+        state_sql_bind_str(st, 5, o->author && *o->author ? o->author : state_actor_name(actor));
         sqlite3_bind_int64(st, 6, now_ns);
-        rc = run(db, st, "rule override");
+        rc = state_sql_run(db, st, "rule override");
     }
     if (rc == YM_OK)
         rc = bump_tuning(db);
@@ -236,9 +192,9 @@ enum ym_status state_rule_override_set(struct state_db *sdb, const struct state_
         snprintf(object, sizeof object, "rule:%s", o->rule_id);
         snprintf(detail, sizeof detail, "%s, threshold %llu", o->enabled ? "enabled" : "disabled",
                  (unsigned long long)o->threshold);
-        rc = audit(sdb, actor, o->tenant, "rule.override", object, detail, now_ns);
+        rc = state_actor_audit(sdb, actor, o->tenant, "rule.override", object, detail, now_ns);
     }
-    return release(db, rc);
+    return state_sql_release(db, rc);
 }
 
 enum ym_status state_rule_override_delete(struct state_db *sdb, const char *tenant,
@@ -248,15 +204,15 @@ enum ym_status state_rule_override_delete(struct state_db *sdb, const char *tena
     if (!state_db_writable(sdb))
         return YM_EINVAL;
     sqlite3 *db = state_db_sqlite(sdb);
-    if (!savepoint(db))
+    if (!state_sql_savepoint(db))
         return state_sql_fail(db, "begin override");
     sqlite3_stmt *st;
-    enum ym_status rc = prepare(db, "DELETE FROM rule_overrides WHERE tenant = ?1 AND rule_id = ?2",
+    enum ym_status rc = state_sql_prepare(db, "DELETE FROM rule_overrides WHERE tenant = ?1 AND rule_id = ?2",
                                 &st, "delete override");
     if (rc == YM_OK) {
         state_sql_bind_str(st, 1, tenant);
         state_sql_bind_str(st, 2, rule_id);
-        rc = run(db, st, "delete override");
+        rc = state_sql_run(db, st, "delete override");
         if (rc == YM_OK && sqlite3_changes(db) == 0)
             rc = YM_ENOTFOUND;
     }
@@ -265,9 +221,9 @@ enum ym_status state_rule_override_delete(struct state_db *sdb, const char *tena
     if (rc == YM_OK) {
         char object[256];
         snprintf(object, sizeof object, "rule:%s", state_sql_or_empty(rule_id));
-        rc = audit(sdb, actor, tenant, "rule.override.delete", object, "", now_ns);
+        rc = state_actor_audit(sdb, actor, tenant, "rule.override.delete", object, "", now_ns);
     }
-    return release(db, rc);
+    return state_sql_release(db, rc);
 }
 
 enum ym_status state_rule_overrides_each(struct state_db *sdb, const char *tenant,
@@ -275,7 +231,7 @@ enum ym_status state_rule_overrides_each(struct state_db *sdb, const char *tenan
 {
     sqlite3 *db = state_db_sqlite(sdb);
     sqlite3_stmt *st;
-    if (prepare(db,
+    if (state_sql_prepare(db,
                 "SELECT tenant, rule_id, enabled, coalesce(threshold, 0), author, updated_ns"
                 " FROM rule_overrides WHERE (?1 IS NULL OR tenant = ?1) ORDER BY tenant, rule_id",
                 &st, "read overrides") != YM_OK)
