@@ -1,6 +1,8 @@
 #include "cli/cli.h"
 
+#include <pwd.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -55,4 +57,15 @@ int cli_error(const char *cmd, const char *fmt, ...)
     vreport(cmd, fmt, ap);
     va_end(ap);
     return CLI_FAIL;
+}
+
+const char *cli_actor(const char *as)
+{
+    if (as && *as)
+        return as;
+    const char *u = getenv("USER");
+    if (u && *u)
+        return u;
+    struct passwd *pw = getpwuid(getuid());
+    return pw && pw->pw_name ? pw->pw_name : "unknown";
 }

@@ -28,4 +28,9 @@ struct ym_config *cli_load_config(const char *config_path, const char *data_dir)
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Who makes a change from the command line, for the audit trail: `as`
+ * (--as NAME) when given, else $USER, else the account name, else
+ * "unknown". The string is static or from the environment. */
+const char *cli_actor(const char *as);
+
 #endif

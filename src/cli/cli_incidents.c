@@ -18,7 +18,6 @@
  * 2 usage. */
 #include <errno.h>
 #include <getopt.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -524,18 +523,6 @@ static int cmd_events(const struct opts *o)
     return CLI_OK;
 }
 
-/* --as, else $USER, else the account name. */
-static const char *actor_name(const char *as)
-{
-    if (as && *as)
-        return as;
-    const char *u = getenv("USER");
-    if (u && *u)
-        return u;
-    struct passwd *pw = getpwuid(getuid());
-    return pw && pw->pw_name ? pw->pw_name : "unknown";
-}
-
 static int copy_tenant(void *arg, const struct state_incident *inc)
 {
     snprintf(arg, 128, "%s", inc->tenant);
@@ -557,7 +544,7 @@ static int changed(enum ym_status st, long id, const struct ym_error *err, const
 
 static int cmd_change(const struct opts *o, const char *sub, long id, int argc, char **argv)
 {
-    struct state_actor actor = {.name = actor_name(o->as), .role = "analyst", .address = "cli"};
+    struct state_actor actor = {.name = cli_actor(o->as), .role = "analyst", .address = "cli"};
     enum state_status to = STATE_STATUS_ACKNOWLEDGED;
     enum state_resolution res = STATE_RES_NONE;
     int reopen = 0;

@@ -13,7 +13,6 @@
  * only. Exit: 0 ok, 1 failure, 2 usage. */
 #include <errno.h>
 #include <getopt.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,18 +50,6 @@ static void usage(FILE *out)
             "  --data DIR     data directory (default: from the config, else ./var)\n"
             "  --config FILE  configuration (default: ./yamori.yaml if present)\n"
             "  --help         this text\n");
-}
-
-/* --as, else $USER, else the account name. */
-static const char *actor_name(const char *as)
-{
-    if (as && *as)
-        return as;
-    const char *u = getenv("USER");
-    if (u && *u)
-        return u;
-    struct passwd *pw = getpwuid(getuid());
-    return pw && pw->pw_name ? pw->pw_name : "unknown";
 }
 
 struct list_out {
@@ -169,7 +156,7 @@ int cli_suppress_main(int argc, char **argv)
     const char *sub = argv[optind];
     int rest = argc - optind - 1;
     int64_t now = ym_time_now_ns();
-    struct state_actor actor = {.name = actor_name(as), .role = "analyst", .address = "cli"};
+    struct state_actor actor = {.name = cli_actor(as), .role = "analyst", .address = "cli"};
     struct state_db *db = NULL;
     int rc;
 

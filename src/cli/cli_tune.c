@@ -12,7 +12,6 @@
  * only. Exit: 0 ok, 1 failure, 2 usage. */
 #include <errno.h>
 #include <getopt.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,18 +44,6 @@ static void usage(FILE *out)
             "  --data DIR     data directory (default: from the config, else ./var)\n"
             "  --config FILE  configuration (default: ./yamori.yaml if present)\n"
             "  --help         this text\n");
-}
-
-/* --as, else $USER, else the account name. */
-static const char *actor_name(const char *as)
-{
-    if (as && *as)
-        return as;
-    const char *u = getenv("USER");
-    if (u && *u)
-        return u;
-    struct passwd *pw = getpwuid(getuid());
-    return pw && pw->pw_name ? pw->pw_name : "unknown";
 }
 
 struct list_out {
@@ -181,7 +168,7 @@ int cli_tune_main(int argc, char **argv)
         return rc;
     }
     ym_config_free(cfg);
-    struct state_actor actor = {.name = actor_name(as), .role = "analyst", .address = "cli"};
+    struct state_actor actor = {.name = cli_actor(as), .role = "analyst", .address = "cli"};
     int64_t now = ym_time_now_ns();
     if (is_list) {
         struct list_out o = {.json = json};

@@ -8,7 +8,6 @@
  * random one-time password and prints it once. */
 #include <errno.h>
 #include <getopt.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,19 +95,10 @@ static int parse(int argc, char **argv, struct opts *o, const char *cmd)
     return CLI_OK;
 }
 
-static const char *os_user(void)
-{
-    const char *u = getenv("USER");
-    if (u && *u)
-        return u;
-    struct passwd *pw = getpwuid(getuid());
-    return pw ? pw->pw_name : "cli";
-}
-
 static void audit(struct state_db *db, const char *tenant, const char *action, const char *object,
                   const char *detail)
 {
-    struct state_audit_entry e = {.actor = os_user(), .role = "", .tenant = tenant,
+    struct state_audit_entry e = {.actor = cli_actor(NULL), .role = "", .tenant = tenant,
                                   .action = action, .object = object, .detail = detail,
                                   .address = "cli"};
     state_audit_add(db, &e);
