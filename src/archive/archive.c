@@ -766,8 +766,8 @@ enum ym_status archive_open(const struct archive_options *opt, struct archive **
     if (a->opt.seal_after_ms <= 0)
         a->opt.seal_after_ms = DEFAULT_SEAL_AFTER_MS;
     /* without threads (creation failed) the writer does the work alone */
-    a->helper = archive_async_start(HELPER_NICE);
-    a->sealer = archive_async_start(SEALER_NICE);
+    a->helper = archive_async_start("ym-bloom", HELPER_NICE);
+    a->sealer = archive_async_start("ym-seal", SEALER_NICE);
     archive_codec_enc_init(&a->sealing.enc);
     archive_bloom_init(&a->sealing.bloom, (size_t)a->opt.block_logs * 8);
     enum ym_status st = archive_day_list(a->data_dir, NULL, 0, recover_file, a);

@@ -47,7 +47,7 @@ static void *async_main(void *arg)
     return NULL;
 }
 
-struct archive_async *archive_async_start(int nice)
+struct archive_async *archive_async_start(const char *name, int nice)
 {
     struct archive_async *w = ym_xcalloc(1, sizeof(*w));
     w->nice = nice;
@@ -61,6 +61,7 @@ struct archive_async *archive_async_start(int nice)
         free(w);
         return NULL;
     }
+    pthread_setname_np(w->thread, name);
     return w;
 }
 

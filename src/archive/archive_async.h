@@ -18,10 +18,10 @@ typedef void (*archive_async_fn)(void *arg);
 
 struct archive_async;
 
-/* nice: the thread's nice value (0 = as the caller's; higher = yields to
- * the writer when cores are busy). NULL if no thread can be started (then
- * runs are inline). */
-struct archive_async *archive_async_start(int nice);
+/* name: the thread's name (top -H, perf; at most 15 bytes). nice: its nice
+ * value (0 = as the caller's; higher = yields to the writer when cores are
+ * busy). NULL if no thread can be started (then runs are inline). */
+struct archive_async *archive_async_start(const char *name, int nice);
 /* Runs fn(arg) on the thread; waits for a previous run first. */
 void archive_async_run(struct archive_async *w, archive_async_fn fn, void *arg);
 /* 1 while the last run has not finished. */

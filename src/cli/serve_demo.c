@@ -475,6 +475,7 @@ enum ym_status serve_demo_start(const struct ym_config *cfg, const struct serve_
         free(d);
         return YM_EIO;
     }
+    pthread_setname_np(d->thread, "ym-demo");
     ym_log(YM_LOG_INFO,
            "demo: sending ~%d logs/s for tenant '%s' (demo-asa, demo-pa, demo-nsm, demo-nx) to "
            "%s:%s over TCP; first attack scenario in %d s, then every %d s",

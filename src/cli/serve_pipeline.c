@@ -3,6 +3,7 @@
 #include "cli/serve_pipeline.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -491,7 +492,7 @@ enum ym_status serve_pipeline_create(const struct ym_config *cfg, struct serve_p
                                      struct ym_error *err)
 {
     struct serve_pipeline *p = ym_xcalloc(1, sizeof *p);
-    p->pool_max = cfg->queue_batches ? cfg->queue_batches : 64;
+    p->pool_max = cfg->queue_batches ? cfg->queue_batches : 32;
     p->data_dir = ym_xstrdup(cfg->data_dir);
     p->aopt.data_dir = p->data_dir;
     p->aopt.retention_days = cfg->retention_days;
@@ -532,11 +533,16 @@ enum ym_status serve_pipeline_start(struct serve_pipeline *p, struct intake *in,
     p->workers = ym_xcalloc((size_t)workers, sizeof *p->workers);
     if (pthread_create(&p->writer, NULL, writer_main, p) != 0)
         return YM_EIO;
+    pthread_setname_np(p->writer, "ym-archive");
     p->writer_started = 1;
     for (int i = 0; i < workers; i++) {
         p->workers[i].p = p;
         if (pthread_create(&p->workers[i].thread, NULL, worker_main, &p->workers[i]) != 0)
             return YM_EIO;
+        char name[32]; /* the kernel keeps 15 bytes */
+        snprintf(name, sizeof name, "ym-parse-%d", i);
+        name[15] = 0;
+        pthread_setname_np(p->workers[i].thread, name);
         p->worker_count++;
     }
     return YM_OK;

@@ -59,10 +59,10 @@ struct serve_pipeline;
 struct triage;
 
 /* Batches per group commit. A durable commit costs an fsync (several ms on
- * virtual disks); at 500k logs/s a group of 16 meant ~30 fsyncs a second.
- * Half of the default pool (64) leaves intake room to fill while the writer
- * syncs. */
-#define SERVE_GROUP_MAX 32
+ * virtual disks); at 600k logs/s a group of 16 means ~40 fsyncs a second.
+ * Half of the default pool (32) leaves intake room to fill while the writer
+ * syncs (bench/ingest: 16 of 32 was as fast as 32 of 32, and 32 of 64). */
+#define SERVE_GROUP_MAX 16
 
 /* Creates pool and queues and opens the archive (errors: the archive's,
  * with err->reason saying which directory). No thread runs yet. */

@@ -44,7 +44,7 @@ struct ym_config *ym_config_default(void)
     cfg->retention_days = 90;
     cfg->udp_rcvbuf_bytes = 8 << 20;
     cfg->workers = 0;
-    cfg->queue_batches = 64;
+    cfg->queue_batches = 32;
     cfg->flush_ms = 20;
     cfg->notify.starttls = YM_STARTTLS_REQUIRED;
     cfg->notify.from = ym_xstrdup("yamori@localhost");

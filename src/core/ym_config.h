@@ -134,7 +134,7 @@ struct ym_config {
     int retention_days;      /* default 90 */
     int udp_rcvbuf_bytes;    /* default 8 MiB */
     int workers;             /* parse/detect threads; 0 = one per core */
-    unsigned queue_batches;  /* batches in flight, bounds memory; default 64 */
+    unsigned queue_batches;  /* batches in flight, bounds memory; default 32 */
     int flush_ms;            /* longest a log waits in a partial batch; default 20 */
     struct ym_tenant_config *tenants;
     size_t tenant_count;

@@ -377,6 +377,8 @@ enum ym_status intake_start(const struct intake_options *opt, struct intake **ou
     if (st == YM_OK && pthread_create(&in->thread, NULL, intake_main, in) != 0) {
         ym_error_set(err, "", 0, 0, "intake: cannot start the thread");
         st = YM_EIO;
+    } else if (st == YM_OK) {
+        pthread_setname_np(in->thread, "ym-intake");
     }
     if (st != YM_OK) {
         intake_free(in);

@@ -585,6 +585,7 @@ enum ym_status notify_start(struct notify *n)
 {
     if (pthread_create(&n->thread, NULL, notify_main, n) != 0)
         return YM_EIO;
+    pthread_setname_np(n->thread, "ym-notify");
     n->started = 1;
     return YM_OK;
 }

@@ -19,7 +19,11 @@
 #include "parse/parse_ecs.h"
 #include "parse/parse_syslog.h"
 
-#define PARSE_FIELDS_PRESIZE 48
+/* Fields are gathered in a scratch list on the stack, then copied into the
+ * batch's arena at their exact count: a presized arena list (48 slots, 1.5
+ * KiB) for a log of 20 fields made the batch pool twice as big as the logs
+ * needed. A log with more fields than this grows into the arena as usual. */
+#define PARSE_FIELDS_SCRATCH 128
 
 /* Sniff order: the most specific formats first (FTD before ASA, FireEye
  * and NSP before the generic CEF/LEEF they may be carried in), JSON before
@@ -142,6 +146,21 @@ static int add_common(const struct parse_ctx *ctx, const struct parse_syslog_hdr
     return ok;
 }
 
+/* Moves a list gathered in scratch memory into the arena, exactly sized.
+ * When the arena is full the fields are lost (the raw log is kept). */
+static enum ym_status settle_fields(struct ym_fields *f)
+{
+    struct ym_field *v = f->count ? ym_arena_alloc(f->arena, f->count * sizeof *v) : NULL;
+    if (v)
+        memcpy(v, f->v, f->count * sizeof *v);
+    enum ym_status st = v || !f->count ? YM_OK : YM_ENOMEM;
+    if (!v)
+        f->count = 0;
+    f->v = v;
+    f->cap = f->count;
+    return st;
+}
+
 void parse_record(const struct parse_ctx *ctx, struct ym_record *rec, struct parse_stats *stats)
 {
     struct parse_ctx c = *ctx;
@@ -155,14 +174,11 @@ void parse_record(const struct parse_ctx *ctx, struct ym_record *rec, struct par
     if (!dec)
         dec = &parse_decoder_syslog;
     struct ym_fields *f = &rec->fields;
-    /* Room for a typical firewall log's fields at once: growing the list
-     * later copies it (and leaves the old copy in the arena). */
-    if (f->cap == 0 && f->arena) {
-        struct ym_field *v = ym_arena_alloc(f->arena, PARSE_FIELDS_PRESIZE * sizeof *v);
-        if (v) {
-            f->v = v;
-            f->cap = PARSE_FIELDS_PRESIZE;
-        }
+    struct ym_field scratch[PARSE_FIELDS_SCRATCH];
+    int scratched = f->cap == 0 && f->arena;
+    if (scratched) {
+        f->v = scratch;
+        f->cap = PARSE_FIELDS_SCRATCH;
     }
     uint32_t mark = f->count;
     int64_t time_mark = rec->time_ns;
@@ -198,7 +214,10 @@ void parse_record(const struct parse_ctx *ctx, struct ym_record *rec, struct par
     }
     /* A full arena leaves the fields partial (the raw log is kept whole in
      * the archive): flag and count it as a parse error, never silently. */
-    if (!add_common(&c, &hdr, dec, rec) && !(rec->flags & YM_REC_PARSE_ERROR)) {
+    int complete = add_common(&c, &hdr, dec, rec);
+    if (scratched && f->v == scratch)
+        complete &= settle_fields(f) == YM_OK;
+    if (!complete && !(rec->flags & YM_REC_PARSE_ERROR)) {
         rec->flags |= YM_REC_PARSE_ERROR;
         if (stats) {
             if (st == YM_OK)

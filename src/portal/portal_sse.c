@@ -369,6 +369,7 @@ enum ym_status portal_sse_start(struct portal *p, struct portal_sse **out)
         free(hub);
         return YM_EIO;
     }
+    pthread_setname_np(hub->thread, "ym-sse");
     hub->started = 1;
     *out = hub;
     return YM_OK;

@@ -192,6 +192,7 @@ enum ym_status triage_start(struct triage *t)
         return YM_OK;
     if (pthread_create(&t->thread, NULL, run, t) != 0)
         return YM_EIO;
+    pthread_setname_np(t->thread, "ym-triage");
     t->started = 1;
     return YM_OK;
 }

@@ -42,7 +42,7 @@ static void defaults_need_no_file(void **state)
     assert_string_equal(cfg->http.port, "8443");
     assert_int_equal(cfg->retention_days, 90);
     assert_int_equal(cfg->udp_rcvbuf_bytes, 8 << 20);
-    assert_int_equal(cfg->queue_batches, 64);
+    assert_int_equal(cfg->queue_batches, 32u);
     assert_int_equal(cfg->flush_ms, 20);
     assert_int_equal(cfg->tenant_count, 0);
     assert_int_equal(cfg->device_count, 0);
