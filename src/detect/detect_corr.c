@@ -12,10 +12,9 @@
  * can only be judged when a window closes (lt, lte, eq with nothing more
  * coming) would need timers: lt/lte-only conditions are unsupported.
  *
- * State: one hash table of groups per correlation, guarded by the set's
- * corr_lock (taken only when a referred rule fired). Groups idle longer
- * than the timespan are swept when the table grows past
- * CORR_SWEEP_GROUPS; a group keeps at most CORR_MAX_EVENTS timestamps. */
+ * State: one table of groups per correlation (detect_groups.h: bounded,
+ * idle groups swept), guarded by the set's corr_lock (taken only when a
+ * referred rule fired); a group keeps at most CORR_MAX_EVENTS timestamps. */
 #include "detect/detect_types.h"
 
 #include <ctype.h>
@@ -27,10 +26,10 @@
 #include "core/ym_alloc.h"
 #include "core/ym_log.h"
 #include "core/ym_time.h"
+#include "detect/detect_groups.h"
 #include "detect/detect_rule.h"
 #include "parse/parse_ecs.h"
 
-#define CORR_SWEEP_GROUPS 65536
 #define CORR_MAX_EVENTS 100000
 #define CORR_MAX_GROUP_BY 8
 #define CORR_MAX_RULES 32
@@ -40,24 +39,6 @@ struct alias {
     const char *rule_ref;   /* rule id or name */
     uint32_t rule;          /* resolved */
     struct detect_fkey field;
-};
-
-struct group {
-    struct group *next;
-    char *key;
-    size_t key_len;
-    uint64_t hash; /* of key: chains compare it first, growth rehashes with it */
-    int64_t last_ns;
-    /* event_count / value_count: times (and value hashes) in the window */
-    int64_t *times;
-    uint64_t *values;
-    size_t first, count, cap; /* event_count: live window is times[first .. count) */
-    /* temporal: last time per referred rule; ordered: chain start/end.
-     * Only temporal groups have them (ref_count each, start = seen +
-     * ref_count): a scan makes hundreds of thousands of event_count and
-     * value_count groups, which were 600 bytes each with them inline. */
-    int64_t *start;
-    int64_t seen[];
 };
 
 struct detect_corr {
@@ -76,10 +57,7 @@ struct detect_corr {
     uint64_t min, max, neq; /* count in [min, max], != neq */
     int generate;
     /* state (set->corr_lock) */
-    struct group **buckets;
-    size_t nbuckets, ngroups;
-    size_t sweep_at; /* ngroups that makes the next sweep (0 = CORR_SWEEP_GROUPS) */
-    int64_t swept_ns; /* log time of the last sweep (at the bound: one a second) */
+    struct detect_groups groups;
 };
 
 static enum detect_rule_status cfail(struct detect_build *b, const struct detect_yaml_node *at,
@@ -151,7 +129,10 @@ enum detect_rule_status detect_corr_build(struct detect_build *b, const struct d
     if (!type)
         return cfail(b, node, DETECT_RULE_ERROR, "correlation has no type");
     if (strcmp(type, "event_count") == 0) c->type = DETECT_CORR_EVENT_COUNT;
-    else if (strcmp(type, "value_count") == 0) c->type = DETECT_CORR_VALUE_COUNT;
+    else if (strcmp(type, "value_count") == 0) {
+        c->type = DETECT_CORR_VALUE_COUNT;
+        detect_groups_init(&c->groups, 1);
+    }
     else if (strcmp(type, "temporal") == 0) c->type = DETECT_CORR_TEMPORAL;
     else if (strcmp(type, "temporal_ordered") == 0) c->type = DETECT_CORR_TEMPORAL_ORDERED;
     else if (strncmp(type, "value_", 6) == 0)
@@ -260,18 +241,7 @@ void detect_corr_free(struct detect_corr *c)
 {
     if (!c)
         return;
-    for (size_t i = 0; i < c->nbuckets; i++) {
-        struct group *g = c->buckets[i];
-        while (g) {
-            struct group *next = g->next;
-            free(g->key);
-            free(g->times);
-            free(g->values);
-            free(g);
-            g = next;
-        }
-    }
-    free(c->buckets);
+    detect_groups_free(&c->groups);
     free(c);
 }
 
@@ -363,153 +333,66 @@ static int cond_holds(const struct detect_corr *c, uint64_t n)
     return 1;
 }
 
-static int is_temporal(const struct detect_corr *c)
+/* Temporal groups: the last time each referred rule fired (seen) and, for
+ * temporal_ordered, when the chain that reached it started (start). */
+static int64_t *temporal_seen(struct detect_corr *c, struct detect_group *g)
 {
-    return c->type == DETECT_CORR_TEMPORAL || c->type == DETECT_CORR_TEMPORAL_ORDERED;
+    detect_group_reserve(&c->groups, g, 2 * c->ref_count);
+    if (g->count == 0) { /* new or reset: nothing seen */
+        g->count = 2 * c->ref_count;
+        memset(detect_group_times(g), 0, g->count * sizeof(int64_t));
+    }
+    return detect_group_times(g);
 }
 
-static void group_reset(const struct detect_corr *c, struct group *g)
+static void group_reset(struct detect_group *g)
 {
     g->first = g->count = 0;
-    if (is_temporal(c))
-        memset(g->seen, 0, 2 * c->ref_count * sizeof(*g->seen));
-}
-
-static void sweep(struct detect_corr *c, int64_t now_ns)
-{
-    for (size_t i = 0; i < c->nbuckets; i++) {
-        struct group **pp = &c->buckets[i];
-        while (*pp) {
-            struct group *g = *pp;
-            if (g->last_ns < now_ns - c->timespan_ns) {
-                *pp = g->next;
-                free(g->key);
-                free(g->times);
-                free(g->values);
-                free(g);
-                c->ngroups--;
-            } else {
-                pp = &g->next;
-            }
-        }
-    }
-}
-
-/* Doubles the bucket array so that chains stay about one group long (a
- * scan or a flood makes tens of thousands of groups). */
-static void buckets_grow(struct detect_corr *c)
-{
-    size_t n = c->nbuckets * 2;
-    struct group **b = ym_xcalloc(n, sizeof(*b));
-    for (size_t i = 0; i < c->nbuckets; i++) {
-        struct group *g = c->buckets[i];
-        while (g) {
-            struct group *next = g->next;
-            size_t h = (size_t)g->hash & (n - 1);
-            g->next = b[h];
-            b[h] = g;
-            g = next;
-        }
-    }
-    free(c->buckets);
-    c->buckets = b;
-    c->nbuckets = n;
-}
-
-static struct group *group_get(struct detect_corr *c, const char *key, size_t key_len, int64_t t_ns)
-{
-    if (!c->buckets) {
-        c->nbuckets = 1024;
-        c->buckets = ym_xcalloc(c->nbuckets, sizeof(*c->buckets));
-    }
-    uint64_t hash = hash64(key, key_len);
-    size_t h = (size_t)hash & (c->nbuckets - 1);
-    for (struct group *g = c->buckets[h]; g; g = g->next)
-        if (g->hash == hash && g->key_len == key_len && memcmp(g->key, key, key_len) == 0)
-            return g;
-    /* a sweep that frees little is not repeated before the table grew by
-     * half again (one sweep per new group would cost O(groups) each) */
-    size_t bound = 4 * CORR_SWEEP_GROUPS;
-    if (c->ngroups >= (c->sweep_at ? c->sweep_at : CORR_SWEEP_GROUPS) &&
-        (c->ngroups < bound || t_ns - c->swept_ns >= YM_NS_PER_S)) {
-        sweep(c, t_ns);
-        c->swept_ns = t_ns;
-        c->sweep_at = c->ngroups + c->ngroups / 2;
-        if (c->sweep_at < CORR_SWEEP_GROUPS)
-            c->sweep_at = CORR_SWEEP_GROUPS;
-        if (c->sweep_at > bound)
-            c->sweep_at = bound;
-    }
-    if (c->ngroups >= bound)
-        return NULL; /* bounded: counted as a miss by the caller */
-    if (c->ngroups >= c->nbuckets) {
-        buckets_grow(c);
-        h = (size_t)hash & (c->nbuckets - 1);
-    }
-    size_t extra = is_temporal(c) ? 2 * c->ref_count * sizeof(int64_t) : 0;
-    struct group *g = ym_xcalloc(1, sizeof(*g) + extra);
-    g->start = extra ? g->seen + c->ref_count : NULL;
-    g->key = ym_xstrndup(key, key_len);
-    g->key_len = key_len;
-    g->hash = hash;
-    g->next = c->buckets[h];
-    c->buckets[h] = g;
-    c->ngroups++;
-    return g;
 }
 
 /* Returns 0, or 1 when the window was full and the event not counted. */
-static int window_push(struct group *g, int64_t span, int64_t t_ns, uint64_t value, int distinct)
+static int window_push(struct detect_groups *t, struct detect_group *g, int64_t span,
+                       int64_t t_ns, uint64_t value, int distinct)
 {
+    int64_t *times = detect_group_times(g);
     if (!distinct) {
         /* Times arrive (nearly) in order: drop from the front, compact
          * now and then, so a flood costs O(1) per event. */
-        while (g->first < g->count && g->times[g->first] < t_ns - span)
+        while (g->first < g->count && times[g->first] < t_ns - span)
             g->first++;
         if (g->first == g->count) {
             g->first = g->count = 0;
-        } else if (g->first > 64 && g->first * 2 >= g->count) {
-            memmove(g->times, g->times + g->first, (g->count - g->first) * sizeof(*g->times));
+        } else if (g->count == detect_group_room(t, g) || (g->first > 64 && g->first * 2 >= g->count)) {
+            memmove(times, times + g->first, (g->count - g->first) * sizeof(*times));
             g->count -= g->first;
             g->first = 0;
         }
         if (g->count - g->first >= CORR_MAX_EVENTS)
             return 1;
-        if (g->count == g->cap) {
-            g->cap = g->cap ? g->cap * 2 : 2; /* most groups of a scan see one or two */
-            g->times = ym_xrealloc(g->times, g->cap * sizeof(*g->times));
-        }
-        g->times[g->count++] = t_ns;
+        detect_group_reserve(t, g, g->count + 1);
+        detect_group_times(g)[g->count++] = t_ns;
         return 0;
     }
     /* value_count: drop what fell out of the window */
-    size_t k = 0;
-    for (size_t i = 0; i < g->count; i++)
-        if (g->times[i] >= t_ns - span) {
-            g->times[k] = g->times[i];
-            if (g->values)
-                g->values[k] = g->values[i];
+    uint64_t *values = detect_group_values(g);
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < g->count; i++)
+        if (times[i] >= t_ns - span) {
+            times[k] = times[i];
+            values[k] = values[i];
             k++;
         }
     g->count = k;
-    if (distinct) {
-        for (size_t i = 0; i < g->count; i++)
-            if (g->values[i] == value) {
-                g->times[i] = t_ns > g->times[i] ? t_ns : g->times[i];
-                return 0;
-            }
-    }
+    for (uint32_t i = 0; i < g->count; i++)
+        if (values[i] == value) {
+            times[i] = t_ns > times[i] ? t_ns : times[i];
+            return 0;
+        }
     if (g->count == CORR_MAX_EVENTS)
         return 1;
-    if (g->count == g->cap) {
-        g->cap = g->cap ? g->cap * 2 : 2; /* most groups of a scan see one or two */
-        g->times = ym_xrealloc(g->times, g->cap * sizeof(*g->times));
-        if (distinct)
-            g->values = ym_xrealloc(g->values, g->cap * sizeof(*g->values));
-    }
-    g->times[g->count] = t_ns;
-    if (distinct)
-        g->values[g->count] = value;
+    detect_group_reserve(t, g, g->count + 1);
+    detect_group_times(g)[g->count] = t_ns;
+    detect_group_values(g)[g->count] = value;
     g->count++;
     return 0;
 }
@@ -535,7 +418,7 @@ static uint64_t corr_update(struct detect_set *set, struct detect_corr *c, uint3
         kl += n;
         key[kl++] = '\x1f';
     }
-    struct group *g = group_get(c, key, kl, t_ns);
+    struct detect_group *g = detect_groups_get(&c->groups, key, kl, t_ns, c->timespan_ns);
     if (!g) {
         set->corr_groups_dropped++;
         YM_LOG_RATELIMITED(YM_LOG_WARN, "detect: correlation group table full; %llu groups not tracked",
@@ -547,7 +430,7 @@ static uint64_t corr_update(struct detect_set *set, struct detect_corr *c, uint3
     uint64_t n = 0;
     switch (c->type) {
     case DETECT_CORR_EVENT_COUNT:
-        set->corr_events_capped += (uint64_t)window_push(g, c->timespan_ns, t_ns, 0, 0);
+        set->corr_events_capped += (uint64_t)window_push(&c->groups, g, c->timespan_ns, t_ns, 0, 0);
         n = g->count - g->first;
         break;
     case DETECT_CORR_VALUE_COUNT: {
@@ -556,33 +439,36 @@ static uint64_t corr_update(struct detect_set *set, struct detect_corr *c, uint3
         const char *v = field_of(rec, &c->value_field, buf, sizeof(buf), &vl);
         if (!vl)
             return 0; /* no value: nothing to count */
-        set->corr_events_capped += (uint64_t)window_push(g, c->timespan_ns, t_ns, hash64(v, vl), 1);
+        set->corr_events_capped += (uint64_t)window_push(&c->groups, g, c->timespan_ns, t_ns, hash64(v, vl), 1);
         n = g->count;
         break;
     }
-    case DETECT_CORR_TEMPORAL:
+    case DETECT_CORR_TEMPORAL: {
+        int64_t *seen = temporal_seen(c, g);
         for (uint32_t i = 0; i < c->ref_count; i++)
             if (c->rules[i] == fired)
-                g->seen[i] = t_ns;
+                seen[i] = t_ns;
         for (uint32_t i = 0; i < c->ref_count; i++)
-            n += g->seen[i] && g->seen[i] >= t_ns - c->timespan_ns;
+            n += seen[i] && seen[i] >= t_ns - c->timespan_ns;
         break;
-    case DETECT_CORR_TEMPORAL_ORDERED:
+    }
+    case DETECT_CORR_TEMPORAL_ORDERED: {
+        int64_t *seen = temporal_seen(c, g), *start = seen + c->ref_count;
         for (uint32_t ii = c->ref_count; ii-- > 0;) {
             if (c->rules[ii] != fired)
                 continue;
             if (ii == 0) {
-                g->seen[0] = t_ns;
-                g->start[0] = t_ns;
-            } else if (g->seen[ii - 1] && g->seen[ii - 1] <= t_ns &&
-                       t_ns - g->start[ii - 1] <= c->timespan_ns) {
-                g->seen[ii] = t_ns;
-                g->start[ii] = g->start[ii - 1];
+                seen[0] = t_ns;
+                start[0] = t_ns;
+            } else if (seen[ii - 1] && seen[ii - 1] <= t_ns &&
+                       t_ns - start[ii - 1] <= c->timespan_ns) {
+                seen[ii] = t_ns;
+                start[ii] = start[ii - 1];
             }
         }
         /* count = length of the longest completed prefix still in the window */
         for (uint32_t i = 0; i < c->ref_count; i++) {
-            if (!g->seen[i] || t_ns - g->start[i] > c->timespan_ns)
+            if (!seen[i] || t_ns - start[i] > c->timespan_ns)
                 break;
             n = i + 1;
         }
@@ -590,8 +476,9 @@ static uint64_t corr_update(struct detect_set *set, struct detect_corr *c, uint3
             return 0;
         break;
     }
+    }
     if (n && cond_holds(c, n)) {
-        group_reset(c, g);
+        group_reset(g);
         /* "v1,v2": the key with its separators shown as commas */
         size_t gl = kl && kl - 1 < group_len ? kl - 1 : (kl ? group_len - 1 : 0);
         for (size_t i = 0; i < gl; i++)

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "core/ym_alloc.h"
+#include "parse/parse_ecs.h"
 
 /* 64 KiB chunks (a log batch of ASA lines with 8% detections fills about
  * one); a batch of 1024 detections with full samples stays well under the
@@ -125,6 +126,17 @@ static int has_field(const struct triage_detection *d, const char *name)
     return 0;
 }
 
+/* Is f the field (id, name)? A well-known name compares its id; a field
+ * stored without one (YM_FIELD_DYNAMIC: enrichment, vendor extras) by its
+ * name. Cheaper than a strcmp per field: this runs for every field of
+ * every detection. */
+static int is_field(const struct ym_field *f, uint16_t id, const char *name)
+{
+    if (f->id != YM_FIELD_DYNAMIC)
+        return f->id == id;
+    return f->name == name || strcmp(f->name, name) == 0;
+}
+
 /* Copies field `name` of rec when present and not copied yet. 0 = no room. */
 static int copy_field(struct ym_arena *a, struct triage_detection *d, const struct ym_record *rec,
                       const char *name, size_t name_len)
@@ -136,7 +148,11 @@ static int copy_field(struct ym_arena *a, struct triage_detection *d, const stru
     buf[name_len] = '\0';
     if (has_field(d, buf))
         return 1;
-    const struct ym_field *f = ym_fields_get(&rec->fields, buf);
+    uint16_t id = parse_ecs_lookup(buf, name_len);
+    const struct ym_field *f = NULL;
+    for (uint32_t i = 0; i < rec->fields.count && !f; i++)
+        if (is_field(&rec->fields.v[i], id, buf))
+            f = &rec->fields.v[i];
     if (!f)
         return 1;
     const char *n = ym_arena_strndup(a, buf, name_len);
@@ -146,7 +162,7 @@ static int copy_field(struct ym_arena *a, struct triage_detection *d, const stru
     /* arrays ("event.type": ["connection", "denied"]) read as "connection,denied" */
     for (uint32_t i = (uint32_t)(f - rec->fields.v) + 1; i < rec->fields.count; i++) {
         const struct ym_field *g = &rec->fields.v[i];
-        if (g->name != f->name && strcmp(g->name, f->name) != 0)
+        if (!is_field(g, id, buf))
             continue;
         const char *more = field_text(a, g);
         v = more ? ym_arena_printf(a, "%s,%s", v, more) : NULL;
