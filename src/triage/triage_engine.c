@@ -1,6 +1,12 @@
 /* triage_engine: events, severity, promotion, suppression and incidents on
- * an explicit clock (see triage_engine.h for the flow and invariants). */
+ * an explicit clock (see triage_engine.h for the flow and invariants).
+ * This file holds the engine's life, its transactions, the open events
+ * (hash by key, interned strings, writes), restore after a restart, adding
+ * a detection and the tick; the incident side (settle: create, join,
+ * promote; merges by key) is triage_incident.c and the exploit-callback
+ * watches are triage_watch.c, on the struct of triage_engine_internal.h. */
 #include "triage/triage_engine.h"
+#include "triage/triage_engine_internal.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -12,77 +18,14 @@
 #include "core/ym_log.h"
 #include "core/ym_time.h"
 #include "state/state_incidents.h"
-#include "state/state_notify.h"
 #include "triage/triage_event.h"
 #include "triage/triage_tuning.h"
 
-#define WATCH_MAX 4096
-#define WATCH_BUCKETS 1024
 /* Over max_open_events, the idlest written events are closed down to this
  * share of the bound (so that a flood does not close events every tick). */
 #define EVICT_TO_PERCENT 80
 
-/* An exploit that went through: watched for a callback. The ring of
- * watches is also chained by target (newest first, through seq numbers:
- * a chain ends at the first entry the ring has overwritten or dropped). */
-struct watch {
-    uint64_t seq;        /* 0 = empty slot */
-    uint64_t prev;       /* the previous watch of the same target bucket, 0 = none */
-    char tenant[64];
-    char target[64], attacker[64];
-    int64_t time_ns;
-    char *key;           /* malloc'ed; freed when the slot is reused (4096 inline keys were 4 MiB) */
-    char title[128];
-};
-
-/* Incidents by event key (a later event of the same key joins it). */
-struct merge {
-    char *key;
-    int64_t incident_id;
-    int64_t created_ns;
-    enum state_severity sev;
-    int in_txn;
-};
-
-/* Strings every event of a rule shares (tenant, rule id, title, level,
- * response, device), kept once: open addressing, never shrinks (bounded by
- * the rules, tenants and devices seen). */
-struct intern {
-    char **v;
-    size_t cap, count;
-};
-
-struct triage_engine {
-    struct triage_engine_config cfg;
-    struct intern strings;
-    const struct triage_policy *policy;
-    struct triage_event **buckets;
-    size_t bucket_count, open;
-    struct triage_event *txn_list;
-    struct triage_event *closed;     /* closed events waiting for their last write to commit */
-    struct watch *watches;  /* ring: slot = seq % WATCH_MAX */
-    uint64_t watch_first, watch_next; /* live seqs: first <= seq < next */
-    uint64_t watch_head[WATCH_BUCKETS]; /* newest seq per target bucket */
-    struct merge *merges;
-    size_t merge_count, merge_cap;
-    struct triage_tuning tuning;
-    unsigned notes_txn, notes_ready;
-    int64_t log_now_ns;     /* cfg.log_clock: the latest log time seen */
-    int restored;           /* restore() ran */
-    int64_t restore_ns;
-    struct triage_engine_stats stats;
-    uint64_t txn_incidents, txn_promoted; /* stats at the start of the transaction */
-};
-
 /* ---- small helpers ---- */
-
-static uint64_t fnv(const char *s)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return h;
-}
 
 /* Appends s to out (len bytes so far), cut at max - 1 bytes. */
 static void append(char *out, size_t *len, size_t max, const char *s)
@@ -113,7 +56,7 @@ static void make_key(char out[TRIAGE_KEY_MAX], const char *tenant, const char *a
 
 static const char *intern(struct triage_engine *e, const char *s)
 {
-    struct intern *in = &e->strings;
+    struct triage_intern *in = &e->strings;
     if (!s)
         s = "";
     if (in->count * 2 >= in->cap) {
@@ -121,7 +64,7 @@ static const char *intern(struct triage_engine *e, const char *s)
         char **v = ym_xcalloc(cap, sizeof *v);
         for (size_t i = 0; i < in->cap; i++)
             if (in->v[i]) {
-                size_t k = fnv(in->v[i]) & (cap - 1);
+                size_t k = triage_engine_hash(in->v[i]) & (cap - 1);
                 while (v[k])
                     k = (k + 1) & (cap - 1);
                 v[k] = in->v[i];
@@ -130,7 +73,7 @@ static const char *intern(struct triage_engine *e, const char *s)
         in->v = v;
         in->cap = cap;
     }
-    size_t k = fnv(s) & (in->cap - 1);
+    size_t k = triage_engine_hash(s) & (in->cap - 1);
     for (; in->v[k]; k = (k + 1) & (in->cap - 1))
         if (strcmp(in->v[k], s) == 0)
             return in->v[k];
@@ -156,19 +99,13 @@ static void set_reason(struct triage_event *ev, const char *fmt, ...)
 
 static char *dup_or_empty(const char *s) { return ym_xstrdup(s ? s : ""); }
 
-static const char *field(const struct triage_detection *d, const char *name)
-{
-    const char *v = triage_detection_field(d, name);
-    return v ? v : "";
-}
-
 static void tev_free(struct triage_engine *e, struct triage_event *ev)
 {
     triage_event_free(ev);
     e->open--;
 }
 
-static struct triage_event *lookup(struct triage_engine *e, const char *key, uint64_t h)
+struct triage_event *triage_engine_lookup(struct triage_engine *e, const char *key, uint64_t h)
 {
     for (struct triage_event *ev = e->buckets[h & (e->bucket_count - 1)]; ev; ev = ev->next)
         if (ev->hash == h && strcmp(ev->key, key) == 0)
@@ -213,7 +150,7 @@ struct triage_engine *triage_engine_create(const struct triage_engine_config *cf
     e->policy = cfg->policy;
     e->bucket_count = 1024;
     e->buckets = ym_xcalloc(e->bucket_count, sizeof *e->buckets);
-    e->watches = ym_xcalloc(WATCH_MAX, sizeof *e->watches);
+    e->watches = ym_xcalloc(TRIAGE_WATCH_MAX, sizeof *e->watches);
     e->watch_first = e->watch_next = 1;
     return e;
 }
@@ -232,7 +169,7 @@ void triage_engine_destroy(struct triage_engine *e)
         tev_free(e, ev);
     }
     free(e->buckets);
-    for (size_t i = 0; i < WATCH_MAX; i++)
+    for (size_t i = 0; i < TRIAGE_WATCH_MAX; i++)
         free(e->watches[i].key);
     free(e->watches);
     for (size_t i = 0; i < e->strings.cap; i++)
@@ -265,7 +202,7 @@ void triage_engine_stats(const struct triage_engine *e, struct triage_engine_sta
 
 /* ---- transactions (invariant 2) ---- */
 
-static void touch_txn(struct triage_engine *e, struct triage_event *ev)
+void triage_engine_touch_txn(struct triage_engine *e, struct triage_event *ev)
 {
     if (ev->in_txn)
         return;
@@ -316,14 +253,7 @@ static enum ym_status txn_end(struct triage_engine *e, enum ym_status st)
             pp = &ev->next;
         }
     }
-    for (size_t i = 0; i < e->merge_count;) {
-        if (e->merges[i].in_txn && st != YM_OK) {
-            free(e->merges[i].key);
-            e->merges[i] = e->merges[--e->merge_count];
-            continue;
-        }
-        e->merges[i++].in_txn = 0;
-    }
+    triage_incident_merges_done(e, st == YM_OK);
     if (st == YM_OK)
         e->notes_ready += e->notes_txn;
     e->notes_txn = 0;
@@ -333,9 +263,10 @@ static enum ym_status txn_end(struct triage_engine *e, enum ym_status st)
 
 /* ---- writing an event ---- */
 
-static enum ym_status write_event(struct triage_engine *e, struct triage_event *ev, int64_t now_ns)
+enum ym_status triage_engine_write_event(struct triage_engine *e, struct triage_event *ev,
+                                         int64_t now_ns)
 {
-    touch_txn(e, ev);
+    triage_engine_touch_txn(e, ev);
     struct ym_buf dj = YM_BUF_INIT, sj = YM_BUF_INIT;
     triage_event_json(e->policy, ev, &dj, &sj);
     struct state_event se = {
@@ -357,153 +288,6 @@ static enum ym_status write_event(struct triage_engine *e, struct triage_event *
     return st;
 }
 
-/* ---- incidents ---- */
-
-static struct merge *find_merge(struct triage_engine *e, const char *key)
-{
-    for (size_t i = 0; i < e->merge_count; i++)
-        if (strcmp(e->merges[i].key, key) == 0)
-            return &e->merges[i];
-    return NULL;
-}
-
-static int is_open(void *arg, const struct state_incident *inc)
-{
-    *(int *)arg = inc->status != STATE_STATUS_RESOLVED && inc->status != STATE_STATUS_CLOSED;
-    return 0;
-}
-
-static int64_t sla_due(const struct triage_tenant_policy *tp, enum state_severity sev,
-                       int64_t first_ns)
-{
-    return tp->sla_ns[sev] ? first_ns + tp->sla_ns[sev] : 0;
-}
-
-static enum ym_status promote(struct triage_engine *e, struct triage_event *ev, int64_t now_ns)
-{
-    const struct triage_tenant_policy *tp = triage_policy_tenant(e->policy, ev->tenant);
-    enum ym_status st = state_incident_set_severity(e->cfg.db, ev->incident_id, ev->sev,
-                                                    ev->reason,
-                                                    sla_due(tp, ev->sev, ev->first_ns), NULL,
-                                                    now_ns);
-    if (st == YM_OK)
-        st = state_notify_enqueue(e->cfg.db, ev->tenant, ev->incident_id, "promoted", now_ns,
-                                  NULL);
-    if (st == YM_OK) {
-        ev->incident_sev = ev->sev;
-        e->notes_txn++;
-        e->stats.incidents_promoted++;
-    }
-    return st;
-}
-
-/* Joins ev to an existing incident (an open one of the same key, or the
- * exploit's incident for a callback). */
-static enum ym_status join(struct triage_engine *e, struct triage_event *ev, int64_t incident_id,
-                           enum state_severity isev, int64_t now_ns)
-{
-    touch_txn(e, ev);
-    ev->incident_id = incident_id;
-    ev->incident_sev = isev;
-    enum ym_status st = write_event(e, ev, now_ns);
-    char text[512];
-    snprintf(text, sizeof text, "%s: %llu detection%s from %s to %s", ev->title,
-             (unsigned long long)ev->count, ev->count == 1 ? "" : "s",
-             *ev->src ? ev->src : "?", *ev->dst ? ev->dst : "?");
-    if (st == YM_OK)
-        st = state_incident_timeline_add(e->cfg.db, incident_id, STATE_TL_DETECTION,
-                                         STATE_VIS_CUSTOMER, text, NULL, now_ns);
-    if (st == YM_OK && ev->sev > isev)
-        st = promote(e, ev, now_ns);
-    return st;
-}
-
-static enum ym_status create_incident(struct triage_engine *e, struct triage_event *ev,
-                                      int64_t received_ns, int64_t now_ns)
-{
-    const struct triage_tenant_policy *tp = triage_policy_tenant(e->policy, ev->tenant);
-    char title[512], why[1024];
-    if (*ev->src && *ev->dst)
-        snprintf(title, sizeof title, "%s: %s -> %s", ev->title, ev->src, ev->dst);
-    else
-        snprintf(title, sizeof title, "%s%s%s", ev->title, *ev->src || *ev->dst ? ": " : "",
-                 *ev->src ? ev->src : ev->dst);
-    snprintf(why, sizeof why, "%llu detection%s of %s; %s: %s", (unsigned long long)ev->count,
-             ev->count == 1 ? "" : "s", ev->title, state_severity_name(ev->sev), ev->reason);
-    struct state_incident inc = {
-        .tenant = ev->tenant, .title = title, .severity = ev->sev, .rule_id = ev->rule_id,
-        .source_ip = ev->src, .destination_ip = ev->dst, .response = ev->response,
-        .first_detection_ns = ev->first_ns, .sla_due_ns = sla_due(tp, ev->sev, ev->first_ns),
-    };
-    touch_txn(e, ev);
-    enum ym_status st = state_incident_create(e->cfg.db, &inc, why, now_ns);
-    if (st != YM_OK)
-        return st;
-    ev->incident_id = inc.id;
-    ev->incident_sev = ev->sev;
-    if ((st = write_event(e, ev, now_ns)) != YM_OK)
-        return st;
-    if (ev->sev > ev->initial_sev) { /* a later detection made the event an incident */
-        snprintf(why, sizeof why, "promoted %s to %s: %s", state_severity_name(ev->initial_sev),
-                 state_severity_name(ev->sev), ev->reason);
-        st = state_incident_timeline_add(e->cfg.db, inc.id, STATE_TL_PROMOTION,
-                                         STATE_VIS_CUSTOMER, why, NULL, now_ns);
-        if (st != YM_OK)
-            return st;
-        e->stats.incidents_promoted++;
-    }
-    if ((st = state_notify_enqueue(e->cfg.db, ev->tenant, inc.id, "new", now_ns, NULL)) != YM_OK)
-        return st;
-    e->notes_txn++;
-    e->stats.incidents_created++;
-    if (received_ns)
-        e->stats.last_incident_latency_ns = ym_time_now_ns() - received_ns;
-    if (e->merge_count == e->merge_cap) {
-        e->merge_cap = e->merge_cap ? e->merge_cap * 2 : 64;
-        e->merges = ym_xrealloc(e->merges, e->merge_cap * sizeof *e->merges);
-    }
-    e->merges[e->merge_count++] = (struct merge){.key = ym_xstrdup(ev->key),
-                                                 .incident_id = inc.id, .created_ns = now_ns,
-                                                 .sev = ev->sev, .in_txn = 1};
-    return YM_OK;
-}
-
-/* Makes the store agree with what the event now is: an incident when it
- * earns one, a promotion when it rose. */
-static enum ym_status settle(struct triage_engine *e, struct triage_event *ev, int64_t received_ns,
-                             int64_t now_ns)
-{
-    if (ev->suppressed)
-        return YM_OK;
-    if (ev->incident_id)
-        return ev->sev > ev->incident_sev ? promote(e, ev, now_ns) : YM_OK;
-    const struct triage_tenant_policy *tp = triage_policy_tenant(e->policy, ev->tenant);
-    if (ev->link_key) {
-        struct triage_event *x = lookup(e, ev->link_key, fnv(ev->link_key));
-        struct merge *m = x ? NULL : find_merge(e, ev->link_key);
-        if (x && x->incident_id)
-            return join(e, ev, x->incident_id, x->incident_sev, now_ns);
-        if (m)
-            return join(e, ev, m->incident_id, m->sev, now_ns);
-    }
-    if (ev->sev < tp->incident_min || ev->count < ev->threshold)
-        return YM_OK;
-    struct merge *m = find_merge(e, ev->key);
-    if (m && now_ns - m->created_ns < e->policy->merge_ns) {
-        int open = 0;
-        enum ym_status st = state_incident_get(e->cfg.db, m->incident_id, is_open, &open);
-        if (st != YM_OK && st != YM_ENOTFOUND)
-            return st;
-        if (open)
-            return join(e, ev, m->incident_id, m->sev, now_ns);
-    }
-    if (m) { /* closed or too old: forget it */
-        free(m->key);
-        *m = e->merges[--e->merge_count];
-    }
-    return create_incident(e, ev, received_ns, now_ns);
-}
-
 /* ---- after a restart ---- */
 
 static int restore_event(void *arg, const struct state_event *se)
@@ -511,8 +295,8 @@ static int restore_event(void *arg, const struct state_event *se)
     struct triage_engine *e = arg;
     char key[TRIAGE_KEY_MAX];
     make_key(key, se->tenant, se->agg_key, se->suppressed, se->suppression_id);
-    uint64_t h = fnv(key);
-    if (lookup(e, key, h))
+    uint64_t h = triage_engine_hash(key);
+    if (triage_engine_lookup(e, key, h))
         return 0;
     struct triage_event *ev = ym_xcalloc(1, sizeof *ev);
     ev->hash = h;
@@ -554,16 +338,16 @@ static int restore_merge(void *arg, const struct state_event *se)
     if (!se->incident_id || se->suppressed)
         return 0;
     make_key(key, se->tenant, se->agg_key, 0, 0);
-    if (find_merge(e, key))
+    if (triage_incident_find_merge(e, key))
         return 0;
     if (e->merge_count == e->merge_cap) {
         e->merge_cap = e->merge_cap ? e->merge_cap * 2 : 64;
         e->merges = ym_xrealloc(e->merges, e->merge_cap * sizeof *e->merges);
     }
-    e->merges[e->merge_count++] = (struct merge){.key = ym_xstrdup(key),
-                                                 .incident_id = se->incident_id,
-                                                 .created_ns = se->first_ns,
-                                                 .sev = se->severity};
+    e->merges[e->merge_count++] = (struct triage_merge){.key = ym_xstrdup(key),
+                                                        .incident_id = se->incident_id,
+                                                        .created_ns = se->first_ns,
+                                                        .sev = se->severity};
     return 0;
 }
 
@@ -613,53 +397,6 @@ static struct triage_event *open_event(struct triage_engine *e, const char *key,
     return ev;
 }
 
-static void watch_add(struct triage_engine *e, const struct triage_detection *d, const char *key)
-{
-    if (e->watch_next - e->watch_first == WATCH_MAX)
-        e->watch_first++; /* the oldest goes */
-    uint64_t seq = e->watch_next++;
-    struct watch *w = &e->watches[seq % WATCH_MAX];
-    const char *target = field(d, "destination.ip");
-    size_t b = fnv(target) & (WATCH_BUCKETS - 1);
-    w->seq = seq;
-    w->prev = e->watch_head[b];
-    e->watch_head[b] = seq;
-    snprintf(w->tenant, sizeof w->tenant, "%s", d->tenant);
-    snprintf(w->target, sizeof w->target, "%s", target);
-    snprintf(w->attacker, sizeof w->attacker, "%s", field(d, "source.ip"));
-    free(w->key);
-    w->key = ym_xstrdup(key);
-    snprintf(w->title, sizeof w->title, "%s", d->rule_title ? d->rule_title : "");
-    w->time_ns = d->time_ns;
-}
-
-/* A detection from an exploited target back to its attacker (or any
- * callback or threat-intel hit from it) within the window: the exploit
- * worked. Returns the watch, or NULL. */
-static const struct watch *callback_of(struct triage_engine *e, const struct triage_detection *d,
-                                       const struct triage_judgement *j, const char *key)
-{
-    const char *src = field(d, "source.ip"), *dst = field(d, "destination.ip");
-    int ti = *field(d, "threat.indicator.type") != '\0';
-    if (!*src)
-        return NULL;
-    uint64_t seq = e->watch_head[fnv(src) & (WATCH_BUCKETS - 1)];
-    while (seq >= e->watch_first && seq < e->watch_next) {
-        const struct watch *w = &e->watches[seq % WATCH_MAX];
-        if (w->seq != seq)
-            break;
-        seq = w->prev;
-        if (strcmp(w->target, src) != 0 || strcmp(w->tenant, d->tenant) != 0 ||
-            strcmp(w->key, key) == 0)
-            continue;
-        if (d->time_ns < w->time_ns || d->time_ns - w->time_ns > e->policy->callback_window_ns)
-            continue;
-        if (strcmp(w->attacker, dst) == 0 || j->callback || ti)
-            return w;
-    }
-    return NULL;
-}
-
 static void raise_sev(struct triage_event *ev, enum state_severity sev, const char *reason)
 {
     if (sev <= ev->sev)
@@ -687,20 +424,20 @@ static enum ym_status add_one(struct triage_engine *e, const struct triage_detec
     int alen = snprintf(agg, sizeof agg, "%s", d->rule_id);
     for (unsigned i = 0; i < kf.count && alen > 0 && (size_t)alen < sizeof agg; i++)
         alen += snprintf(agg + alen, sizeof agg - (size_t)alen, " %s=%s", kf.names[i],
-                         field(d, kf.names[i]));
+                         triage_engine_field(d, kf.names[i]));
     char key[TRIAGE_KEY_MAX], plain_key[TRIAGE_KEY_MAX];
     make_key(plain_key, d->tenant, agg, 0, 0);
     make_key(key, d->tenant, agg, muted, s ? s->id : 0);
-    uint64_t h = fnv(key);
+    uint64_t h = triage_engine_hash(key);
 
-    struct triage_event *ev = lookup(e, key, h);
+    struct triage_event *ev = triage_engine_lookup(e, key, h);
     if (ev && (d->time_ns >= ev->window_end_ns || d->time_ns - ev->first_ns >= p->window_max_ns)) {
         /* the window closed: this detection starts the next event; the old
          * one is freed once its last write is committed */
-        enum ym_status st = ev->dirty ? write_event(e, ev, now_ns) : YM_OK;
+        enum ym_status st = ev->dirty ? triage_engine_write_event(e, ev, now_ns) : YM_OK;
         if (st != YM_OK)
             return st;
-        touch_txn(e, ev);
+        triage_engine_touch_txn(e, ev);
         unlink_event(e, ev);
         ev->closed = 1;
         ev->next = e->closed;
@@ -717,7 +454,7 @@ static enum ym_status add_one(struct triage_engine *e, const struct triage_detec
             ev->suppression_id = s ? s->id : 0;
         }
     }
-    touch_txn(e, ev);
+    triage_engine_touch_txn(e, ev);
     ev->count++;
     if (d->time_ns < ev->first_ns)
         ev->first_ns = d->time_ns;
@@ -744,7 +481,7 @@ static enum ym_status add_one(struct triage_engine *e, const struct triage_detec
                 set_reason(ev, "rule disabled for tenant %.60s; %.400s",
                          d->tenant, j.reason);
         }
-        return fresh ? write_event(e, ev, now_ns) : YM_OK;
+        return fresh ? triage_engine_write_event(e, ev, now_ns) : YM_OK;
     }
     if (fresh) {
         ev->sev = ev->initial_sev = j.severity;
@@ -754,26 +491,26 @@ static enum ym_status add_one(struct triage_engine *e, const struct triage_detec
     }
     /* one watch per exploit event and minute keeps the list short in a burst */
     if (j.exploit && (!ev->watched_ns || d->time_ns - ev->watched_ns >= 60 * YM_NS_PER_S)) {
-        watch_add(e, d, plain_key);
+        triage_watch_add(e, d, plain_key);
         ev->watched_ns = d->time_ns;
     }
     enum ym_status st = YM_OK;
-    const struct watch *w = callback_of(e, d, &j, plain_key);
+    const struct triage_watch *w = triage_watch_callback(e, d, &j, plain_key);
     if (w) {
         char why[512];
         long long mins = (long long)((d->time_ns - w->time_ns) / (60 * YM_NS_PER_S));
+        const char *dst = triage_engine_field(d, "destination.ip");
         snprintf(why, sizeof why, "%s connected to %s %lld min after %s (%s): the exploit very "
                  "likely worked",
-                 w->target, *field(d, "destination.ip") ? field(d, "destination.ip") : "?", mins,
-                 w->title, d->rule_title);
-        struct triage_event *x = lookup(e, w->key, fnv(w->key));
+                 w->target, *dst ? dst : "?", mins, w->title, d->rule_title);
+        struct triage_event *x = triage_engine_lookup(e, w->key, triage_engine_hash(w->key));
         if (x) {
-            touch_txn(e, x);
+            triage_engine_touch_txn(e, x);
             enum state_severity to = p->success_severity > x->sev ? p->success_severity : x->sev;
             raise_sev(x, to, why);
-            st = settle(e, x, d->received_ns, now_ns);
+            st = triage_incident_settle(e, x, d->received_ns, now_ns);
             if (st == YM_OK && x->dirty)
-                st = write_event(e, x, now_ns);
+                st = triage_engine_write_event(e, x, now_ns);
         }
         if (!ev->link_key || strcmp(ev->link_key, w->key) != 0) {
             free(ev->link_key);
@@ -783,9 +520,9 @@ static enum ym_status add_one(struct triage_engine *e, const struct triage_detec
             raise_sev(ev, p->success_severity, why);
     }
     if (st == YM_OK && fresh)
-        st = write_event(e, ev, now_ns);
+        st = triage_engine_write_event(e, ev, now_ns);
     if (st == YM_OK)
-        st = settle(e, ev, d->received_ns, now_ns);
+        st = triage_incident_settle(e, ev, d->received_ns, now_ns);
     return st;
 }
 
@@ -823,7 +560,7 @@ static enum ym_status flush_events(struct triage_engine *e, int64_t now_ns, int 
 {
     for (struct triage_event *ev = e->closed; ev; ev = ev->next)
         if (ev->dirty) {
-            enum ym_status st = write_event(e, ev, now_ns);
+            enum ym_status st = triage_engine_write_event(e, ev, now_ns);
             if (st != YM_OK)
                 return st;
         }
@@ -831,9 +568,9 @@ static enum ym_status flush_events(struct triage_engine *e, int64_t now_ns, int 
         for (struct triage_event *ev = e->buckets[i]; ev; ev = ev->next) {
             if (!ev->dirty || (!all && now_ns - ev->written_ns < e->cfg.flush_interval_ns))
                 continue;
-            enum ym_status st = settle(e, ev, 0, now_ns);
+            enum ym_status st = triage_incident_settle(e, ev, 0, now_ns);
             if (st == YM_OK && ev->dirty)
-                st = write_event(e, ev, now_ns);
+                st = triage_engine_write_event(e, ev, now_ns);
             if (st != YM_OK)
                 return st;
         }
@@ -883,20 +620,8 @@ static void close_idle(struct triage_engine *e, int64_t now_ns)
         }
         free(t);
     }
-    while (e->watch_first < e->watch_next) {
-        const struct watch *w = &e->watches[e->watch_first % WATCH_MAX];
-        if (now_ns - w->time_ns <= e->policy->callback_window_ns)
-            break;
-        e->watch_first++;
-    }
-    for (size_t i = 0; i < e->merge_count;) {
-        if (now_ns - e->merges[i].created_ns >= e->policy->merge_ns) {
-            free(e->merges[i].key);
-            e->merges[i] = e->merges[--e->merge_count];
-            continue;
-        }
-        i++;
-    }
+    triage_watch_expire(e, now_ns);
+    triage_incident_merges_expire(e, now_ns);
 }
 
 static enum ym_status tick(struct triage_engine *e, int64_t now_ns, int all)
