@@ -1,8 +1,9 @@
 /* triage_event: an open event as the triage engine keeps it in memory
- * (types shared by triage_engine.c and triage_event.c, nobody else), and
- * what belongs to the event alone: keeping a detection's distinct values
- * and sample, and the stored JSON form of both (written at each event
- * write, read back after a restart).
+ * (types shared by the engine's files, triage_engine*.c, triage_incident.c,
+ * triage_watch.c, and triage_event.c, nobody else), and what belongs to the
+ * event alone: keeping a detection's distinct values and sample, and the
+ * stored JSON form of both (written at each event write, read back after a
+ * restart).
  *
  * Memory: an event owns its strings (malloc'ed; triage_event_free), except
  * the ones every event of a rule shares (tenant, rule_id, title, level,
