@@ -22,16 +22,20 @@
  * back into memory and sealed (invariant 2 means they are in staging or in
  * a block, never both).
  *
+ * This file holds opening (with that recovery) and closing, the days and
+ * the write path; sealing, archive_maintain and retention are in
+ * archive_maintain.c, and struct archive with the functions both share in
+ * archive_internal.h.
+ *
  * Error state (invariant 3): after any failed commit `failed` is set and
  * every call returns YM_EDB until archive_close; close then only closes the
  * files (what was committed is on disk; what was not was never acked). */
 #include "archive/archive.h"
+#include "archive/archive_internal.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "archive/archive_async.h"
 #include "archive/archive_bloom.h"
@@ -49,10 +53,6 @@
 #define DEFAULT_SEAL_AFTER_MS 30000
 #define MAX_BLOCK_LOGS 65536
 #define STAGING_ZSTD_LEVEL (-3)
-#define MAX_OPEN_DAYS 32
-#define IDLE_CLOSE_NS (600 * YM_NS_PER_S)
-#define RETENTION_EVERY_NS (3600 * YM_NS_PER_S)
-#define RECENT_SLOTS 4096
 /* The writer waits for the helper at the end of each commit, so it runs
  * at the writer's priority; the sealer has a block's time (block_logs
  * arriving) to finish, so it yields to the writer and intake when the
@@ -61,87 +61,11 @@
 #define SEALER_NICE 5
 #define HELPER_MIN_LOGS 256 /* smaller commits are tokenized on the writer alone */
 
-struct day {
-    char tenant[72];
-    int64_t day;
-    char path[ARCHIVE_PATH_MAX];
-    sqlite3 *db;
-    sqlite3_stmt *ins_stage, *ins_block, *del_stage, *ins_device, *set_meta;
-    struct archive_day_dict dict;
-    const struct ym_device *last_dev;
-    uint32_t last_dev_id;
-
-    /* staged logs (committed in staging rows, not yet in a block) */
-    struct archive_codec_enc enc;
-    struct archive_bloom bloom;
-    uint64_t recent[RECENT_SLOTS]; /* token hashes already in bloom */
-    uint64_t pending_first_seq;
-    uint32_t pending_count; /* logs of the block being assembled (enc.count once split) */
-    int64_t pending_min_ns, pending_max_ns;
-    int64_t pending_since_ns; /* wall clock of the first staging; 0 = none */
-    int64_t last_stage_id;
-
-    uint64_t expect_tokens; /* distinct tokens expected in the next block; 0 = unknown */
-
-    uint64_t next_seq;
-    int64_t next_block_id;
-    uint64_t blocks;
-    uint8_t head[ARCHIVE_HASH_BYTES];
-    int64_t last_used_ns;
-
-    /* the commit being assembled */
-    int in_group;
-    struct archive_codec_mark mark;
-    uint64_t group_first_seq;
-    int64_t group_min_ns, group_max_ns;
-};
-
 /* One log of the commit being assembled, with the day it goes to. */
 struct job {
     struct day *d;
     struct archive_codec_rec r;
     int first_of_template; /* its template is new in the block: hash all its tokens */
-};
-
-/* A block being sealed: the staged logs of one day, moved out of the day
- * (which goes on staging new logs), compressed, filtered and hashed by the
- * sealer thread. The writer then lands it: block row in, its staging rows
- * out, in one transaction (the next commit of that day, or one of its
- * own). At most one at a time. */
-struct sealing {
-    struct day *d; /* NULL = none */
-    struct archive_codec_enc enc;
-    struct archive_bloom bloom;
-    struct archive_day_block_hdr h;
-    uint8_t prev[ARCHIVE_HASH_BYTES], hash[ARCHIVE_HASH_BYTES];
-    int64_t last_stage_id; /* staging rows up to this id hold the block's logs */
-    int level;
-    struct ym_buf data, filter;
-    uint64_t tokens_est;
-    enum ym_status st;
-};
-
-struct archive {
-    struct archive_options opt;
-    char *data_dir;
-    struct day *days[MAX_OPEN_DAYS];
-    size_t day_count;
-    int failed;
-    int64_t last_retention_ns;
-    struct ym_buf data_buf; /* a staging row's data */
-    struct archive_writer_stats stats;
-
-    /* the logs of the current commit (writer thread; the helper reads them
-     * between a kick and its done) */
-    struct job *jobs;
-    size_t job_count, job_cap;
-
-    /* helper: tokens of a commit's logs into the days' blooms while the
-     * writer splits them into the encoders (disjoint parts of struct day);
-     * sealer: seal_compute of the block in `sealing` */
-    struct archive_async *helper;
-    struct archive_async *sealer;
-    struct sealing sealing;
 };
 
 static const struct ym_device no_device = {0, "", YM_TENANT_UNASSIGNED, "auto", "", 0};
@@ -194,7 +118,7 @@ static void day_add(struct day *d, const struct archive_codec_rec *r)
     archive_token_hash_each(r->raw, r->raw_len, token_to_bloom, d);
 }
 
-static int exec(sqlite3 *db, const char *sql)
+int archive_exec(sqlite3 *db, const char *sql)
 {
     int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
     if (rc != SQLITE_OK)
@@ -263,7 +187,7 @@ static enum ym_status day_recover(struct day *d)
     return res;
 }
 
-static void day_free(struct day *d)
+void archive_free_day(struct day *d)
 {
     if (!d)
         return;
@@ -312,175 +236,26 @@ static enum ym_status day_open(struct archive *a, const char *tenant, int64_t da
     if (st == YM_OK)
         st = day_recover(d);
     if (st != YM_OK) {
-        day_free(d);
+        archive_free_day(d);
         return st;
     }
     *out = d;
     return YM_OK;
 }
 
-/* Sealer thread: the block's data, bloom and hash. */
-static void seal_compute(void *arg)
-{
-    struct sealing *s = arg;
-    s->data.len = 0;
-    s->filter.len = 0;
-    s->st = archive_codec_enc_finish(&s->enc, NULL, s->level, &s->data);
-    if (s->st != YM_OK)
-        return;
-    archive_bloom_seal(&s->bloom, &s->filter, &s->tokens_est);
-    archive_day_block_hash(s->prev, &s->h, s->filter.data, s->filter.len, s->data.data,
-                           s->data.len, s->hash);
-}
-
-/* Writes the computed block into the open transaction of its day. */
-static int land_rows(struct archive *a)
-{
-    struct sealing *s = &a->sealing;
-    struct day *d = s->d;
-    sqlite3_stmt *b = d->ins_block;
-    sqlite3_reset(b);
-    sqlite3_bind_int64(b, 1, s->h.id);
-    sqlite3_bind_int64(b, 2, (sqlite3_int64)s->h.first_seq);
-    sqlite3_bind_int64(b, 3, s->h.first_ns);
-    sqlite3_bind_int64(b, 4, s->h.last_ns);
-    sqlite3_bind_int64(b, 5, (sqlite3_int64)s->h.log_count);
-    sqlite3_bind_int64(b, 6, (sqlite3_int64)s->h.raw_bytes);
-    sqlite3_bind_int64(b, 7, s->h.codec);
-    sqlite3_bind_blob(b, 8, s->filter.data, (int)s->filter.len, SQLITE_STATIC);
-    sqlite3_bind_blob(b, 9, s->data.data, (int)s->data.len, SQLITE_STATIC);
-    sqlite3_bind_blob(b, 10, s->prev, ARCHIVE_HASH_BYTES, SQLITE_STATIC);
-    sqlite3_bind_blob(b, 11, s->hash, ARCHIVE_HASH_BYTES, SQLITE_STATIC);
-    int ok = s->st == YM_OK && sqlite3_step(b) == SQLITE_DONE;
-    sqlite3_reset(b);
-    sqlite3_clear_bindings(b);
-    if (ok) {
-        sqlite3_reset(d->del_stage);
-        sqlite3_bind_int64(d->del_stage, 1, s->last_stage_id);
-        ok = sqlite3_step(d->del_stage) == SQLITE_DONE;
-    }
-    if (ok) {
-        sqlite3_reset(d->set_meta);
-        sqlite3_bind_text(d->set_meta, 1, "head_hash", -1, SQLITE_STATIC);
-        sqlite3_bind_blob(d->set_meta, 2, s->hash, ARCHIVE_HASH_BYTES, SQLITE_STATIC);
-        ok = sqlite3_step(d->set_meta) == SQLITE_DONE;
-        sqlite3_reset(d->set_meta);
-        sqlite3_bind_text(d->set_meta, 1, "head_blocks", -1, SQLITE_STATIC);
-        sqlite3_bind_int64(d->set_meta, 2, (sqlite3_int64)d->blocks + 1);
-        ok = ok && sqlite3_step(d->set_meta) == SQLITE_DONE;
-        sqlite3_reset(d->set_meta);
-    }
-    return ok;
-}
-
-/* After the transaction holding land_rows committed. */
-static void land_done(struct archive *a)
-{
-    struct sealing *s = &a->sealing;
-    struct day *d = s->d;
-    memcpy(d->head, s->hash, ARCHIVE_HASH_BYTES);
-    d->next_block_id++;
-    d->blocks++;
-    /* the next blocks of this day will likely see as many distinct tokens:
-     * size their filters for them, with a margin (unknown if sealed early) */
-    uint64_t logs = s->h.log_count;
-    d->expect_tokens = logs >= a->opt.block_logs / 4
-                           ? s->tokens_est * a->opt.block_logs / logs * 17 / 16 + 64
-                           : 0;
-    s->d = NULL;
-    a->stats.blocks_sealed++;
-}
-
-/* Waits for the block being sealed, if any, and lands it in a transaction
- * of its own. Once the writer failed, drops it instead (its logs stay in
- * staging, where the next open finds them). */
-static enum ym_status seal_land(struct archive *a)
-{
-    struct sealing *s = &a->sealing;
-    if (!s->d)
-        return YM_OK;
-    archive_async_wait(a->sealer);
-    if (a->failed) {
-        s->d = NULL;
-        return YM_EDB;
-    }
-    struct day *d = s->d;
-    int ok = exec(d->db, "BEGIN IMMEDIATE") == SQLITE_OK && land_rows(a) &&
-             exec(d->db, "COMMIT") == SQLITE_OK;
-    if (!ok) {
-        ym_log(YM_LOG_ERROR, "archive: %s: sealing a block failed: %s", d->path,
-               s->st != YM_OK ? ym_status_str(s->st) : sqlite3_errmsg(d->db));
-        sqlite3_exec(d->db, "ROLLBACK", NULL, NULL, NULL);
-        s->d = NULL;
-        a->failed = 1;
-        a->stats.errors++;
-        return YM_EDB;
-    }
-    land_done(a);
-    a->stats.commits++;
-    return YM_OK;
-}
-
-/* Moves the day's staged logs into a new block, sealed in the background
- * (the block before is landed first). */
-static enum ym_status seal_start(struct archive *a, struct day *d)
-{
-    enum ym_status st = seal_land(a);
-    if (st != YM_OK || d->enc.count == 0)
-        return st;
-    struct sealing *s = &a->sealing;
-    archive_codec_enc_reset(&s->enc);
-    struct archive_codec_enc e = d->enc;
-    d->enc = s->enc;
-    s->enc = e;
-    /* each zstd context stays with its level (the block level's is larger) */
-    void *cctx = d->enc.cctx;
-    d->enc.cctx = s->enc.cctx;
-    s->enc.cctx = cctx;
-    struct archive_bloom f = d->bloom;
-    d->bloom = s->bloom;
-    s->bloom = f;
-    archive_bloom_clear(&d->bloom, d->expect_tokens);
-    memset(d->recent, 0, sizeof(d->recent));
-    s->h = (struct archive_day_block_hdr){
-        .id = d->next_block_id,
-        .first_seq = d->pending_first_seq,
-        .first_ns = d->pending_min_ns,
-        .last_ns = d->pending_max_ns,
-        .log_count = s->enc.count,
-        .raw_bytes = s->enc.raw_bytes,
-        .codec = ARCHIVE_CODEC_VERSION,
-    };
-    memcpy(s->prev, d->head, ARCHIVE_HASH_BYTES);
-    s->last_stage_id = d->last_stage_id;
-    s->level = a->opt.zstd_level;
-    s->d = d;
-    d->pending_count = 0;
-    d->pending_since_ns = 0;
-    archive_async_run(a->sealer, seal_compute, s);
-    return YM_OK;
-}
-
-/* Seals the day's staged logs and waits until the block is landed. */
-static enum ym_status seal_now(struct archive *a, struct day *d)
-{
-    enum ym_status st = seal_start(a, d);
-    return st == YM_OK ? seal_land(a) : st;
-}
-
 /* Seals (unless failed), checkpoints and closes one day. */
 static void day_close(struct archive *a, struct day *d)
 {
-    if (!a->failed && seal_now(a, d) == YM_OK) {
+    if (!a->failed && archive_maintain_seal_now(a, d) == YM_OK) {
         sqlite3_exec(d->db, "PRAGMA incremental_vacuum", NULL, NULL, NULL);
         sqlite3_exec(d->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
     }
     if (a->sealing.d == d)
-        seal_land(a); /* failed: waits for the sealer and drops the block */
-    day_free(d);
+        archive_maintain_seal_land(a); /* failed: waits for the sealer and drops the block */
+    archive_free_day(d);
 }
 
-static void day_drop(struct archive *a, size_t i)
+void archive_drop_day(struct archive *a, size_t i)
 {
     day_close(a, a->days[i]);
     a->days[i] = a->days[--a->day_count];
@@ -506,7 +281,7 @@ static enum ym_status day_get(struct archive *a, const char *tenant, int64_t day
                 victim = i;
         if (victim == MAX_OPEN_DAYS)
             return YM_EFULL;
-        day_drop(a, victim);
+        archive_drop_day(a, victim);
     }
     struct day *d;
     enum ym_status st = day_open(a, tenant, day, &d);
@@ -583,7 +358,7 @@ static enum ym_status stage_commit(struct archive *a, struct day *d)
     int rc = sqlite3_step(s);
     sqlite3_reset(s);
     sqlite3_clear_bindings(s);
-    if (rc != SQLITE_DONE || exec(d->db, "COMMIT") != SQLITE_OK) {
+    if (rc != SQLITE_DONE || archive_exec(d->db, "COMMIT") != SQLITE_OK) {
         ym_log(YM_LOG_ERROR, "archive: %s: commit failed: %s", d->path, sqlite3_errmsg(d->db));
         return YM_EDB;
     }
@@ -634,7 +409,7 @@ enum ym_status archive_append_batches(struct archive *a, struct ym_batch *const 
                         st = YM_EFULL;
                         break;
                     }
-                    if (exec(d->db, "BEGIN IMMEDIATE") != SQLITE_OK) {
+                    if (archive_exec(d->db, "BEGIN IMMEDIATE") != SQLITE_OK) {
                         st = YM_EDB;
                         break;
                     }
@@ -680,12 +455,12 @@ enum ym_status archive_append_batches(struct archive *a, struct ym_batch *const 
     for (size_t i = 0; i < ngroup && st == YM_OK; i++) {
         /* a block of this day sealed meanwhile lands in the same commit */
         int land = a->sealing.d == group[i] && !archive_async_busy(a->sealer);
-        if (land && !land_rows(a))
+        if (land && !archive_maintain_land_rows(a))
             st = YM_EDB;
         if (st == YM_OK)
             st = stage_commit(a, group[i]);
         if (land && st == YM_OK)
-            land_done(a);
+            archive_maintain_land_done(a);
     }
     /* the records (and the days' blooms) are the caller's again after this */
     archive_async_wait(a->helper);
@@ -712,7 +487,7 @@ enum ym_status archive_append_batches(struct archive *a, struct ym_batch *const 
          * this commit stands (its logs are durable in staging, and an
          * error here would make the caller store them a second time). */
         if (g->enc.count >= a->opt.block_logs && !a->failed)
-            (void)seal_start(a, g);
+            (void)archive_maintain_seal_start(a, g);
     }
     return YM_OK;
 }
@@ -739,7 +514,8 @@ static int recover_file(void *arg, const char *tenant, int64_t day, const char *
     if (!staged)
         return 0;
     struct day *d;
-    if (day_get(a, tenant, day, ym_time_now_ns(), &d) != YM_OK || seal_now(a, d) != YM_OK) {
+    if (day_get(a, tenant, day, ym_time_now_ns(), &d) != YM_OK ||
+        archive_maintain_seal_now(a, d) != YM_OK) {
         ym_log(YM_LOG_ERROR, "archive: cannot recover staged logs of %s", path);
         return 0;
     }
@@ -786,8 +562,8 @@ void archive_close(struct archive *a)
     if (!a)
         return;
     while (a->day_count)
-        day_drop(a, a->day_count - 1);
-    seal_land(a);
+        archive_drop_day(a, a->day_count - 1);
+    archive_maintain_seal_land(a);
     archive_async_stop(a->helper);
     archive_async_stop(a->sealer);
     archive_codec_enc_free(&a->sealing.enc);
@@ -798,79 +574,6 @@ void archive_close(struct archive *a)
     ym_buf_free(&a->data_buf);
     free(a->data_dir);
     free(a);
-}
-
-enum ym_status archive_maintain(struct archive *a, int64_t now_ns)
-{
-    if (!a)
-        return YM_EINVAL;
-    if (a->failed)
-        return YM_EDB;
-    int64_t seal_ns = (int64_t)a->opt.seal_after_ms * 1000000;
-    enum ym_status st = seal_land(a);
-    if (st != YM_OK)
-        return st;
-    for (size_t i = 0; i < a->day_count;) {
-        struct day *d = a->days[i];
-        if (d->enc.count && now_ns - d->pending_since_ns >= seal_ns &&
-            (st = seal_now(a, d)) != YM_OK)
-            return st;
-        if (!d->enc.count && now_ns - d->last_used_ns >= IDLE_CLOSE_NS) {
-            day_drop(a, i);
-            continue;
-        }
-        i++;
-    }
-    if (now_ns - a->last_retention_ns >= RETENTION_EVERY_NS) {
-        unsigned removed;
-        a->last_retention_ns = now_ns;
-        return archive_retention_run(a, now_ns, &removed);
-    }
-    return YM_OK;
-}
-
-struct retention {
-    struct archive *a;
-    int64_t cutoff_day;
-    unsigned removed;
-};
-
-static int expire_file(void *arg, const char *tenant, int64_t day, const char *path)
-{
-    struct retention *r = arg;
-    if (day >= r->cutoff_day)
-        return 0;
-    for (size_t i = 0; i < r->a->day_count; i++)
-        if (r->a->days[i]->day == day && strcmp(r->a->days[i]->tenant, tenant) == 0) {
-            if (r->a->sealing.d == r->a->days[i])
-                seal_land(r->a);
-            day_free(r->a->days[i]);
-            r->a->days[i] = r->a->days[--r->a->day_count];
-            break;
-        }
-    char side[ARCHIVE_PATH_MAX + 8];
-    snprintf(side, sizeof(side), "%s-wal", path);
-    unlink(side);
-    snprintf(side, sizeof(side), "%s-shm", path);
-    unlink(side);
-    if (unlink(path) == 0) {
-        r->removed++;
-        ym_log(YM_LOG_INFO, "archive: retention removed %s", path);
-    } else if (errno != ENOENT) {
-        ym_log(YM_LOG_WARN, "archive: cannot remove %s: %s", path, strerror(errno));
-    }
-    return 0;
-}
-
-enum ym_status archive_retention_run(struct archive *a, int64_t now_ns, unsigned *removed)
-{
-    if (!a)
-        return YM_EINVAL;
-    struct retention r = {a, archive_day_of_ns(now_ns) - a->opt.retention_days + 1, 0};
-    enum ym_status st = archive_day_list(a->data_dir, NULL, 0, expire_file, &r);
-    if (removed)
-        *removed = r.removed;
-    return st;
 }
 
 void archive_writer_stats(const struct archive *a, struct archive_writer_stats *out)
