@@ -295,13 +295,6 @@ int detect_corr_link(struct detect_rule **all, uint32_t count, struct detect_rul
 
 /* ---- runtime -------------------------------------------------------------- */
 
-static uint64_t hash64(const char *s, size_t n)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (uint8_t)s[i]) * 1099511628211ull;
-    return h;
-}
 
 /* Text of field k in rec (first occurrence), "" when missing. */
 static const char *field_of(const struct ym_record *rec, const struct detect_fkey *k, char *buf,
@@ -362,7 +355,8 @@ static int window_push(struct detect_groups *t, struct detect_group *g, int64_t 
             g->first++;
         if (g->first == g->count) {
             g->first = g->count = 0;
-        } else if (g->count == detect_group_room(t, g) || (g->first > 64 && g->first * 2 >= g->count)) {
+        } else if (g->count == detect_group_room(t, g) ||
+                   (g->first > 64 && g->first * 2 >= g->count)) {
             memmove(times, times + g->first, (g->count - g->first) * sizeof(*times));
             g->count -= g->first;
             g->first = 0;
@@ -430,7 +424,8 @@ static uint64_t corr_update(struct detect_set *set, struct detect_corr *c, uint3
     uint64_t n = 0;
     switch (c->type) {
     case DETECT_CORR_EVENT_COUNT:
-        set->corr_events_capped += (uint64_t)window_push(&c->groups, g, c->timespan_ns, t_ns, 0, 0);
+        set->corr_events_capped +=
+            (uint64_t)window_push(&c->groups, g, c->timespan_ns, t_ns, 0, 0);
         n = g->count - g->first;
         break;
     case DETECT_CORR_VALUE_COUNT: {
@@ -439,7 +434,8 @@ static uint64_t corr_update(struct detect_set *set, struct detect_corr *c, uint3
         const char *v = field_of(rec, &c->value_field, buf, sizeof(buf), &vl);
         if (!vl)
             return 0; /* no value: nothing to count */
-        set->corr_events_capped += (uint64_t)window_push(&c->groups, g, c->timespan_ns, t_ns, hash64(v, vl), 1);
+        uint64_t vh = detect_groups_hash(v, vl);
+        set->corr_events_capped += (uint64_t)window_push(&c->groups, g, c->timespan_ns, t_ns, vh, 1);
         n = g->count;
         break;
     }

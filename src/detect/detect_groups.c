@@ -38,9 +38,7 @@ static void slots_free(struct detect_group *slots, size_t cap)
         munmap(slots, bytes);
 }
 
-/* FNV-1a, then a 64-bit finaliser so that the low bits (the slot) depend
- * on every byte. Never 0: 0 marks an empty slot. */
-static uint64_t key_hash(const char *s, size_t n)
+uint64_t detect_groups_hash(const char *s, size_t n)
 {
     uint64_t h = 1469598103934665603ull;
     for (size_t i = 0; i < n; i++)
@@ -163,7 +161,7 @@ static void maybe_sweep(struct detect_groups *t, int64_t now_ns, int64_t span_ns
 struct detect_group *detect_groups_get(struct detect_groups *t, const char *key, size_t key_len,
                                        int64_t now_ns, int64_t span_ns)
 {
-    uint64_t h = key_hash(key, key_len);
+    uint64_t h = detect_groups_hash(key, key_len);
     if (!t->keys) {
         t->keys_cap = 4096;
         t->keys = ym_xmalloc(t->keys_cap);
@@ -173,7 +171,8 @@ struct detect_group *detect_groups_get(struct detect_groups *t, const char *key,
             struct detect_group *g = &t->slots[i];
             if (!g->hash)
                 break;
-            if (g->hash == h && g->key_len == key_len && memcmp(t->keys + g->key_off, key, key_len) == 0)
+            if (g->hash == h && g->key_len == key_len &&
+                memcmp(t->keys + g->key_off, key, key_len) == 0)
                 return g;
         }
     }
@@ -191,7 +190,8 @@ struct detect_group *detect_groups_get(struct detect_groups *t, const char *key,
         t->keys_cap = kc;
     }
     memcpy(t->keys + t->keys_len, key, key_len);
-    struct detect_group g = {.hash = h, .key_off = (uint32_t)t->keys_len, .key_len = (uint32_t)key_len};
+    struct detect_group g = {
+        .hash = h, .key_off = (uint32_t)t->keys_len, .key_len = (uint32_t)key_len};
     t->keys_len += key_len;
     size_t i = (size_t)h & (t->cap - 1);
     while (t->slots[i].hash)

@@ -51,6 +51,11 @@ struct detect_groups {
     int64_t swept_ns;      /* log time of the last sweep */
 };
 
+/* FNV-1a, then a 64-bit finaliser so that the low bits (the slot) depend
+ * on every byte; never 0 (0 marks an empty slot). Also what value_count
+ * windows keep of each value. */
+uint64_t detect_groups_hash(const char *s, size_t n);
+
 void detect_groups_init(struct detect_groups *t, int with_values);
 void detect_groups_free(struct detect_groups *t);
 
@@ -73,7 +78,8 @@ static inline uint64_t *detect_group_values(struct detect_group *g)
     return g->cap ? (uint64_t *)(g->w.heap + g->cap) : (uint64_t *)&g->w.inline_[1];
 }
 /* Entries the window can hold now. */
-static inline uint32_t detect_group_room(const struct detect_groups *t, const struct detect_group *g)
+static inline uint32_t detect_group_room(const struct detect_groups *t,
+                                         const struct detect_group *g)
 {
     return g->cap ? g->cap : (t->with_values ? 1u : 2u);
 }
