@@ -13,8 +13,11 @@
  * coming) would need timers: lt/lte-only conditions are unsupported.
  *
  * State: one table of groups per correlation (detect_groups.h: bounded,
- * idle groups swept), guarded by the set's corr_lock (taken only when a
- * referred rule fired); a group keeps at most CORR_MAX_EVENTS timestamps. */
+ * idle groups swept), guarded by the correlation's own lock (taken only
+ * when a referred rule fired, so workers feeding different correlations
+ * do not wait on each other); a group keeps at most CORR_MAX_EVENTS
+ * timestamps. The set's counters of dropped groups and capped events are
+ * atomic. */
 #include "detect/detect_types.h"
 
 #include <ctype.h>
@@ -56,7 +59,8 @@ struct detect_corr {
     int has_min, has_max, has_neq;
     uint64_t min, max, neq; /* count in [min, max], != neq */
     int generate;
-    /* state (set->corr_lock) */
+    /* state, under lock (taken only when a referred rule fired) */
+    pthread_mutex_t lock;
     struct detect_groups groups;
 };
 
@@ -124,6 +128,7 @@ enum detect_rule_status detect_corr_build(struct detect_build *b, const struct d
     if (node->type != DETECT_YAML_MAP)
         return cfail(b, node, DETECT_RULE_ERROR, "correlation must be a map");
     struct detect_corr *c = ym_xcalloc(1, sizeof(*c));
+    pthread_mutex_init(&c->lock, NULL);
     rule->corr = c;
     const char *type = detect_yaml_get_str(node, "type");
     if (!type)
@@ -242,6 +247,7 @@ void detect_corr_free(struct detect_corr *c)
     if (!c)
         return;
     detect_groups_free(&c->groups);
+    pthread_mutex_destroy(&c->lock);
     free(c);
 }
 
@@ -414,18 +420,19 @@ static uint64_t corr_update(struct detect_set *set, struct detect_corr *c, uint3
     }
     struct detect_group *g = detect_groups_get(&c->groups, key, kl, t_ns, c->timespan_ns);
     if (!g) {
-        set->corr_groups_dropped++;
+        uint64_t dropped = atomic_fetch_add_explicit(&set->corr_groups_dropped, 1,
+                                                     memory_order_relaxed) + 1;
         YM_LOG_RATELIMITED(YM_LOG_WARN, "detect: correlation group table full; %llu groups not tracked",
-                           (unsigned long long)set->corr_groups_dropped);
+                           (unsigned long long)dropped);
         return 0;
     }
     if (t_ns > g->last_ns)
         g->last_ns = t_ns;
     uint64_t n = 0;
+    int capped = 0;
     switch (c->type) {
     case DETECT_CORR_EVENT_COUNT:
-        set->corr_events_capped +=
-            (uint64_t)window_push(&c->groups, g, c->timespan_ns, t_ns, 0, 0);
+        capped = window_push(&c->groups, g, c->timespan_ns, t_ns, 0, 0);
         n = g->count - g->first;
         break;
     case DETECT_CORR_VALUE_COUNT: {
@@ -435,7 +442,7 @@ static uint64_t corr_update(struct detect_set *set, struct detect_corr *c, uint3
         if (!vl)
             return 0; /* no value: nothing to count */
         uint64_t vh = detect_groups_hash(v, vl);
-        set->corr_events_capped += (uint64_t)window_push(&c->groups, g, c->timespan_ns, t_ns, vh, 1);
+        capped = window_push(&c->groups, g, c->timespan_ns, t_ns, vh, 1);
         n = g->count;
         break;
     }
@@ -473,6 +480,8 @@ static uint64_t corr_update(struct detect_set *set, struct detect_corr *c, uint3
         break;
     }
     }
+    if (capped)
+        atomic_fetch_add_explicit(&set->corr_events_capped, 1, memory_order_relaxed);
     if (n && cond_holds(c, n)) {
         group_reset(g);
         /* "v1,v2": the key with its separators shown as commas */
@@ -495,9 +504,9 @@ int detect_corr_feed(struct detect_set *set, const struct detect_rule *fired,
     for (uint32_t f = 0; f < fired->feed_count; f++) {
         const struct detect_rule *cr = set->rules[fired->feeds[f]];
         char group[256];
-        pthread_mutex_lock(&set->corr_lock);
+        pthread_mutex_lock(&cr->corr->lock);
         uint64_t n = corr_update(set, cr->corr, fired->index, rec, time_ns, group, sizeof(group));
-        pthread_mutex_unlock(&set->corr_lock);
+        pthread_mutex_unlock(&cr->corr->lock);
         if (!n)
             continue;
         if (cr->emit) {
@@ -530,8 +539,6 @@ void detect_set_stats(const struct detect_set *set, struct detect_stats *out)
     memset(out, 0, sizeof(*out));
     if (!set)
         return;
-    pthread_mutex_lock((pthread_mutex_t *)&set->corr_lock);
-    out->corr_groups_dropped = set->corr_groups_dropped;
-    out->corr_events_capped = set->corr_events_capped;
-    pthread_mutex_unlock((pthread_mutex_t *)&set->corr_lock);
+    out->corr_groups_dropped = atomic_load_explicit(&set->corr_groups_dropped, memory_order_relaxed);
+    out->corr_events_capped = atomic_load_explicit(&set->corr_events_capped, memory_order_relaxed);
 }

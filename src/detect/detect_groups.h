@@ -16,7 +16,7 @@
  *
  * Pointers: a group pointer is valid until the next detect_groups_get or
  * detect_groups_sweep on the same table (both may move every group).
- * Not thread-safe: the caller holds the set's corr_lock. */
+ * Not thread-safe: the caller holds the correlation's lock. */
 #ifndef DETECT_GROUPS_H
 #define DETECT_GROUPS_H
 

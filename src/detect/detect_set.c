@@ -283,7 +283,6 @@ static void set_free(struct detect_set *set)
     free(set->regexes);
     detect_source_free(set->source);
     detect_placeholders_free(set->placeholders);
-    pthread_mutex_destroy(&set->corr_lock);
     ym_arena_fini(&set->arena);
     free(set);
 }
@@ -303,7 +302,6 @@ enum ym_status detect_set_compile(const struct detect_config *cfg, struct detect
     atomic_init(&set->refs, 1);
     set->serial = atomic_fetch_add(&set_serial, 1) + 1;
     ym_arena_init(&set->arena, 64 * 1024, 0);
-    pthread_mutex_init(&set->corr_lock, NULL);
     enum ym_status st;
     if (cfg->logsources_path &&
         (st = detect_source_load(cfg->logsources_path, &set->source, err)) != YM_OK) {

@@ -169,9 +169,11 @@ struct detect_set {
     uint32_t *always; /* rules evaluated on every log */
     uint32_t always_count;
     void *hs_proto;   /* hs_scratch_t * valid for every db */
-    pthread_mutex_t corr_lock; /* guards the state of every correlation of the set */
-    uint64_t corr_groups_dropped; /* under corr_lock */
-    uint64_t corr_events_capped;  /* under corr_lock */
+    /* each correlation's state has its own lock (detect_corr.c): the two
+     * workers, feeding the same denies into three correlations, waited on
+     * one set-wide lock */
+    _Atomic uint64_t corr_groups_dropped;
+    _Atomic uint64_t corr_events_capped;
 };
 
 /* Cheap pre-test for dynamic field names: most fields of a log have no
