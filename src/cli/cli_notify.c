@@ -160,27 +160,6 @@ static int print_attempt(void *arg, const struct state_notify_attempt *a)
     return 0;
 }
 
-/* Rows are copied first: attempts are read on the same connection. */
-struct row_list {
-    struct state_notification *v;
-    size_t count, cap;
-};
-
-static int collect_row(void *arg, const struct state_notification *n)
-{
-    struct row_list *l = arg;
-    if (l->count == l->cap) {
-        l->cap = l->cap ? l->cap * 2 : 32;
-        l->v = ym_xrealloc(l->v, l->cap * sizeof *l->v);
-    }
-    struct state_notification *r = &l->v[l->count++];
-    *r = *n;
-    r->tenant = ym_xstrdup(n->tenant);
-    r->reason = ym_xstrdup(n->reason);
-    r->state = ym_xstrdup(n->state);
-    return 0;
-}
-
 static int run_list(const struct ym_config *cfg, const char *tenant, int json)
 {
     struct state_db *db = NULL;
@@ -193,8 +172,8 @@ static int run_list(const struct ym_config *cfg, const char *tenant, int json)
     }
     if (st != YM_OK)
         return cli_error(CMD, "cannot read %s/state.db: %s", cfg->data_dir, err.reason);
-    struct row_list rows = {0};
-    st = state_notify_each(db, tenant, 0, collect_row, &rows);
+    struct state_notification_list rows = {0}; /* attempts are read on the same connection */
+    st = state_notify_each(db, tenant, 0, state_notification_list_add, &rows);
     struct list_ctx c = {.db = db, .json = json};
     for (size_t i = 0; st == YM_OK && i < rows.count; i++) {
         const struct state_notification *n = &rows.v[i];
@@ -225,12 +204,7 @@ static int run_list(const struct ym_config *cfg, const char *tenant, int json)
             printf("%s\n", c.b.data);
         }
     }
-    for (size_t i = 0; i < rows.count; i++) {
-        free((char *)rows.v[i].tenant);
-        free((char *)rows.v[i].reason);
-        free((char *)rows.v[i].state);
-    }
-    free(rows.v);
+    state_notification_list_free(&rows);
     ym_buf_free(&c.b);
     state_db_close(db);
     return st == YM_OK ? CLI_OK : cli_error(CMD, "cannot read the outbox: %s", ym_status_str(st));

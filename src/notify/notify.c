@@ -419,38 +419,6 @@ static enum ym_status handle_row(struct notify *n, const struct state_notificati
     return handle_digest(n, t, row, now_ns);
 }
 
-/* The visitor of state_notify_due_each must not write while its query
- * runs on the same connection: take the due rows first, then handle. */
-struct due_list {
-    struct state_notification *v;
-    size_t count, cap;
-};
-
-static int collect_due(void *arg, const struct state_notification *row)
-{
-    struct due_list *l = arg;
-    if (l->count == l->cap) {
-        l->cap = l->cap ? l->cap * 2 : 16;
-        l->v = ym_xrealloc(l->v, l->cap * sizeof *l->v);
-    }
-    struct state_notification *c = &l->v[l->count++];
-    *c = *row;
-    c->tenant = dup(row->tenant);
-    c->reason = dup(row->reason);
-    c->state = dup(row->state);
-    return 0;
-}
-
-static void due_free(struct due_list *l)
-{
-    for (size_t i = 0; i < l->count; i++) {
-        free((char *)l->v[i].tenant);
-        free((char *)l->v[i].reason);
-        free((char *)l->v[i].state);
-    }
-    free(l->v);
-}
-
 static enum ym_status start_digests(struct notify *n, int64_t now_ns, unsigned *started)
 {
     *started = 0;
@@ -479,12 +447,13 @@ static enum ym_status handle_due(struct notify *n, int64_t now_ns, unsigned *cou
 {
     enum ym_status st = YM_OK;
     while (st == YM_OK) {
-        struct due_list due = {0};
-        st = state_notify_due_each(n->db, now_ns, ROUND_LIMIT, collect_due, &due);
+        /* rows first: handling one writes on the same connection */
+        struct state_notification_list due = {0};
+        st = state_notify_due_each(n->db, now_ns, ROUND_LIMIT, state_notification_list_add, &due);
         size_t got = due.count;
         for (size_t i = 0; st == YM_OK && i < due.count; i++, (*count)++)
             st = handle_row(n, &due.v[i], now_ns);
-        due_free(&due);
+        state_notification_list_free(&due);
         pthread_mutex_lock(&n->mu);
         int stopping = n->stopping;
         pthread_mutex_unlock(&n->mu);

@@ -4,8 +4,10 @@
 
 #include <sqlite3.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "core/ym_alloc.h"
 #include "core/ym_log.h"
 #include "state/state_audit.h"
 #include "state/state_db_internal.h"
@@ -127,6 +129,33 @@ enum ym_status state_notify_next_due(struct state_db *sdb, int64_t *next_ns)
     *next_ns = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
     sqlite3_finalize(st);
     return rc == SQLITE_ROW ? YM_OK : state_sql_fail(state_db_sqlite(sdb), "read next notification");
+}
+
+int state_notification_list_add(void *list, const struct state_notification *n)
+{
+    struct state_notification_list *l = list;
+    if (l->count == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 16;
+        l->v = ym_xrealloc(l->v, l->cap * sizeof *l->v);
+    }
+    struct state_notification *c = &l->v[l->count++];
+    *c = *n;
+    c->tenant = ym_xstrdup(n->tenant ? n->tenant : "");
+    c->reason = ym_xstrdup(n->reason ? n->reason : "");
+    c->state = ym_xstrdup(n->state ? n->state : "");
+    return 0;
+}
+
+void state_notification_list_free(struct state_notification_list *l)
+{
+    for (size_t i = 0; i < l->count; i++) {
+        free((char *)l->v[i].tenant);
+        free((char *)l->v[i].reason);
+        free((char *)l->v[i].state);
+    }
+    free(l->v);
+    l->v = NULL;
+    l->count = l->cap = 0;
 }
 
 enum ym_status state_notify_each(struct state_db *sdb, const char *tenant, unsigned limit,

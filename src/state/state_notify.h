@@ -71,6 +71,16 @@ enum ym_status state_notify_next_due(struct state_db *db, int64_t *next_ns);
 enum ym_status state_notify_each(struct state_db *db, const char *tenant, unsigned limit,
                                  state_notification_fn fn, void *arg);
 
+/* Rows copied out of a visit (a visitor must not run other statements on
+ * the connection while the query runs): pass state_notification_list_add
+ * as the visitor and the list as its arg; the list owns the copies. */
+struct state_notification_list {
+    struct state_notification *v;
+    size_t count, cap;
+};
+int state_notification_list_add(void *list, const struct state_notification *n);
+void state_notification_list_free(struct state_notification_list *l);
+
 struct state_notify_attempt {
     int64_t notification_id;
     int64_t time_ns;
