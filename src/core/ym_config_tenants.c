@@ -6,12 +6,11 @@
  * file is read. */
 #include "core/ym_config_load.h"
 
-#include <arpa/inet.h>
-#include <ctype.h>
 #include <string.h>
 
 #include "core/ym_alloc.h"
 #include "core/ym_device.h"
+#include "core/ym_net.h"
 #include "core/ym_time.h"
 
 /* ---- tenants ---- */
@@ -85,33 +84,9 @@ static const char *const known_kinds[] = {"asa",  "ftd", "panos", "nsp",    "fir
 /* "192.0.2.1", "2001:db8::1", "198.51.100.0/24", "2001:db8::/32". */
 static int address_ok(const char *s)
 {
-    char ip[64];
-    const char *slash = strchr(s, '/');
-    size_t n = slash ? (size_t)(slash - s) : strlen(s);
-    if (n == 0 || n >= sizeof ip)
-        return 0;
-    memcpy(ip, s, n);
-    ip[n] = '\0';
-    unsigned char buf[16];
-    int max_bits;
-    if (inet_pton(AF_INET, ip, buf) == 1)
-        max_bits = 32;
-    else if (inet_pton(AF_INET6, ip, buf) == 1)
-        max_bits = 128;
-    else
-        return 0;
-    if (!slash)
-        return 1;
-    const char *p = slash + 1;
-    if (!*p || strlen(p) > 3)
-        return 0;
-    int bits = 0;
-    for (; *p; p++) {
-        if (!isdigit((unsigned char)*p))
-            return 0;
-        bits = bits * 10 + (*p - '0');
-    }
-    return bits <= max_bits;
+    uint8_t net[16];
+    unsigned prefix;
+    return ym_cidr_parse(s, strlen(s), net, &prefix) != 0;
 }
 
 /* Device names become part of archive rows and listings: printable, no

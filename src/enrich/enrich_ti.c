@@ -12,7 +12,6 @@
  * Several lists may hold the same key: entries chain. */
 #include "enrich/enrich_ti.h"
 
-#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <pthread.h>
@@ -26,6 +25,7 @@
 
 #include "core/ym_alloc.h"
 #include "core/ym_fields.h"
+#include "core/ym_net.h"
 #include "core/ym_time.h"
 #include "parse/parse_ecs.h"
 
@@ -80,40 +80,14 @@ static uint64_t hash_bytes(const char *s, size_t n)
 /* IP or CIDR text -> key; returns key length or 0. */
 static size_t ip_key(const char *s, size_t n, char *key, int *prefix_out)
 {
-    char buf[64];
-    if (n == 0 || n >= sizeof(buf))
+    uint8_t a[16];
+    unsigned prefix;
+    if (!ym_cidr_parse(s, n, a, &prefix))
         return 0;
-    memcpy(buf, s, n);
-    buf[n] = 0;
-    int prefix = -1;
-    char *slash = strchr(buf, '/');
-    if (slash) {
-        *slash = 0;
-        char *end;
-        errno = 0;
-        long p = strtol(slash + 1, &end, 10);
-        if (errno || *end || end == slash + 1 || p < 0 || p > 128)
-            return 0;
-        prefix = (int)p;
-    }
-    uint8_t a[16] = {0};
-    if (inet_pton(AF_INET, buf, a + 12) == 1) {
-        a[10] = a[11] = 0xff;
-        if (prefix > 32)
-            return 0;
-        prefix = prefix < 0 ? 128 : 96 + prefix;
-    } else if (inet_pton(AF_INET6, buf, a) == 1) {
-        if (prefix < 0)
-            prefix = 128;
-    } else {
-        return 0;
-    }
-    for (int bit = prefix; bit < 128; bit++)
-        a[bit / 8] &= (uint8_t)~(0x80 >> (bit % 8));
     key[0] = ENRICH_TI_IP;
     memcpy(key + 1, a, 16);
     key[17] = (char)prefix;
-    *prefix_out = prefix;
+    *prefix_out = (int)prefix;
     return 18;
 }
 

@@ -12,6 +12,7 @@
 
 #include "core/ym_alloc.h"
 #include "core/ym_log.h"
+#include "core/ym_net.h"
 
 #define OTHER_NAME "other"
 
@@ -80,53 +81,8 @@ static int same_nocase(const char *a, size_t alen, const char *b, size_t blen)
 
 static int parse_cidr(const char *text, struct cidr *out)
 {
-    char buf[80];
-    size_t n = strlen(text);
-    if (n >= sizeof buf)
-        return -1;
-    memcpy(buf, text, n + 1);
-    char *slash = strchr(buf, '/');
-    long bits = -1;
-    if (slash) {
-        *slash = '\0';
-        char *end = NULL;
-        if (!slash[1])
-            return -1;
-        bits = strtol(slash + 1, &end, 10);
-        if (*end || bits < 0)
-            return -1;
-    }
     memset(out, 0, sizeof *out);
-    struct in_addr v4;
-    struct in6_addr v6;
-    if (inet_pton(AF_INET, buf, &v4) == 1) {
-        if (bits > 32)
-            return -1;
-        out->addr[10] = out->addr[11] = 0xff;
-        memcpy(out->addr + 12, &v4, 4);
-        out->bits = 96 + (unsigned)(bits < 0 ? 32 : bits);
-    } else if (inet_pton(AF_INET6, buf, &v6) == 1) {
-        if (bits > 128)
-            return -1;
-        memcpy(out->addr, &v6, 16);
-        out->bits = (unsigned)(bits < 0 ? 128 : bits);
-    } else {
-        return -1;
-    }
-    for (unsigned i = out->bits; i < 128; i++) /* clear host bits */
-        out->addr[i / 8] &= (uint8_t)~(0x80u >> (i % 8));
-    return 0;
-}
-
-static int cidr_contains(const struct cidr *c, const uint8_t addr[16])
-{
-    unsigned full = c->bits / 8, rest = c->bits % 8;
-    if (memcmp(c->addr, addr, full) != 0)
-        return 0;
-    if (!rest)
-        return 1;
-    uint8_t mask = (uint8_t)(0xff00u >> rest);
-    return (c->addr[full] & mask) == (addr[full] & mask);
+    return ym_cidr_parse(text, strlen(text), out->addr, &out->bits) ? 0 : -1;
 }
 
 static int cidr_longer_first(const void *a, const void *b)
@@ -326,7 +282,7 @@ const struct ym_device *intake_devices_lookup(struct intake_devices *d, const st
     }
     if (peer && peer->family) {
         for (size_t i = 0; i < d->cidr_count; i++)
-            if (cidr_contains(&d->cidrs[i], peer->addr))
+            if (ym_cidr_contains(d->cidrs[i].addr, d->cidrs[i].bits, peer->addr))
                 return d->cidrs[i].dev;
     }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/ym_fields.h"
+#include "core/ym_net.h"
 #include "core/ym_time.h"
 #include "parse/parse_ecs.h"
 #include "search/search_text.h"
@@ -225,19 +226,7 @@ static int node_add_kid(struct parser *p, struct search_node *n, struct search_n
 
 int search_query_parse_ip(const char *s, size_t len, uint8_t addr[16])
 {
-    char buf[64];
-    if (len == 0 || len >= sizeof buf)
-        return 0;
-    memcpy(buf, s, len);
-    buf[len] = '\0';
-    struct in_addr a4;
-    if (inet_pton(AF_INET, buf, &a4) == 1) {
-        memset(addr, 0, 10);
-        addr[10] = addr[11] = 0xff;
-        memcpy(addr + 12, &a4, 4);
-        return 1;
-    }
-    return inet_pton(AF_INET6, buf, addr) == 1;
+    return ym_ip_parse(s, len, addr) != 0;
 }
 
 int search_query_parse_number(const char *s, size_t len, double *out)

@@ -2,7 +2,6 @@
  * triage_policy.h and docs/triage.md for what each key means). */
 #include "triage/triage_policy.h"
 
-#include <arpa/inet.h>
 #include <ctype.h>
 #include <stdarg.h>
 #include <errno.h>
@@ -12,6 +11,7 @@
 #include <strings.h>
 
 #include "core/ym_alloc.h"
+#include "core/ym_net.h"
 #include "core/ym_time.h"
 #include "detect/detect_yaml.h"
 
@@ -19,41 +19,11 @@
 
 /* ---- field conditions ---- */
 
-static int parse_addr(const char *s, uint8_t out[16])
-{
-    struct in_addr a4;
-    if (inet_pton(AF_INET, s, &a4) == 1) {
-        memset(out, 0, 10);
-        out[10] = out[11] = 0xff;
-        memcpy(out + 12, &a4, 4);
-        return 4;
-    }
-    return inet_pton(AF_INET6, s, out) == 1 ? 6 : 0;
-}
-
 /* "10.0.0.0/8" -> network; also a bare address (a /32 or /128). */
 static int parse_cidr(const char *value, struct triage_cond *c)
 {
-    char buf[64];
-    const char *slash = strchr(value, '/');
-    size_t n = slash ? (size_t)(slash - value) : strlen(value);
-    if (n == 0 || n >= sizeof buf)
+    if (!ym_cidr_parse(value, strlen(value), c->net, &c->prefix))
         return 0;
-    memcpy(buf, value, n);
-    buf[n] = '\0';
-    int fam = parse_addr(buf, c->net);
-    if (!fam)
-        return 0;
-    unsigned max = fam == 4 ? 32 : 128, bits = max;
-    if (slash) {
-        char *end;
-        errno = 0;
-        unsigned long b = strtoul(slash + 1, &end, 10);
-        if (errno || *end || end == slash + 1 || b > max)
-            return 0;
-        bits = (unsigned)b;
-    }
-    c->prefix = fam == 4 ? bits + 96 : bits;
     c->cidr = 1;
     return 1;
 }
@@ -61,17 +31,8 @@ static int parse_cidr(const char *value, struct triage_cond *c)
 int triage_cidr_contains(const struct triage_cond *c, const char *addr)
 {
     uint8_t a[16];
-    if (!c->cidr || !addr || !parse_addr(addr, a))
-        return 0;
-    unsigned full = c->prefix / 8, rest = c->prefix % 8;
-    if (memcmp(a, c->net, full) != 0)
-        return 0;
-    if (rest) {
-        uint8_t mask = (uint8_t)(0xff << (8 - rest));
-        if ((a[full] & mask) != (c->net[full] & mask))
-            return 0;
-    }
-    return 1;
+    return c->cidr && addr && ym_ip_parse(addr, strlen(addr), a) &&
+           ym_cidr_contains(c->net, c->prefix, a);
 }
 
 /* Case-insensitive glob with '*'. */
