@@ -288,6 +288,36 @@ enum ym_status triage_engine_write_event(struct triage_engine *e, struct triage_
     return st;
 }
 
+/* A new open event under key (hash h), its shared strings interned and
+ * its own copied (NULL reads as ""), linked into the table. */
+static struct triage_event *add_event(struct triage_engine *e, const char *key, uint64_t h,
+                                      const char *tenant, const char *rule_id, const char *title,
+                                      const char *level, const char *response,
+                                      const char *device, const char *src, const char *dst,
+                                      const char *agg_text)
+{
+    struct triage_event *ev = ym_xcalloc(1, sizeof *ev);
+    ev->hash = h;
+    ev->key = ym_xstrdup(key);
+    ev->tenant = intern(e, tenant);
+    ev->rule_id = intern(e, rule_id);
+    ev->title = intern(e, title);
+    ev->level = intern(e, level);
+    ev->response = intern(e, response);
+    ev->device = intern(e, device);
+    ev->src = dup_or_empty(src);
+    ev->dst = dup_or_empty(dst);
+    ev->agg_text = dup_or_empty(agg_text);
+    ev->threshold = 1;
+    if (e->open + 1 > e->bucket_count)
+        grow(e);
+    size_t b = h & (e->bucket_count - 1);
+    ev->next = e->buckets[b];
+    e->buckets[b] = ev;
+    e->open++;
+    return ev;
+}
+
 /* ---- after a restart ---- */
 
 static int restore_event(void *arg, const struct state_event *se)
@@ -298,22 +328,12 @@ static int restore_event(void *arg, const struct state_event *se)
     uint64_t h = triage_engine_hash(key);
     if (triage_engine_lookup(e, key, h))
         return 0;
-    struct triage_event *ev = ym_xcalloc(1, sizeof *ev);
-    ev->hash = h;
-    ev->key = ym_xstrdup(key);
-    ev->tenant = intern(e, se->tenant);
-    ev->rule_id = intern(e, se->rule_id);
-    ev->title = intern(e, se->title);
-    ev->level = intern(e, se->level);
-    ev->response = intern(e, "");
-    ev->device = intern(e, se->device);
-    ev->src = ym_xstrdup(se->source_ip);
-    ev->dst = ym_xstrdup(se->destination_ip);
-    ev->agg_text = ym_xstrdup(se->agg_key);
+    struct triage_event *ev =
+        add_event(e, key, h, se->tenant, se->rule_id, se->title, se->level, "", se->device,
+                  se->source_ip, se->destination_ip, se->agg_key);
     ev->sev = ev->initial_sev = ev->incident_sev = se->severity;
     set_reason(ev, "%s", se->reason ? se->reason : "");
     ev->count = se->count;
-    ev->threshold = 1;
     ev->suppressed = se->suppressed;
     ev->suppression_id = se->suppression_id;
     ev->first_ns = se->first_ns;
@@ -323,11 +343,6 @@ static int restore_event(void *arg, const struct state_event *se)
     ev->id = se->id;
     ev->incident_id = se->incident_id;
     triage_event_load(e->policy, ev, se->distinct_json, se->samples_json);
-    if (e->open + 1 > e->bucket_count)
-        grow(e);
-    ev->next = e->buckets[h & (e->bucket_count - 1)];
-    e->buckets[h & (e->bucket_count - 1)] = ev;
-    e->open++;
     return 0;
 }
 
@@ -372,27 +387,12 @@ static enum ym_status restore(struct triage_engine *e, int64_t now_ns)
 static struct triage_event *open_event(struct triage_engine *e, const char *key, uint64_t h,
                               const struct triage_detection *d, const char *agg_text)
 {
-    struct triage_event *ev = ym_xcalloc(1, sizeof *ev);
-    ev->hash = h;
-    ev->key = ym_xstrdup(key);
-    ev->tenant = intern(e, d->tenant);
-    ev->rule_id = intern(e, d->rule_id);
-    ev->title = intern(e, d->rule_title);
-    ev->level = intern(e, detect_level_name(d->level));
-    ev->response = intern(e, d->rule_response);
-    ev->device = intern(e, d->device);
+    struct triage_event *ev = add_event(
+        e, key, h, d->tenant, d->rule_id, d->rule_title, detect_level_name(d->level),
+        d->rule_response, d->device, triage_detection_field(d, "source.ip"),
+        triage_detection_field(d, "destination.ip"), agg_text);
     set_reason(ev, "%s", "");
-    ev->src = dup_or_empty(triage_detection_field(d, "source.ip"));
-    ev->dst = dup_or_empty(triage_detection_field(d, "destination.ip"));
-    ev->agg_text = ym_xstrdup(agg_text);
     ev->first_ns = ev->last_ns = d->time_ns;
-    ev->threshold = 1;
-    if (e->open + 1 > e->bucket_count)
-        grow(e);
-    size_t b = h & (e->bucket_count - 1);
-    ev->next = e->buckets[b];
-    e->buckets[b] = ev;
-    e->open++;
     e->stats.events_opened++;
     return ev;
 }
