@@ -48,6 +48,19 @@ static const char *const copied_fields[] = {
 };
 #define COPIED_COUNT (sizeof copied_fields / sizeof copied_fields[0])
 
+/* Their ECS ids and lengths, looked up once rather than per detection. */
+static uint16_t copied_ids[COPIED_COUNT];
+static size_t copied_lens[COPIED_COUNT];
+static pthread_once_t copied_once = PTHREAD_ONCE_INIT;
+
+static void copied_init(void)
+{
+    for (size_t i = 0; i < COPIED_COUNT; i++) {
+        copied_lens[i] = strlen(copied_fields[i]);
+        copied_ids[i] = parse_ecs_lookup(copied_fields[i], copied_lens[i]);
+    }
+}
+
 struct triage_batch *triage_batch_create(void)
 {
     pthread_mutex_lock(&pool_lock);
@@ -137,9 +150,11 @@ static int is_field(const struct ym_field *f, uint16_t id, const char *name)
     return f->name == name || strcmp(f->name, name) == 0;
 }
 
-/* Copies field `name` of rec when present and not copied yet. 0 = no room. */
-static int copy_field(struct ym_arena *a, struct triage_detection *d, const struct ym_record *rec,
-                      const char *name, size_t name_len)
+/* Copies field `name` (ECS id `id`, or YM_FIELD_DYNAMIC) of rec when
+ * present and not copied yet. 0 = no room. */
+static int copy_field_id(struct ym_arena *a, struct triage_detection *d,
+                         const struct ym_record *rec, const char *name, size_t name_len,
+                         uint16_t id)
 {
     char buf[128];
     if (name_len == 0 || name_len >= sizeof buf || d->field_count >= TRIAGE_FIELDS_MAX)
@@ -148,7 +163,6 @@ static int copy_field(struct ym_arena *a, struct triage_detection *d, const stru
     buf[name_len] = '\0';
     if (has_field(d, buf))
         return 1;
-    uint16_t id = parse_ecs_lookup(buf, name_len);
     const struct ym_field *f = NULL;
     for (uint32_t i = 0; i < rec->fields.count && !f; i++)
         if (is_field(&rec->fields.v[i], id, buf))
@@ -172,6 +186,12 @@ static int copy_field(struct ym_arena *a, struct triage_detection *d, const stru
     d->fields[d->field_count].name = n;
     d->fields[d->field_count++].value = v;
     return 1;
+}
+
+static int copy_field(struct ym_arena *a, struct triage_detection *d, const struct ym_record *rec,
+                      const char *name, size_t name_len)
+{
+    return copy_field_id(a, d, rec, name, name_len, parse_ecs_lookup(name, name_len));
 }
 
 /* The rule's custom field, or "". */
@@ -237,8 +257,9 @@ enum ym_status triage_batch_add_hit(struct triage_batch *tb, const struct ym_rec
         !d->group || !d->tenant || !d->device || !d->device_kind || !d->sample)
         return YM_ENOMEM;
 
+    pthread_once(&copied_once, copied_init);
     for (size_t i = 0; i < COPIED_COUNT; i++)
-        if (!copy_field(a, d, rec, copied_fields[i], strlen(copied_fields[i])))
+        if (!copy_field_id(a, d, rec, copied_fields[i], copied_lens[i], copied_ids[i]))
             return YM_ENOMEM;
     for (const char *p = d->agg_key; *p;) { /* "source.ip, destination.ip" */
         while (*p == ',' || *p == ' ')
